@@ -1,0 +1,35 @@
+export { ConfigError, type Env, loadConfig, looksSecret } from './config';
+export {
+  backoffMs,
+  codeForStatus,
+  isRetryableStatus,
+  isVendorError,
+  parseRetryAfter,
+  VendorError,
+  type VendorErrorCode,
+  type VendorErrorInit,
+} from './errors';
+export {
+  createHttpTransport,
+  errorFromResponse,
+  type FetchLike,
+  type HttpRequest,
+  type HttpResponse,
+  type HttpTransport,
+  type HttpTransportOptions,
+} from './http';
+export {
+  DEFAULT_QUEUE_PREFIX,
+  ledgerKey,
+  NOTE_JOB_NAME,
+  NoteJobData,
+  QUEUE_NAMES,
+  type QueueName,
+  ROOM_JOB_NAME,
+  RoomJobData,
+} from './jobs';
+export { type CreateLoggerOptions, createLogger, type Logger, REDACT_PATHS } from './logger';
+export { createRedis, describeRedisUrl, type RedisConnectionOptions } from './redis';
+export { findRedisServer, freePort, LocalRedis, type LocalRedisOptions, REDIS_MISSING_MESSAGE } from './redis-server';
+export { Requester, Source, TicketEvent } from './ticket-event';
+export { roomTag, type TicketRef, ticketKey } from './ticket-key';

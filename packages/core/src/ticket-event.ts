@@ -1,0 +1,32 @@
+import { z } from 'zod';
+
+/** The helpdesks we accept deliveries from. `generic` is the plain `{ticketId, subject}` payload. */
+export const Source = z.enum(['zendesk', 'freshdesk', 'jira', 'generic']);
+export type Source = z.infer<typeof Source>;
+
+export const Requester = z.object({
+  id: z.string().optional(),
+  name: z.string().optional(),
+  email: z.string().optional(),
+});
+export type Requester = z.infer<typeof Requester>;
+
+/**
+ * The one shape every vendor payload is parsed into at the boundary. Nothing downstream of the
+ * receiver sees vendor shapes.
+ */
+export const TicketEvent = z.object({
+  source: Source,
+  /** The helpdesk account or site: Zendesk account id, Freshdesk domain, Jira site host, or `default`. */
+  tenant: z.string().min(1).max(200),
+  ticketId: z.string().min(1).max(200),
+  subject: z.string().max(10_000),
+  priority: z.string().max(100).optional(),
+  requester: Requester.optional(),
+  ticketUrl: z.string().max(2_000).optional(),
+  /** The sender's id for this delivery (invocation id, webhook identifier, webhook-id), or one we made. */
+  deliveryId: z.string().min(1).max(300),
+  /** ISO 8601 time the receiver accepted the delivery. */
+  receivedAt: z.string(),
+});
+export type TicketEvent = z.infer<typeof TicketEvent>;

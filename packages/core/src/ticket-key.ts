@@ -1,0 +1,39 @@
+import { createHash } from 'node:crypto';
+import type { Source } from './ticket-event';
+
+export interface TicketRef {
+  source: Source;
+  tenant: string;
+  ticketId: string;
+}
+
+const UNSAFE = /[^A-Za-z0-9._-]+/g;
+
+function readable(part: string, max: number): string {
+  const cleaned = part.replace(UNSAFE, '_').slice(0, max);
+  return cleaned.length > 0 ? cleaned : '_';
+}
+
+/**
+ * The idempotency key of a ticket: one ticket = (source, tenant, ticketId).
+ *
+ * It is readable for operators in Bull Board (`zendesk-acme-5158-…`), and the hash of the exact
+ * triple keeps two tickets apart even when their readable parts clean up to the same text. BullMQ
+ * job ids must not contain `:` and must not be all digits; this one starts with a letter and has
+ * no `:`.
+ */
+export function ticketKey(ref: TicketRef): string {
+  const digest = createHash('sha256')
+    .update(`${ref.source}\u0000${ref.tenant}\u0000${ref.ticketId}`)
+    .digest('hex')
+    .slice(0, 16);
+  return `${ref.source}-${readable(ref.tenant, 40)}-${readable(ref.ticketId, 60)}-${digest}`;
+}
+
+/**
+ * The DocSpace tag that marks a ticket's room. DocSpace allows duplicate titles, so this tag is
+ * what lets a retry find a room it created but never heard back about.
+ */
+export function roomTag(ref: TicketRef): string {
+  return `tr-${ticketKey(ref)}`;
+}

@@ -1,0 +1,17 @@
+import { randomUUID } from 'node:crypto';
+import { inject } from 'vitest';
+
+export { type ProvidedRedis, provideRedis } from './redis-provider';
+
+/** The Redis URL of this test run (from the global setup). */
+export function testRedisUrl(): string {
+  return inject('redisUrl');
+}
+
+/**
+ * A queue/key prefix unique to one test, so files and tests can run in parallel on one Redis
+ * without seeing each other's jobs. Hash-tagged, as in a Redis Cluster deployment.
+ */
+export function testPrefix(label = 't'): string {
+  return `{${label}-${randomUUID().slice(0, 8)}}`;
+}
