@@ -19,10 +19,13 @@ export {
   type HttpTransportOptions,
 } from './http';
 export {
+  ALL_QUEUE_NAMES,
   DEFAULT_QUEUE_PREFIX,
   ledgerKey,
   NOTE_JOB_NAME,
   NoteJobData,
+  type NotesQueueName,
+  notesQueueFor,
   QUEUE_NAMES,
   type QueueName,
   ROOM_JOB_NAME,

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { TicketEvent } from './ticket-event';
+import { type Source, TicketEvent } from './ticket-event';
 
 /**
  * The job catalogue shared by the receiver (producer) and the worker (consumer).
@@ -8,10 +8,25 @@ import { TicketEvent } from './ticket-event';
  * never holds up the other: BullMQ rate limits are per queue.
  */
 export const QUEUE_NAMES = {
+  /** DocSpace stages: room, folders, share, link. */
   rooms: 'rooms',
-  notes: 'notes',
+  /** Helpdesk write-backs, one queue per vendor so one vendor's 429 does not hold up another. */
+  notes: {
+    zendesk: 'notes-zendesk',
+    freshdesk: 'notes-freshdesk',
+    jira: 'notes-jira',
+  },
 } as const;
-export type QueueName = (typeof QUEUE_NAMES)[keyof typeof QUEUE_NAMES];
+export type NotesQueueName = (typeof QUEUE_NAMES.notes)[keyof typeof QUEUE_NAMES.notes];
+export type QueueName = typeof QUEUE_NAMES.rooms | NotesQueueName;
+
+/** Every queue the service uses, for the dashboard and the metrics. */
+export const ALL_QUEUE_NAMES: readonly QueueName[] = [QUEUE_NAMES.rooms, ...Object.values(QUEUE_NAMES.notes)];
+
+/** The write-back queue of a source; `generic` deliveries have no helpdesk to write back to. */
+export function notesQueueFor(source: Source): NotesQueueName | undefined {
+  return source === 'generic' ? undefined : QUEUE_NAMES.notes[source];
+}
 
 /** Default key prefix. Wrapped in `{…}` it becomes a Redis Cluster hash tag. */
 export const DEFAULT_QUEUE_PREFIX = 'ticket-rooms';
