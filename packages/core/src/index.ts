@@ -30,6 +30,7 @@ export {
   type QueueName,
   ROOM_JOB_NAME,
   RoomJobData,
+  roomJobOptions,
 } from './jobs';
 export { type CreateLoggerOptions, createLogger, type Logger, REDACT_PATHS } from './logger';
 export { createRedis, describeRedisUrl, type RedisConnectionOptions } from './redis';

@@ -47,3 +47,27 @@ export const NOTE_JOB_NAME = 'note.post';
 export function ledgerKey(prefix: string, key: string): string {
   return `${prefix}:ledger:${key}`;
 }
+
+/**
+ * The options of every room job, in one place so the receiver (which adds the job) and the worker
+ * (which registers the `vendor` backoff strategy) cannot drift apart.
+ *
+ * - `attempts: 300` with the worker's `vendor` backoff (capped, honours `Retry-After`) rides out
+ *   a DocSpace outage of several hours; bad credentials fail at once through `UnrecoverableError`.
+ * - Completed jobs stay for 7 days: the job id is the ticket key, so the job itself is a second
+ *   duplicate guard well past the senders' 72-hour retry horizon.
+ * - Failed jobs are never removed, so operators see every exhausted ticket and its reason.
+ */
+export function roomJobOptions(): {
+  attempts: number;
+  backoff: { type: 'vendor' };
+  removeOnComplete: { age: number };
+  removeOnFail: false;
+} {
+  return {
+    attempts: 300,
+    backoff: { type: 'vendor' },
+    removeOnComplete: { age: 7 * 24 * 3600 },
+    removeOnFail: false,
+  };
+}
