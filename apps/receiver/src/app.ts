@@ -1,0 +1,151 @@
+import { ALL_QUEUE_NAMES, type Logger, QUEUE_NAMES, type RoomJobData } from '@ticket-rooms/core';
+import { Queue } from 'bullmq';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import type { Redis } from 'ioredis';
+import type { ReceiverConfig } from './config/config';
+import { isReceiverError, RETRY_AFTER_SECONDS, ReceiverError, toReceiverError } from './http/errors';
+import { createTicketIntake } from './intake/ticket-intake';
+import { createReceiverMetrics, type DeliveryOutcome } from './observability/metrics';
+import { DASHBOARD_PATH, dashboard } from './routes/dashboard';
+import { healthRoutes } from './routes/health';
+import { metricsRoute } from './routes/metrics';
+import { webhookRoutes } from './routes/webhooks';
+import './http/delivery-log';
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /**
+     * Starts a graceful shutdown: from now on every new request is answered 503 `SHUTTING_DOWN`,
+     * while requests already in flight finish. `app.close()` calls it too.
+     */
+    beginDrain(): void;
+  }
+}
+
+export interface ReceiverDeps {
+  config: Readonly<ReceiverConfig>;
+  /**
+   * The producer connection (`createRedis(url, {role: 'producer'})`): no offline queue, so a
+   * delivery fails fast while Redis is down instead of waiting in memory. The caller owns it.
+   */
+  redis: Redis;
+  logger: Logger;
+  /** Milliseconds since the epoch; injected so signature tolerance can be tested. */
+  clock?: () => number;
+  /** Register process metrics (RSS, event loop, GC). Leave off when building many apps in one process. */
+  processMetrics?: boolean;
+}
+
+/**
+ * The receiver as a Fastify instance that does not listen: tests drive it with `inject()` or
+ * `listen({port: 0})`, `startReceiver` and `main.ts` run it for real.
+ */
+export function buildApp(deps: ReceiverDeps): FastifyInstance {
+  const { config, redis, logger } = deps;
+  const clock = deps.clock ?? Date.now;
+
+  const app = Fastify({
+    loggerInstance: logger as FastifyBaseLogger,
+    // One line per delivery comes from the response hook below, not from Fastify's request logging.
+    disableRequestLogging: true,
+    // While draining we answer 503 ourselves, in our error shape.
+    return503OnClosing: false,
+    bodyLimit: config.bodyLimitBytes,
+    requestTimeout: 60_000,
+  });
+
+  // 1. The queues: `rooms` takes the jobs; all of them appear on the dashboard and in the metrics.
+  const queues = ALL_QUEUE_NAMES.map((name) => new Queue(name, { connection: redis, prefix: config.queuePrefix }));
+  const rooms = queues.find((q) => q.name === QUEUE_NAMES.rooms) as Queue<RoomJobData>;
+  const intake = createTicketIntake({
+    redis,
+    rooms,
+    prefix: config.queuePrefix,
+    dedupeWindowSeconds: config.dedupeWindowSeconds,
+    timeoutMs: config.enqueueTimeoutMs,
+  });
+  const metrics = createReceiverMetrics({
+    queues,
+    depthTimeoutMs: config.enqueueTimeoutMs,
+    processMetrics: deps.processMetrics ?? false,
+  });
+
+  // 2. Request bookkeeping and draining.
+  let draining = false;
+  app.decorate('beginDrain', () => {
+    draining = true;
+  });
+  app.decorateRequest('delivery', null);
+  app.decorateRequest('failure', null);
+  app.addHook('onRequest', async (req, reply) => {
+    const source = req.routeOptions.config.source;
+    if (source !== undefined) req.delivery = { source };
+    if (draining) {
+      reply.header('connection', 'close');
+      throw ReceiverError.of('SHUTTING_DOWN', 'The receiver is shutting down; retry in a few seconds.');
+    }
+  });
+  app.addHook('preClose', async () => {
+    draining = true;
+  });
+
+  // 3. Every error leaves in one shape, with a stable code.
+  app.setErrorHandler(async (err, req, reply) => {
+    const error = toReceiverError(err, config.bodyLimitBytes);
+    req.failure = { code: error.code, err: isReceiverError(err) ? (err.cause ?? err) : err };
+    if (error.statusCode === 503) reply.header('retry-after', String(RETRY_AFTER_SECONDS));
+    return reply.code(error.statusCode).send(error.toBody());
+  });
+  app.setNotFoundHandler(async (req) => {
+    throw ReceiverError.of(
+      'NOT_FOUND',
+      `There is no route ${req.method} ${req.url.split('?')[0]}; deliveries go to POST /webhooks/{zendesk,freshdesk,jira,generic}.`,
+    );
+  });
+
+  // 4. One log line per delivery (and per failed request), with the metrics that go with it.
+  app.addHook('onResponse', async (req, reply) => {
+    const status = reply.statusCode;
+    const failure = req.failure;
+    if (failure) metrics.rejection(failure.code);
+    const durationMs = Math.round(reply.elapsedTime * 100) / 100;
+    const record = req.delivery;
+    if (record) {
+      const outcome: DeliveryOutcome =
+        record.outcome ?? (status === 503 ? 'unavailable' : status >= 500 ? 'failed' : 'rejected');
+      metrics.delivery(record.source, outcome);
+      if (outcome === 'duplicate') metrics.duplicate(record.source);
+      const line = { ...record, outcome, status, code: failure?.code, durationMs };
+      if (status >= 500) req.log.error({ ...line, err: failure?.err }, `delivery ${outcome}`);
+      else req.log.info(line, `delivery ${outcome}`);
+      return;
+    }
+    if (status >= 400) {
+      const line = { method: req.method, url: req.url.split('?')[0], status, code: failure?.code, durationMs };
+      if (status >= 500) req.log.error({ ...line, err: failure?.err }, 'request failed');
+      else req.log.info(line, 'request refused');
+    }
+  });
+
+  // 5. Routes.
+  app.register(webhookRoutes, { config, intake, metrics, clock });
+  app.register(healthRoutes, { redis, timeoutMs: config.enqueueTimeoutMs });
+  app.register(metricsRoute, {
+    metrics,
+    credentials: config.metricsRequireAuth ? config.dashboard : undefined,
+  });
+  if (config.dashboard) {
+    const { readOnly, ...credentials } = config.dashboard;
+    app.register(dashboard, { queues, credentials, readOnly });
+  } else {
+    logger.info(
+      `Bull Board is off: set DASHBOARD_USER and DASHBOARD_PASSWORD to serve it at ${DASHBOARD_PATH} (DASHBOARD_READ_ONLY=true makes it read-only).`,
+    );
+  }
+
+  app.addHook('onClose', async () => {
+    // The queues share the caller's connection; closing them does not close it.
+    await Promise.allSettled(queues.map((q) => q.close()));
+  });
+  return app;
+}

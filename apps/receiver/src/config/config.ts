@@ -1,0 +1,163 @@
+import { ConfigError, DEFAULT_QUEUE_PREFIX, type Env, loadConfig } from '@ticket-rooms/core';
+import { type InboundConfig, inboundConfigFromEnv } from '@ticket-rooms/helpdesk';
+import { z } from 'zod';
+import { parseByteSize } from './byte-size';
+
+const flag = (name: string, fallback: boolean) =>
+  z
+    .string()
+    .optional()
+    .transform((v, ctx) => {
+      if (v === undefined) return fallback;
+      const s = v.trim().toLowerCase();
+      if (['true', '1', 'yes', 'on'].includes(s)) return true;
+      if (['false', '0', 'no', 'off'].includes(s)) return false;
+      ctx.addIssue({ code: 'custom', message: `${name} must be true or false` });
+      return z.NEVER;
+    });
+
+const integer = (min: number, max: number, fallback: number, what: string) =>
+  z.coerce
+    .number({ message: `must be ${what}` })
+    .int({ message: `must be ${what}` })
+    .min(min, { message: `must be ${what}` })
+    .max(max, { message: `must be ${what}` })
+    .default(fallback);
+
+const MiB = 1024 * 1024;
+
+/** The receiver's environment. Every variable is optional; the defaults run it on one machine. */
+export const ReceiverEnv = z
+  .object({
+    PORT: integer(0, 65_535, 3000, 'a port number from 0 to 65535'),
+    /** Loopback by default; containers set `HOST=0.0.0.0` (docker-compose.yml does). */
+    HOST: z.string().min(1).default('127.0.0.1'),
+    REDIS_URL: z
+      .string()
+      .regex(/^rediss?:\/\/\S+$/, { message: 'must be a redis:// or rediss:// URL' })
+      .default('redis://127.0.0.1:6379'),
+    QUEUE_PREFIX: z
+      .string()
+      .regex(/^[^\s:]+$/, { message: 'must be non-empty, without spaces or ":"' })
+      .default(DEFAULT_QUEUE_PREFIX),
+    BODY_LIMIT: z
+      .string()
+      .optional()
+      .transform((v, ctx) => {
+        if (v === undefined) return MiB;
+        const bytes = parseByteSize(v);
+        if (bytes === undefined || bytes < 1024 || bytes > 100 * MiB) {
+          ctx.addIssue({ code: 'custom', message: 'must be a size from 1kb to 100mb, such as 1048576, 512kb or 1mb' });
+          return z.NEVER;
+        }
+        return bytes;
+      }),
+    /** How long one delivery may wait for Redis before the sender is told 503 to retry later. */
+    ENQUEUE_TIMEOUT_MS: integer(50, 30_000, 2_000, 'a number of milliseconds from 50 to 30000'),
+    /** How long a ticket is remembered as seen. The senders retry for up to 72 hours. */
+    DEDUPE_WINDOW_HOURS: integer(
+      72,
+      24 * 365,
+      30 * 24,
+      "a number of hours from 72 to 8760 (72 is the senders' retry horizon)",
+    ),
+    SHUTDOWN_TIMEOUT_MS: integer(100, 600_000, 10_000, 'a number of milliseconds from 100 to 600000'),
+    LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    DASHBOARD_USER: z.string().optional(),
+    DASHBOARD_PASSWORD: z.string().optional(),
+    DASHBOARD_READ_ONLY: flag('DASHBOARD_READ_ONLY', false),
+    METRICS_REQUIRE_AUTH: flag('METRICS_REQUIRE_AUTH', false),
+    // Helpdesk credentials; `@ticket-rooms/helpdesk` reads them (comma-separated lists rotate secrets).
+    ZENDESK_WEBHOOK_SECRET: z.string().optional(),
+    FRESHDESK_WEBHOOK_TOKEN: z.string().optional(),
+    JIRA_WEBHOOK_SECRET: z.string().optional(),
+    GENERIC_WEBHOOK_SECRET: z.string().optional(),
+    GENERIC_WEBHOOK_TOKEN: z.string().optional(),
+  })
+  .superRefine((env, ctx) => {
+    const hasUser = env.DASHBOARD_USER !== undefined;
+    const hasPassword = env.DASHBOARD_PASSWORD !== undefined;
+    if (hasUser !== hasPassword) {
+      ctx.addIssue({
+        code: 'custom',
+        path: [hasUser ? 'DASHBOARD_PASSWORD' : 'DASHBOARD_USER'],
+        message:
+          'must be set together with the other DASHBOARD_ variable, or both left unset to turn the dashboard off',
+      });
+    }
+    if (hasPassword && (env.DASHBOARD_PASSWORD ?? '').length < 8) {
+      ctx.addIssue({ code: 'custom', path: ['DASHBOARD_PASSWORD'], message: 'must be at least 8 characters long' });
+    }
+    if (env.METRICS_REQUIRE_AUTH && !(hasUser && hasPassword)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['METRICS_REQUIRE_AUTH'],
+        message: 'needs DASHBOARD_USER and DASHBOARD_PASSWORD, whose credentials protect /metrics',
+      });
+    }
+  });
+
+export interface DashboardCredentials {
+  user: string;
+  password: string;
+}
+
+export interface ReceiverConfig {
+  port: number;
+  host: string;
+  redisUrl: string;
+  queuePrefix: string;
+  bodyLimitBytes: number;
+  enqueueTimeoutMs: number;
+  dedupeWindowSeconds: number;
+  shutdownTimeoutMs: number;
+  logLevel: string;
+  /** `undefined` turns the dashboard off. */
+  dashboard: (DashboardCredentials & { readOnly: boolean }) | undefined;
+  metricsRequireAuth: boolean;
+  /** Helpdesk secrets and tokens, as `parseDelivery` takes them. */
+  inbound: InboundConfig;
+}
+
+/**
+ * Reads and checks the environment once. Throws `ConfigError` with one sentence per bad variable;
+ * secret values are never echoed.
+ */
+export function loadReceiverConfig(env: Env = process.env): Readonly<ReceiverConfig> {
+  // Both halves are checked before either complains, so one start-up names every bad variable.
+  let inbound: InboundConfig = {};
+  let inboundProblems: readonly string[] = [];
+  try {
+    inbound = inboundConfigFromEnv(env);
+  } catch (err) {
+    if (!(err instanceof ConfigError)) throw err;
+    inboundProblems = err.problems;
+  }
+  let e: z.infer<typeof ReceiverEnv>;
+  try {
+    e = loadConfig(ReceiverEnv, env);
+  } catch (err) {
+    if (!(err instanceof ConfigError)) throw err;
+    throw new ConfigError([...err.problems, ...inboundProblems]);
+  }
+  if (inboundProblems.length > 0) throw new ConfigError(inboundProblems);
+
+  const config: ReceiverConfig = {
+    port: e.PORT,
+    host: e.HOST,
+    redisUrl: e.REDIS_URL,
+    queuePrefix: e.QUEUE_PREFIX,
+    bodyLimitBytes: e.BODY_LIMIT,
+    enqueueTimeoutMs: e.ENQUEUE_TIMEOUT_MS,
+    dedupeWindowSeconds: e.DEDUPE_WINDOW_HOURS * 3600,
+    shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
+    logLevel: e.LOG_LEVEL,
+    dashboard:
+      e.DASHBOARD_USER !== undefined && e.DASHBOARD_PASSWORD !== undefined
+        ? { user: e.DASHBOARD_USER, password: e.DASHBOARD_PASSWORD, readOnly: e.DASHBOARD_READ_ONLY }
+        : undefined,
+    metricsRequireAuth: e.METRICS_REQUIRE_AUTH,
+    inbound,
+  };
+  return Object.freeze(config);
+}
