@@ -1,0 +1,102 @@
+import { createHash } from 'node:crypto';
+import { type Source, TicketEvent } from '@ticket-rooms/core';
+import { accepted, reject } from './outcome';
+import type { InboundEvent, InboundOutcome } from './types';
+
+const InboundEventSchema = TicketEvent.omit({ receivedAt: true });
+
+export const LIMITS = { tenant: 200, ticketId: 200, subject: 10_000, priority: 100, ticketUrl: 2_000 } as const;
+
+/** Shortens text to `max` UTF-16 units, ending with `…`, without splitting a surrogate pair. */
+export function truncate(text: string, max: number): string {
+  if (text.length <= max) return text;
+  let cut = text.slice(0, max - 1);
+  const last = cut.charCodeAt(cut.length - 1);
+  if (last >= 0xd800 && last <= 0xdbff) cut = cut.slice(0, -1);
+  return `${cut}…`;
+}
+
+/** Priorities are compared downstream, so one spelling: trimmed, lower case, absent when blank. */
+export function normalizePriority(value: string | undefined): string | undefined {
+  const trimmed = value?.trim().toLowerCase();
+  if (!trimmed || trimmed === '-') return undefined;
+  return truncate(trimmed, LIMITS.priority);
+}
+
+/** The host of an http(s) URL, lower case; `undefined` for anything else. */
+export function hostOf(url: string | undefined): string | undefined {
+  if (!url) return undefined;
+  try {
+    const parsed = new URL(url.trim());
+    if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:') return undefined;
+    return parsed.host.toLowerCase() || undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** A URL worth passing on: http(s) and not absurdly long. */
+export function usableUrl(url: string | undefined): string | undefined {
+  if (!url) return undefined;
+  const trimmed = url.trim();
+  return hostOf(trimmed) !== undefined && trimmed.length <= LIMITS.ticketUrl ? trimmed : undefined;
+}
+
+/**
+ * A delivery id for senders that supply none (Freshdesk), stable across retries of the same
+ * delivery so the receiver's dedupe still works.
+ */
+export function derivedDeliveryId(source: Source, ...parts: string[]): string {
+  const digest = createHash('sha256')
+    .update([source, ...parts].join('\u0000'))
+    .digest('hex')
+    .slice(0, 32);
+  return `${source}-${digest}`;
+}
+
+/** Where each event field came from in the vendor's delivery, for rejection messages. */
+export type FieldNames = Partial<Record<keyof InboundEvent, string>>;
+
+/**
+ * Final step of every vendor parser: trims what may be trimmed (subject, priority), rejects what
+ * may not (an overlong id or tenant), and checks the result against the core schema so nothing
+ * downstream ever sees an event that schema would refuse.
+ */
+export function finishEvent(draft: InboundEvent, names: FieldNames): InboundOutcome {
+  const ticketId = draft.ticketId.trim();
+  const tenant = draft.tenant.trim();
+  if (ticketId.length > LIMITS.ticketId) {
+    return reject(
+      'PAYLOAD_INVALID',
+      `The field ${names.ticketId ?? 'ticketId'} is longer than ${LIMITS.ticketId} characters.`,
+    );
+  }
+  if (tenant.length > LIMITS.tenant) {
+    return reject('PAYLOAD_INVALID', `The ${names.tenant ?? 'tenant'} is longer than ${LIMITS.tenant} characters.`);
+  }
+  const event: InboundEvent = {
+    source: draft.source,
+    tenant,
+    ticketId,
+    subject: truncate(draft.subject.trim(), LIMITS.subject),
+    deliveryId: truncate(draft.deliveryId.trim(), 300),
+  };
+  const priority = normalizePriority(draft.priority);
+  if (priority !== undefined) event.priority = priority;
+  const ticketUrl = usableUrl(draft.ticketUrl);
+  if (ticketUrl !== undefined) event.ticketUrl = ticketUrl;
+  if (draft.requester) {
+    const requester: NonNullable<InboundEvent['requester']> = {};
+    for (const key of ['id', 'name', 'email'] as const) {
+      const value = draft.requester[key]?.trim();
+      if (value) requester[key] = truncate(value, 500);
+    }
+    if (Object.keys(requester).length > 0) event.requester = requester;
+  }
+  const checked = InboundEventSchema.safeParse(event);
+  if (!checked.success) {
+    const field = String(checked.error.issues[0]?.path[0] ?? 'payload') as keyof InboundEvent;
+    return reject('PAYLOAD_INVALID', `The field ${names[field] ?? field} is invalid.`);
+  }
+  return accepted(checked.data);
+}

@@ -1,0 +1,50 @@
+// Inbound: webhook deliveries from each helpdesk, checked and normalized into the core ticket event.
+
+// Credentials and signatures, shared with the simulators and the sender.
+export { basicAuthHeader, parseBasicAuth, parseBearer } from './crypto/basic-auth';
+export { safeEqual, safeEqualsAny } from './crypto/safe-equal';
+export { FRESHDESK_AUTOMATION_BODY_TEMPLATE, FreshdeskAutomationBody } from './freshdesk/payload';
+// Write-back: the room link as an internal note, read back first so it is never posted twice.
+export { createFreshdeskWriter, type FreshdeskWriterOptions, freshdeskErrorMessage } from './freshdesk/writer';
+export { GenericTicketPayload } from './generic/payload';
+export {
+  signStandardWebhook,
+  standardWebhooksKey,
+  verifyStandardWebhook,
+  WEBHOOK_ID_HEADER,
+  WEBHOOK_SIGNATURE_HEADER,
+  WEBHOOK_TIMESTAMP_HEADER,
+} from './generic/signature';
+export { inboundConfigFromEnv, splitList } from './inbound/config';
+export { parseDelivery } from './inbound/parse-delivery';
+export { renderTemplate, type TemplateReader, templateReader } from './inbound/template';
+export {
+  DEFAULT_TOLERANCE_SECONDS,
+  type InboundConfig,
+  type InboundEvent,
+  type InboundOutcome,
+  type InboundRequest,
+  type Rejection,
+  type RejectionCode,
+  TOKEN_HEADER,
+} from './inbound/types';
+export { JIRA_IDENTIFIER_HEADER } from './jira/inbound';
+export { JIRA_ISSUE_CREATED, JiraIssueWebhook } from './jira/payload';
+export { JIRA_SIGNATURE_HEADER, signJira, verifyJiraSignature } from './jira/signature';
+export { createJiraWriter, type JiraWriterOptions, jiraErrorMessage } from './jira/writer';
+export { carriesMarker, type Note, type NoteWriter, noteMarker, renderRoomNote } from './notes/note';
+export { ZENDESK_ACCOUNT_HEADER, ZENDESK_INVOCATION_HEADER } from './zendesk/inbound';
+export {
+  ZENDESK_TICKET_CREATED,
+  ZENDESK_TRIGGER_BODY_TEMPLATE,
+  ZendeskTicketCreatedEvent,
+  ZendeskTriggerBody,
+} from './zendesk/payload';
+export {
+  signZendesk,
+  verifyZendeskSignature,
+  ZENDESK_SIGNATURE_HEADER,
+  ZENDESK_TEST_SECRET,
+  ZENDESK_TIMESTAMP_HEADER,
+} from './zendesk/signature';
+export { createZendeskWriter, type ZendeskWriterOptions, zendeskErrorMessage } from './zendesk/writer';
