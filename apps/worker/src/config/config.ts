@@ -1,0 +1,196 @@
+import { ConfigError, DEFAULT_QUEUE_PREFIX, type Env, loadConfig } from '@ticket-rooms/core';
+import { parseRoomType, RoomType } from '@ticket-rooms/docspace-client';
+import { z } from 'zod';
+import { DEFAULT_FOLDERS, type FolderNode, parseFolderPaths } from '../stages/folder-plan';
+import { parseShareTargets, type ShareTarget } from '../stages/share-plan';
+import { DEFAULT_TITLE_TEMPLATE, TITLE_FIELDS, unknownPlaceholders } from '../stages/title';
+
+const integer = (min: number, max: number, fallback: number, what: string) =>
+  z.coerce
+    .number({ message: `must be ${what}` })
+    .int({ message: `must be ${what}` })
+    .min(min, { message: `must be ${what}` })
+    .max(max, { message: `must be ${what}` })
+    .default(fallback);
+
+const httpUrl = (what: string) =>
+  z
+    .string({ error: (i) => (i.input === undefined ? `is missing; set it to ${what}` : 'must be text') })
+    .regex(/^https?:\/\/[^\s/]+/, { message: `must be an http(s) URL of ${what}` })
+    .transform((u) => u.replace(/\/+$/, ''));
+
+const secret = (message: string) =>
+  z.string({ error: (i) => (i.input === undefined ? message : 'must be text') }).min(1, { message });
+
+/** The helpdesk write-back variables, by vendor. Each vendor needs all of its own or none. */
+export const WRITE_BACK_VARIABLES = {
+  zendesk: ['ZENDESK_URL', 'ZENDESK_EMAIL', 'ZENDESK_API_TOKEN'],
+  freshdesk: ['FRESHDESK_URL', 'FRESHDESK_API_KEY'],
+  jira: ['JIRA_URL', 'JIRA_EMAIL', 'JIRA_API_TOKEN'],
+} as const;
+export type WriteBackVendor = keyof typeof WRITE_BACK_VARIABLES;
+
+/** The worker's environment. Only the DocSpace URL and key have no default. */
+export const WorkerEnv = z
+  .object({
+    REDIS_URL: z
+      .string()
+      .regex(/^rediss?:\/\/\S+$/, { message: 'must be a redis:// or rediss:// URL' })
+      .default('redis://127.0.0.1:6379'),
+    QUEUE_PREFIX: z
+      .string()
+      .regex(/^[^\s:]+$/, { message: 'must be non-empty, without spaces or ":"' })
+      .default(DEFAULT_QUEUE_PREFIX),
+    DOCSPACE_URL: httpUrl('your DocSpace portal, such as https://yourcompany.onlyoffice.com'),
+    DOCSPACE_API_KEY: secret(
+      'is missing; create a key in DocSpace (Settings → Developer Tools → API keys) with the rooms:write and files:write scopes and set it here',
+    ),
+    DOCSPACE_TIMEOUT_MS: integer(100, 120_000, 10_000, 'a number of milliseconds from 100 to 120000'),
+    /** Requests per second to DocSpace across every worker sharing this Redis; unset = no limit. */
+    DOCSPACE_RATE_LIMIT: z.coerce
+      .number({ message: 'must be a number of requests per second, such as 10 or 0.5' })
+      .positive({ message: 'must be a number of requests per second above 0, such as 10 or 0.5' })
+      .max(100_000, { message: 'must be at most 100000 requests per second' })
+      .optional(),
+    WORKER_CONCURRENCY: integer(1, 1_000, 10, 'a whole number of jobs from 1 to 1000'),
+    /** Concurrency of each helpdesk notes queue; the rooms concurrency by default. */
+    NOTES_CONCURRENCY: z.coerce
+      .number({ message: 'must be a whole number of jobs from 1 to 1000' })
+      .int({ message: 'must be a whole number of jobs from 1 to 1000' })
+      .min(1, { message: 'must be a whole number of jobs from 1 to 1000' })
+      .max(1_000, { message: 'must be a whole number of jobs from 1 to 1000' })
+      .optional(),
+    ROOM_TYPE: z.string().default('collaboration'),
+    ROOM_TITLE_TEMPLATE: z.string().default(DEFAULT_TITLE_TEMPLATE),
+    ROOM_FOLDERS: z.string().default(DEFAULT_FOLDERS.join(',')),
+    ROOM_SHARE: z.string().optional(),
+    WORKER_METRICS_PORT: integer(0, 65_535, 9101, 'a port number from 0 to 65535'),
+    WORKER_METRICS_HOST: z.string().min(1).default('127.0.0.1'),
+    /** How long a job's lock lasts; a killed worker's job is taken over after about 1.5× this. */
+    WORKER_LOCK_DURATION_MS: integer(1_000, 600_000, 8_000, 'a number of milliseconds from 1000 to 600000'),
+    WORKER_STALLED_INTERVAL_MS: integer(500, 600_000, 4_000, 'a number of milliseconds from 500 to 600000'),
+    WORKER_SHUTDOWN_TIMEOUT_MS: integer(100, 600_000, 30_000, 'a number of milliseconds from 100 to 600000'),
+    LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    ZENDESK_URL: httpUrl('your Zendesk, such as https://yourcompany.zendesk.com').optional(),
+    ZENDESK_EMAIL: z.string().optional(),
+    ZENDESK_API_TOKEN: z.string().optional(),
+    FRESHDESK_URL: httpUrl('your Freshdesk, such as https://yourcompany.freshdesk.com').optional(),
+    FRESHDESK_API_KEY: z.string().optional(),
+    JIRA_URL: httpUrl('your Jira site, such as https://yourcompany.atlassian.net').optional(),
+    JIRA_EMAIL: z.string().optional(),
+    JIRA_API_TOKEN: z.string().optional(),
+  })
+  .transform((env, ctx) => {
+    const problem = (variable: string, message: string) => ctx.addIssue({ code: 'custom', path: [variable], message });
+
+    let roomType: RoomType = RoomType.Collaboration;
+    try {
+      roomType = parseRoomType(env.ROOM_TYPE);
+    } catch (err) {
+      problem('ROOM_TYPE', (err as Error).message);
+    }
+
+    const unknown = unknownPlaceholders(env.ROOM_TITLE_TEMPLATE);
+    if (unknown.length > 0) {
+      problem(
+        'ROOM_TITLE_TEMPLATE',
+        `${unknown.join(', ')} ${unknown.length === 1 ? 'is not a field' : 'are not fields'}; use ${TITLE_FIELDS.map((f) => `{${f}}`).join(' ')}`,
+      );
+    }
+
+    const folders = parseFolderPaths(env.ROOM_FOLDERS);
+    for (const p of folders.problems) problem('ROOM_FOLDERS', p);
+
+    let share: ShareTarget[] = [];
+    if (env.ROOM_SHARE !== undefined) {
+      const parsed = parseShareTargets(env.ROOM_SHARE, roomType);
+      for (const p of parsed.problems) problem('ROOM_SHARE', p);
+      share = parsed.targets;
+    }
+
+    for (const [vendor, names] of Object.entries(WRITE_BACK_VARIABLES)) {
+      const set = names.filter((n) => env[n] !== undefined);
+      if (set.length === 0 || set.length === names.length) continue;
+      for (const missing of names.filter((n) => env[n] === undefined)) {
+        problem(
+          missing,
+          `is missing; the ${vendor} write-back needs ${names.join(', ')} together (or none of them to leave it off)`,
+        );
+      }
+    }
+
+    const helpdesk: WorkerConfig['helpdesk'] = {};
+    if (env.ZENDESK_URL && env.ZENDESK_EMAIL && env.ZENDESK_API_TOKEN) {
+      helpdesk.zendesk = { baseUrl: env.ZENDESK_URL, email: env.ZENDESK_EMAIL, apiToken: env.ZENDESK_API_TOKEN };
+    }
+    if (env.FRESHDESK_URL && env.FRESHDESK_API_KEY) {
+      helpdesk.freshdesk = { baseUrl: env.FRESHDESK_URL, apiKey: env.FRESHDESK_API_KEY };
+    }
+    if (env.JIRA_URL && env.JIRA_EMAIL && env.JIRA_API_TOKEN) {
+      helpdesk.jira = { baseUrl: env.JIRA_URL, email: env.JIRA_EMAIL, apiToken: env.JIRA_API_TOKEN };
+    }
+
+    const config: WorkerConfig = {
+      redisUrl: env.REDIS_URL,
+      queuePrefix: env.QUEUE_PREFIX,
+      docspace: {
+        baseUrl: env.DOCSPACE_URL,
+        apiKey: env.DOCSPACE_API_KEY,
+        timeoutMs: env.DOCSPACE_TIMEOUT_MS,
+        ...(env.DOCSPACE_RATE_LIMIT === undefined ? {} : { rateLimitPerSecond: env.DOCSPACE_RATE_LIMIT }),
+      },
+      concurrency: env.WORKER_CONCURRENCY,
+      notesConcurrency: env.NOTES_CONCURRENCY ?? env.WORKER_CONCURRENCY,
+      room: { type: roomType, titleTemplate: env.ROOM_TITLE_TEMPLATE, folders: folders.nodes, share },
+      helpdesk,
+      metrics: { port: env.WORKER_METRICS_PORT, host: env.WORKER_METRICS_HOST },
+      lockDurationMs: env.WORKER_LOCK_DURATION_MS,
+      stalledIntervalMs: env.WORKER_STALLED_INTERVAL_MS,
+      shutdownTimeoutMs: env.WORKER_SHUTDOWN_TIMEOUT_MS,
+      logLevel: env.LOG_LEVEL,
+    };
+    return config;
+  });
+
+export interface ZendeskWriteBack {
+  baseUrl: string;
+  email: string;
+  apiToken: string;
+}
+export interface FreshdeskWriteBack {
+  baseUrl: string;
+  apiKey: string;
+}
+export interface JiraWriteBack {
+  baseUrl: string;
+  email: string;
+  apiToken: string;
+}
+
+export interface WorkerConfig {
+  redisUrl: string;
+  queuePrefix: string;
+  docspace: { baseUrl: string; apiKey: string; timeoutMs: number; rateLimitPerSecond?: number };
+  /** Room jobs one process works on at once. */
+  concurrency: number;
+  /** Note jobs one process works on at once, per helpdesk. */
+  notesConcurrency: number;
+  room: { type: RoomType; titleTemplate: string; folders: FolderNode[]; share: ShareTarget[] };
+  /** Write-back credentials of each configured helpdesk; a missing vendor fails its notes visibly. */
+  helpdesk: { zendesk?: ZendeskWriteBack; freshdesk?: FreshdeskWriteBack; jira?: JiraWriteBack };
+  metrics: { port: number; host: string };
+  lockDurationMs: number;
+  stalledIntervalMs: number;
+  shutdownTimeoutMs: number;
+  logLevel: string;
+}
+
+/**
+ * Reads and checks the environment once, before any job is taken. Throws `ConfigError` with one
+ * sentence per mistake; secret values are never echoed.
+ */
+export function loadWorkerConfig(env: Env = process.env): Readonly<WorkerConfig> {
+  return loadConfig(WorkerEnv, env);
+}
+
+export { ConfigError };

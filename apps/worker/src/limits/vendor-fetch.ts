@@ -1,0 +1,42 @@
+import type { FetchLike } from '@ticket-rooms/core';
+import { Agent, fetch as undiciFetch } from 'undici';
+import type { WorkerMetrics } from '../metrics/metrics';
+import type { SharedRateLimiter } from './shared-rate-limiter';
+
+export interface VendorFetch {
+  fetch: FetchLike;
+  close(): Promise<void>;
+}
+
+/**
+ * The `fetch` handed to a vendor client: every request waits for the shared rate limiter (when
+ * there is one) and is counted by status. Doing it here, under the clients, catches every
+ * request, including the pages of a listing.
+ */
+export function createVendorFetch(opts: {
+  vendor: string;
+  metrics: WorkerMetrics;
+  limiter?: SharedRateLimiter;
+  /** Keep-alive connections per origin; enough for the worker's concurrency. */
+  connections?: number;
+  /** The underlying fetch; undici's with a pooled agent by default. */
+  fetch?: FetchLike;
+}): VendorFetch {
+  const agent = opts.fetch
+    ? undefined
+    : new Agent({ connections: opts.connections ?? 128, keepAliveTimeout: 10_000, keepAliveMaxTimeout: 60_000 });
+  const inner: FetchLike = opts.fetch ?? (undiciFetch as unknown as FetchLike);
+  const fetch: FetchLike = async (url, init) => {
+    if (opts.limiter) await opts.limiter.acquire();
+    try {
+      const res = await inner(url, agent ? { ...init, dispatcher: agent } : init);
+      opts.metrics.vendorCalls.inc({ vendor: opts.vendor, method: init.method, status: String(res.status) });
+      return res;
+    } catch (err) {
+      const status = init.signal?.aborted ? 'timeout' : 'network';
+      opts.metrics.vendorCalls.inc({ vendor: opts.vendor, method: init.method, status });
+      throw err;
+    }
+  };
+  return { fetch, close: async () => agent?.close() };
+}

@@ -1,0 +1,172 @@
+import {
+  NOTE_JOB_NAME,
+  type NoteJobData,
+  type NotesQueueName,
+  notesQueueFor,
+  RoomJobData,
+  roomJobOptions,
+  type TicketEvent,
+  ticketKey,
+} from '@ticket-rooms/core';
+import { DelayedError, type Job, type Queue, UnrecoverableError } from 'bullmq';
+import { emptyEntry, isDone, type LedgerEntry, mergeUpdate, ROOM_STAGES, type RoomStageName } from '../ledger/entry';
+import type { DocspacePort, RoomSettings, StageContext, StageResult } from '../stages/context';
+import { runFoldersStage } from '../stages/folders-stage';
+import { runLinkStage } from '../stages/link-stage';
+import { runRoomStage } from '../stages/room-stage';
+import { runShareStage } from '../stages/share-stage';
+import { type FailureContext, failStage } from './queue-behaviour';
+
+export interface RoomProcessorDeps extends FailureContext {
+  docspace: DocspacePort;
+  settings: RoomSettings;
+  notesQueues: Record<NotesQueueName, Queue>;
+  /** True once shutdown began: the job goes back to the queue before its next stage. */
+  stopping(): boolean;
+  lockDurationMs: number;
+}
+
+export interface RoomJobResult {
+  key: string;
+  roomId: number;
+  url: string;
+  /** The note job's id, or why there is none. */
+  note: { jobId: string } | { skipped: string };
+}
+
+const NUMBER: Record<RoomStageName, number> = { room: 1, folders: 2, share: 3, link: 4 };
+
+/** What the job shows in Bull Board as its progress. */
+export interface RoomJobProgress {
+  stage: RoomStageName | 'helpdesk';
+  step: number;
+  of: number;
+  done: string[];
+}
+
+function describeIssues(error: { issues: ReadonlyArray<{ path: PropertyKey[]; message: string }> }): string {
+  return error.issues.map((i) => `${i.path.map(String).join('.') || 'data'}: ${i.message}`).join('; ');
+}
+
+/**
+ * The rooms queue's processor: room → folders → share → link, checkpointed in the ticket ledger
+ * after every stage, then the helpdesk note handed to the vendor's notes queue. A stage whose
+ * result is in the ledger is skipped, so a retry, a restarted worker or an operator's "retry"
+ * resumes where the last run stopped.
+ */
+export function createRoomProcessor(deps: RoomProcessorDeps) {
+  return async function processRoomJob(job: Job, token?: string): Promise<RoomJobResult> {
+    // 1. Read the job. Data that does not parse will never parse: fail at once.
+    const parsed = RoomJobData.safeParse(job.data);
+    if (!parsed.success) throw new UnrecoverableError(`invalid job data: ${describeIssues(parsed.error)}`);
+    const event = parsed.data.event;
+    const key = ticketKey(event);
+    const log = deps.logger.child({ jobId: job.id, ticket: key, source: event.source, ticketId: event.ticketId });
+
+    // 2. Resume from the ledger.
+    let entry: LedgerEntry =
+      (await deps.ledger.read(event)) ??
+      emptyEntry({ key, source: event.source, tenant: event.tenant, ticketId: event.ticketId }, new Date());
+    let freshRoom = false;
+
+    // 3. Run each stage that is not in the ledger yet.
+    for (const stage of ROOM_STAGES) {
+      if (isDone(entry.stages[stage])) continue;
+      if (deps.stopping()) {
+        // Shutdown: the stage in hand is checkpointed; hand the job back without using an attempt.
+        await job.log(`${stage}: worker shutting down; job handed back before this stage`);
+        await job.moveToDelayed(Date.now(), token);
+        throw new DelayedError();
+      }
+      const progress: RoomJobProgress = {
+        stage,
+        step: NUMBER[stage],
+        of: 5,
+        done: ROOM_STAGES.filter((s) => isDone(entry.stages[s])),
+      };
+      await job.updateProgress(progress);
+      const started = performance.now();
+      let result: StageResult;
+      try {
+        const ctx: StageContext = {
+          event,
+          entry,
+          docspace: deps.docspace,
+          settings: deps.settings,
+          freshRoom,
+          beforeCreate: async () => {
+            if (token === undefined) return;
+            // Renewing the lock fails when we no longer own the job: then another worker may be
+            // running it, and creating now could make a duplicate.
+            const owned = await job.extendLock(token, deps.lockDurationMs);
+            if (!owned) throw new Error(`worker lost the lock of job ${job.id}; another worker takes it from here`);
+          },
+        };
+        result = await runStage(stage, ctx);
+        // A room made in this run is empty: the folders stage need not list it.
+        if (stage === 'room') freshRoom = result.update.room?.origin === 'created';
+      } catch (err) {
+        deps.metrics.stageDuration.observe({ stage, result: 'error' }, (performance.now() - started) / 1000);
+        return failStage(err, stage, job, event, deps);
+      }
+      await deps.ledger.write(event, result.update);
+      entry = mergeUpdate(entry, result.update, new Date());
+      const state = result.update.stage?.state ?? 'done';
+      deps.metrics.stageDuration.observe({ stage, result: state }, (performance.now() - started) / 1000);
+      await job.log(`${stage}: ${result.summary}`);
+      log.info({ stage, state, ...result.details }, `${stage}: ${result.summary}`);
+      if (result.warning) log.warn({ stage, ...result.details }, `${stage}: ${result.warning}`);
+    }
+
+    // 4. Hand the note to the vendor's queue; a ticket from the generic route has no helpdesk.
+    const room = entry.room;
+    const link = entry.link;
+    if (!room || !link) throw new Error('the ledger lacks the room or link after the DocSpace stages');
+    const note = await enqueueNote(deps, job, event, key, { id: room.id, title: room.title, url: link.url }, entry);
+    return { key, roomId: room.id, url: link.url, note };
+  };
+}
+
+async function runStage(stage: RoomStageName, ctx: StageContext): Promise<StageResult> {
+  switch (stage) {
+    case 'room':
+      return runRoomStage(ctx);
+    case 'folders':
+      return runFoldersStage(ctx);
+    case 'share':
+      return runShareStage(ctx);
+    case 'link':
+      return runLinkStage(ctx);
+  }
+}
+
+/** The notes job id of a ticket: `note-<key>` (BullMQ ids must not contain `:`). */
+export function noteJobId(key: string): string {
+  return `note-${key}`;
+}
+
+async function enqueueNote(
+  deps: RoomProcessorDeps,
+  job: Job,
+  event: TicketEvent,
+  key: string,
+  room: NoteJobData['room'],
+  entry: LedgerEntry,
+): Promise<RoomJobResult['note']> {
+  if (isDone(entry.stages.helpdesk)) {
+    return { skipped: entry.reasons.helpdesk ?? 'the note is already on the ticket' };
+  }
+  const queueName = notesQueueFor(event.source);
+  if (queueName === undefined) {
+    const reason = 'tickets from the generic route have no helpdesk to write back to';
+    await deps.ledger.write(event, { stage: { name: 'helpdesk', state: 'skipped', reason } });
+    await job.log(`helpdesk: skipped: ${reason}`);
+    return { skipped: reason };
+  }
+  const jobId = noteJobId(key);
+  const data: NoteJobData = { key, event, room };
+  // The same job id for every run: a second room run cannot queue a second note.
+  await deps.notesQueues[queueName].add(NOTE_JOB_NAME, data, { ...roomJobOptions(), jobId });
+  await job.log(`helpdesk: note queued on ${queueName} as ${jobId}`);
+  return { jobId };
+}

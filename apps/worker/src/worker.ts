@@ -1,0 +1,270 @@
+import {
+  createLogger,
+  createRedis,
+  type Logger,
+  type NotesQueueName,
+  QUEUE_NAMES,
+  type QueueName,
+  TicketEvent,
+  ticketKey,
+} from '@ticket-rooms/core';
+import { createDocspaceClient, roomTypeName } from '@ticket-rooms/docspace-client';
+import { createFreshdeskWriter, createJiraWriter, createZendeskWriter, type NoteWriter } from '@ticket-rooms/helpdesk';
+import { type Job, Queue, Worker, type WorkerOptions } from 'bullmq';
+import { type WorkerConfig, WRITE_BACK_VARIABLES, type WriteBackVendor } from './config/config';
+import { STAGES, type StageName } from './ledger/entry';
+import { Ledger } from './ledger/ledger';
+import { SharedRateLimiter } from './limits/shared-rate-limiter';
+import { createVendorFetch, type VendorFetch } from './limits/vendor-fetch';
+import { WorkerMetrics } from './metrics/metrics';
+import { type MetricsServer, startMetricsServer } from './metrics/server';
+import { createNoteProcessor } from './pipeline/note-processor';
+import { DEFAULT_RETRY_POLICY, type RetryPolicy, vendorBackoff } from './pipeline/retry-policy';
+import { createRoomProcessor } from './pipeline/room-processor';
+
+export interface StartWorkerOptions {
+  logger?: Logger;
+  /** Overrides of the retry delays (tests shorten them). */
+  retryPolicy?: Partial<RetryPolicy>;
+  /** Open the metrics port; default true. */
+  metricsServer?: boolean;
+  /** Work only these queues; default all of them. */
+  queues?: readonly QueueName[];
+  /** Per-request timeout of the helpdesk write-back calls; default 10 s. */
+  helpdeskTimeoutMs?: number;
+}
+
+export interface RunningWorker {
+  readonly metrics: WorkerMetrics;
+  /** `http://host:port` of `/metrics`, when the metrics port is open. */
+  readonly metricsUrl: string | undefined;
+  /**
+   * Stops taking jobs; each job in hand finishes its current stage, is checkpointed and handed
+   * back to the queue for the next worker. Then every connection closes.
+   */
+  close(): Promise<void>;
+}
+
+/** How many times a job may be found stalled (its worker died) before it fails: crashes must not fail tickets. */
+const MAX_STALLED_COUNT = 50;
+
+/**
+ * BullMQ only checks a queue's rate-limit key when the worker has a limiter; this one never
+ * limits by itself, it only lets `queue.rateLimit(ms)` (a vendor's 429) hold the queue.
+ */
+const PASSIVE_LIMITER = { max: 1_000_000, duration: 1_000 };
+
+/** Starts the worker: the rooms queue and one notes queue per helpdesk. */
+export async function startWorker(
+  config: Readonly<WorkerConfig>,
+  opts: StartWorkerOptions = {},
+): Promise<RunningWorker> {
+  const logger = opts.logger ?? createLogger({ name: 'worker', level: config.logLevel });
+  const policy: RetryPolicy = { ...DEFAULT_RETRY_POLICY, ...opts.retryPolicy };
+  const metrics = new WorkerMetrics();
+  const queuesToRun = new Set<QueueName>(
+    opts.queues ?? [QUEUE_NAMES.rooms, ...(Object.values(QUEUE_NAMES.notes) as NotesQueueName[])],
+  );
+  const prefix = config.queuePrefix;
+  const redis = createRedis(config.redisUrl, { role: 'worker', connectionName: 'ticket-rooms-worker' });
+  redis.on('error', (err) => logger.warn({ err: err.message }, 'redis connection error; reconnecting'));
+
+  // 1. Vendor clients, each under a fetch that counts its calls (and, for DocSpace, waits for
+  //    the rate shared by every worker on this Redis).
+  const limiter =
+    config.docspace.rateLimitPerSecond === undefined
+      ? undefined
+      : new SharedRateLimiter(redis, `${prefix}:docspace-rate`, config.docspace.rateLimitPerSecond);
+  const fetches: VendorFetch[] = [];
+  const vendorFetch = (vendor: string, withLimiter?: SharedRateLimiter) => {
+    const f = createVendorFetch({
+      vendor,
+      metrics,
+      connections: Math.max(16, config.concurrency * 2),
+      ...(withLimiter ? { limiter: withLimiter } : {}),
+    });
+    fetches.push(f);
+    return f.fetch;
+  };
+  const docspace = createDocspaceClient({
+    baseUrl: config.docspace.baseUrl,
+    apiKey: config.docspace.apiKey,
+    timeoutMs: config.docspace.timeoutMs,
+    fetch: vendorFetch('docspace', limiter),
+    logger: logger.child({ component: 'docspace' }),
+  });
+  const helpdeskTimeout = opts.helpdeskTimeoutMs === undefined ? {} : { timeoutMs: opts.helpdeskTimeoutMs };
+  const writers: Record<WriteBackVendor, NoteWriter | undefined> = {
+    zendesk: config.helpdesk.zendesk
+      ? createZendeskWriter({ ...config.helpdesk.zendesk, ...helpdeskTimeout, fetch: vendorFetch('zendesk') })
+      : undefined,
+    freshdesk: config.helpdesk.freshdesk
+      ? createFreshdeskWriter({ ...config.helpdesk.freshdesk, ...helpdeskTimeout, fetch: vendorFetch('freshdesk') })
+      : undefined,
+    jira: config.helpdesk.jira
+      ? createJiraWriter({ ...config.helpdesk.jira, ...helpdeskTimeout, fetch: vendorFetch('jira') })
+      : undefined,
+  };
+
+  // 2. Queues: the rooms queue (to pause it on a DocSpace 429) and the notes queues (to hand notes on).
+  const ledger = new Ledger(redis, prefix);
+  const queue = (name: QueueName) => new Queue(name, { connection: redis, prefix });
+  const roomsQueue = queue(QUEUE_NAMES.rooms);
+  const notesQueues = {
+    [QUEUE_NAMES.notes.zendesk]: queue(QUEUE_NAMES.notes.zendesk),
+    [QUEUE_NAMES.notes.freshdesk]: queue(QUEUE_NAMES.notes.freshdesk),
+    [QUEUE_NAMES.notes.jira]: queue(QUEUE_NAMES.notes.jira),
+  } as Record<NotesQueueName, Queue>;
+
+  // 3. Workers. Short locks and frequent stall checks: a killed worker's job is taken over by
+  //    another within about lockDuration + stalledInterval.
+  let stopping = false;
+  const common: Omit<WorkerOptions, 'concurrency'> = {
+    connection: redis,
+    prefix,
+    lockDuration: config.lockDurationMs,
+    stalledInterval: config.stalledIntervalMs,
+    maxStalledCount: MAX_STALLED_COUNT,
+    limiter: PASSIVE_LIMITER,
+    settings: { backoffStrategy: vendorBackoff(policy) },
+    autorun: false,
+  };
+  const workers: Worker[] = [];
+  if (queuesToRun.has(QUEUE_NAMES.rooms)) {
+    const processor = createRoomProcessor({
+      queue: QUEUE_NAMES.rooms,
+      ledger,
+      metrics,
+      logger: logger.child({ queue: QUEUE_NAMES.rooms }),
+      policy,
+      rateLimit: (ms) => roomsQueue.rateLimit(ms),
+      docspace,
+      settings: config.room,
+      notesQueues,
+      stopping: () => stopping,
+      lockDurationMs: config.lockDurationMs,
+    });
+    workers.push(new Worker(QUEUE_NAMES.rooms, processor, { ...common, concurrency: config.concurrency }));
+  }
+  for (const [vendor, name] of Object.entries(QUEUE_NAMES.notes) as Array<[WriteBackVendor, NotesQueueName]>) {
+    if (!queuesToRun.has(name)) continue;
+    const processor = createNoteProcessor({
+      queue: name,
+      ledger,
+      metrics,
+      logger: logger.child({ queue: name }),
+      policy,
+      rateLimit: (ms) => notesQueues[name].rateLimit(ms),
+      vendor,
+      writer: writers[vendor],
+    });
+    workers.push(new Worker(name, processor, { ...common, concurrency: config.notesConcurrency }));
+  }
+  for (const worker of workers) watch(worker, { logger, metrics, ledger });
+
+  // 4. Metrics port, then start taking jobs.
+  let metricsServer: MetricsServer | undefined;
+  if (opts.metricsServer ?? true) {
+    metricsServer = await startMetricsServer(metrics.registry, config.metrics);
+  }
+  for (const worker of workers) void worker.run();
+  await Promise.all(workers.map((w) => w.waitUntilReady()));
+
+  const missing = (Object.keys(writers) as WriteBackVendor[]).filter((v) => !writers[v]);
+  logger.info(
+    {
+      queues: workers.map((w) => w.name),
+      prefix,
+      concurrency: config.concurrency,
+      notesConcurrency: config.notesConcurrency,
+      roomType: roomTypeName(config.room.type),
+      folders: config.room.folders.map((f) => f.path),
+      share: config.room.share.length,
+      docspaceRateLimit: config.docspace.rateLimitPerSecond ?? 'none',
+      metrics: metricsServer?.url,
+    },
+    'worker started',
+  );
+  for (const vendor of missing) {
+    logger.warn(
+      `${vendor} write-back is not configured (${WRITE_BACK_VARIABLES[vendor].join(', ')}): ${vendor} tickets get rooms, but their notes fail visibly until it is`,
+    );
+  }
+
+  let closed: Promise<void> | undefined;
+  async function close(): Promise<void> {
+    stopping = true;
+    const graceful = Promise.all(workers.map((w) => w.close()));
+    let timer: NodeJS.Timeout | undefined;
+    const timedOut = await Promise.race([
+      graceful.then(() => false),
+      new Promise<boolean>((resolve) => {
+        timer = setTimeout(() => resolve(true), config.shutdownTimeoutMs);
+      }),
+    ]);
+    clearTimeout(timer);
+    if (timedOut) {
+      logger.warn(
+        `jobs did not hand back within ${config.shutdownTimeoutMs} ms; closing anyway (they resume after their locks expire)`,
+      );
+      await Promise.all(workers.map((w) => w.close(true)));
+    }
+    await Promise.all([roomsQueue, ...Object.values(notesQueues)].map((q) => q.close()));
+    await docspace.close();
+    await Promise.all(Object.values(writers).map((w) => w?.close()));
+    await Promise.all(fetches.map((f) => f.close()));
+    await metricsServer?.close();
+    await redis.quit().catch(() => redis.disconnect());
+    logger.info('worker stopped');
+  }
+
+  return {
+    metrics,
+    metricsUrl: metricsServer?.url,
+    close: () => {
+      closed ??= close();
+      return closed;
+    },
+  };
+}
+
+function stageOf(job: Job): StageName | 'unknown' {
+  const progress = job.progress as { stage?: unknown } | undefined;
+  const stage = typeof progress === 'object' && progress !== null ? progress.stage : undefined;
+  return (STAGES as readonly unknown[]).includes(stage) ? (stage as StageName) : 'unknown';
+}
+
+/** Metrics and the one error line per job that failed for good. */
+function watch(worker: Worker, deps: { logger: Logger; metrics: WorkerMetrics; ledger: Ledger }): void {
+  const queue = worker.name;
+  worker.on('completed', () => deps.metrics.jobs.inc({ queue, outcome: 'completed' }));
+  worker.on('stalled', (jobId) => {
+    deps.metrics.jobs.inc({ queue, outcome: 'stalled' });
+    deps.logger.warn({ queue, jobId }, `job ${jobId} stalled (its worker stopped answering); it is back in the queue`);
+  });
+  worker.on('error', (err) => deps.logger.error({ queue, err: err.message }, 'worker error'));
+  worker.on('failed', (job) => {
+    if (!job) return;
+    // BullMQ sets `finishedOn` only when the job moved to the failed set for good.
+    if (typeof job.finishedOn !== 'number') {
+      deps.metrics.jobs.inc({ queue, outcome: 'retried' });
+      return;
+    }
+    const stage = stageOf(job);
+    const reason = job.failedReason;
+    deps.metrics.jobs.inc({ queue, outcome: 'failed' });
+    deps.metrics.finalFailures.inc({ queue, stage });
+    const event = TicketEvent.safeParse((job.data as { event?: unknown } | undefined)?.event);
+    const ticket = event.success ? ticketKey(event.data) : undefined;
+    deps.logger.error(
+      { queue, jobId: job.id, ticket, stage, attempts: job.attemptsMade, reason },
+      `ticket ${ticket ?? job.id} failed at ${stage}: ${reason}`,
+    );
+    // Failures the processor did not see (stalled too often, …) still reach the ledger.
+    if (event.success && stage !== 'unknown') {
+      deps.ledger
+        .write(event.data, { stage: { name: stage, state: 'failed', reason } })
+        .catch((err: unknown) => deps.logger.warn({ err: String(err) }, 'could not record the failure in the ledger'));
+    }
+  });
+}
