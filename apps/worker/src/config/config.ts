@@ -1,8 +1,8 @@
 import { ConfigError, DEFAULT_QUEUE_PREFIX, type Env, loadConfig } from '@ticket-rooms/core';
-import { parseRoomType, RoomType } from '@ticket-rooms/docspace-client';
+import { parseRoomType, type RoomType } from '@ticket-rooms/docspace-client';
 import { z } from 'zod';
 import { DEFAULT_FOLDERS, type FolderNode, parseFolderPaths } from '../stages/folder-plan';
-import { parseShareTargets, type ShareTarget } from '../stages/share-plan';
+import { parseShareEntries, roleProblems, type ShareTarget } from '../stages/share-plan';
 import { DEFAULT_TITLE_TEMPLATE, TITLE_FIELDS, unknownPlaceholders } from '../stages/title';
 
 const integer = (min: number, max: number, fallback: number, what: string) =>
@@ -60,10 +60,46 @@ export const WorkerEnv = z
       .min(1, { message: 'must be a whole number of jobs from 1 to 1000' })
       .max(1_000, { message: 'must be a whole number of jobs from 1 to 1000' })
       .optional(),
-    ROOM_TYPE: z.string().default('collaboration'),
-    ROOM_TITLE_TEMPLATE: z.string().default(DEFAULT_TITLE_TEMPLATE),
-    ROOM_FOLDERS: z.string().default(DEFAULT_FOLDERS.join(',')),
-    ROOM_SHARE: z.string().optional(),
+    ROOM_TYPE: z
+      .string()
+      .default('collaboration')
+      .transform((value, ctx) => {
+        try {
+          return parseRoomType(value);
+        } catch (err) {
+          ctx.addIssue({ code: 'custom', message: (err as Error).message });
+          return z.NEVER;
+        }
+      }),
+    ROOM_TITLE_TEMPLATE: z
+      .string()
+      .default(DEFAULT_TITLE_TEMPLATE)
+      .superRefine((template, ctx) => {
+        const unknown = unknownPlaceholders(template);
+        if (unknown.length === 0) return;
+        const fields = TITLE_FIELDS.map((f) => `{${f}}`).join(' ');
+        ctx.addIssue({
+          code: 'custom',
+          message: `${unknown.join(', ')} ${unknown.length === 1 ? 'is not a field' : 'are not fields'}; use ${fields}`,
+        });
+      }),
+    ROOM_FOLDERS: z
+      .string()
+      .default(DEFAULT_FOLDERS.join(','))
+      .transform((raw, ctx) => {
+        const { nodes, problems } = parseFolderPaths(raw);
+        for (const message of problems) ctx.addIssue({ code: 'custom', message });
+        return nodes;
+      }),
+    ROOM_SHARE: z
+      .string()
+      .optional()
+      .transform((raw, ctx) => {
+        if (raw === undefined) return [];
+        const { entries, problems } = parseShareEntries(raw);
+        for (const message of problems) ctx.addIssue({ code: 'custom', message });
+        return entries;
+      }),
     WORKER_METRICS_PORT: integer(0, 65_535, 9101, 'a port number from 0 to 65535'),
     WORKER_METRICS_HOST: z.string().min(1).default('127.0.0.1'),
     /** How long a job's lock lasts; a killed worker's job is taken over after about 1.5× this. */
@@ -80,45 +116,7 @@ export const WorkerEnv = z
     JIRA_EMAIL: z.string().optional(),
     JIRA_API_TOKEN: z.string().optional(),
   })
-  .transform((env, ctx) => {
-    const problem = (variable: string, message: string) => ctx.addIssue({ code: 'custom', path: [variable], message });
-
-    let roomType: RoomType = RoomType.Collaboration;
-    try {
-      roomType = parseRoomType(env.ROOM_TYPE);
-    } catch (err) {
-      problem('ROOM_TYPE', (err as Error).message);
-    }
-
-    const unknown = unknownPlaceholders(env.ROOM_TITLE_TEMPLATE);
-    if (unknown.length > 0) {
-      problem(
-        'ROOM_TITLE_TEMPLATE',
-        `${unknown.join(', ')} ${unknown.length === 1 ? 'is not a field' : 'are not fields'}; use ${TITLE_FIELDS.map((f) => `{${f}}`).join(' ')}`,
-      );
-    }
-
-    const folders = parseFolderPaths(env.ROOM_FOLDERS);
-    for (const p of folders.problems) problem('ROOM_FOLDERS', p);
-
-    let share: ShareTarget[] = [];
-    if (env.ROOM_SHARE !== undefined) {
-      const parsed = parseShareTargets(env.ROOM_SHARE, roomType);
-      for (const p of parsed.problems) problem('ROOM_SHARE', p);
-      share = parsed.targets;
-    }
-
-    for (const [vendor, names] of Object.entries(WRITE_BACK_VARIABLES)) {
-      const set = names.filter((n) => env[n] !== undefined);
-      if (set.length === 0 || set.length === names.length) continue;
-      for (const missing of names.filter((n) => env[n] === undefined)) {
-        problem(
-          missing,
-          `is missing; the ${vendor} write-back needs ${names.join(', ')} together (or none of them to leave it off)`,
-        );
-      }
-    }
-
+  .transform((env) => {
     const helpdesk: WorkerConfig['helpdesk'] = {};
     if (env.ZENDESK_URL && env.ZENDESK_EMAIL && env.ZENDESK_API_TOKEN) {
       helpdesk.zendesk = { baseUrl: env.ZENDESK_URL, email: env.ZENDESK_EMAIL, apiToken: env.ZENDESK_API_TOKEN };
@@ -141,7 +139,12 @@ export const WorkerEnv = z
       },
       concurrency: env.WORKER_CONCURRENCY,
       notesConcurrency: env.NOTES_CONCURRENCY ?? env.WORKER_CONCURRENCY,
-      room: { type: roomType, titleTemplate: env.ROOM_TITLE_TEMPLATE, folders: folders.nodes, share },
+      room: {
+        type: env.ROOM_TYPE,
+        titleTemplate: env.ROOM_TITLE_TEMPLATE,
+        folders: env.ROOM_FOLDERS,
+        share: env.ROOM_SHARE.map(({ id, type, access }) => ({ id, type, access })),
+      },
       helpdesk,
       metrics: { port: env.WORKER_METRICS_PORT, host: env.WORKER_METRICS_HOST },
       lockDurationMs: env.WORKER_LOCK_DURATION_MS,
@@ -190,7 +193,45 @@ export interface WorkerConfig {
  * sentence per mistake; secret values are never echoed.
  */
 export function loadWorkerConfig(env: Env = process.env): Readonly<WorkerConfig> {
-  return loadConfig(WorkerEnv, env);
+  const problems: string[] = [];
+  let config: Readonly<WorkerConfig> | undefined;
+  try {
+    config = loadConfig(WorkerEnv, env);
+  } catch (err) {
+    if (!(err instanceof ConfigError)) throw err;
+    problems.push(...err.problems);
+  }
+  // Checks across variables run even when single variables are wrong: every mistake at once.
+  problems.push(...crossCheck(env));
+  if (problems.length > 0 || !config) throw new ConfigError(problems);
+  return config;
+}
+
+/** Mistakes that only show when variables are read together, each as `VARIABLE: sentence.` */
+function crossCheck(raw: Env): string[] {
+  const env: Env = {};
+  for (const [k, v] of Object.entries(raw)) if (v !== undefined && v !== '') env[k] = v;
+  const problems: string[] = [];
+  for (const [vendor, names] of Object.entries(WRITE_BACK_VARIABLES)) {
+    const set = names.filter((n) => env[n] !== undefined);
+    if (set.length === 0 || set.length === names.length) continue;
+    for (const missing of names.filter((n) => env[n] === undefined)) {
+      problems.push(
+        `${missing}: is missing; the ${vendor} write-back needs ${names.join(', ')} together (or none of them to leave it off).`,
+      );
+    }
+  }
+  if (env.ROOM_SHARE !== undefined) {
+    let roomType: RoomType | undefined;
+    try {
+      roomType = parseRoomType(env.ROOM_TYPE ?? 'collaboration');
+    } catch {
+      // ROOM_TYPE itself is reported by the schema.
+    }
+    const { entries } = parseShareEntries(env.ROOM_SHARE);
+    if (roomType !== undefined) for (const p of roleProblems(entries, roomType)) problems.push(`ROOM_SHARE: ${p}.`);
+  }
+  return problems;
 }
 
 export { ConfigError };

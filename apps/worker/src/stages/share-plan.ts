@@ -25,16 +25,18 @@ export interface ShareTarget {
   access: AccessRole;
 }
 
-/**
- * Reads `ROOM_SHARE` and checks every role against the room type before any call, because
- * DocSpace answers a role the room type does not allow with 403 after the room exists.
- */
-export function parseShareTargets(raw: string, roomType: RoomType): { targets: ShareTarget[]; problems: string[] } {
+/** A parsed `ROOM_SHARE` entry with its position in the list, for messages. */
+export interface ShareEntry extends ShareTarget {
+  index: number;
+}
+
+/** Reads `ROOM_SHARE`: JSON, ids, role names and duplicates. Roles are checked per room type apart. */
+export function parseShareEntries(raw: string): { entries: ShareEntry[]; problems: string[] } {
   let json: unknown;
   try {
     json = JSON.parse(raw);
   } catch {
-    return { targets: [], problems: ['must be a JSON list like [{"id":"<uuid>","role":"ContentCreator"}]'] };
+    return { entries: [], problems: ['must be a JSON list like [{"id":"<uuid>","role":"ContentCreator"}]'] };
   }
   const parsed = z.array(ShareEntryInput).safeParse(json);
   if (!parsed.success) {
@@ -42,38 +44,55 @@ export function parseShareTargets(raw: string, roomType: RoomType): { targets: S
       const where = i.path.length > 0 ? `entry ${i.path.map(String).join('.')}: ` : '';
       return `${where}${i.message}`;
     });
-    return { targets: [], problems };
+    return { entries: [], problems };
   }
-  const targets: ShareTarget[] = [];
+  const entries: ShareEntry[] = [];
   const problems: string[] = [];
   const seen = new Set<string>();
   parsed.data.forEach((entry, index) => {
-    if (seen.has(entry.id)) {
+    if (seen.has(entry.id.toLowerCase())) {
       problems.push(`entry ${index}: ${entry.id} is listed twice`);
       return;
     }
-    seen.add(entry.id);
-    let access: AccessRole;
+    seen.add(entry.id.toLowerCase());
     try {
-      access = parseAccessRole(entry.role);
+      entries.push({ index, id: entry.id, type: entry.type, access: parseAccessRole(entry.role) });
     } catch (err) {
       problems.push(`entry ${index}: ${(err as Error).message}`);
-      return;
     }
-    const allowed = rolesFor(roomType, entry.type);
-    if (!allowed.includes(access) || access === 0) {
-      problems.push(
-        `entry ${index}: a ${entry.type} cannot be ${accessRoleName(access)} in a ${roomTypeName(roomType)} room; ` +
-          `allowed: ${allowed
-            .filter((r) => r !== 0)
-            .map(accessRoleName)
-            .join(', ')}`,
-      );
-      return;
-    }
-    targets.push({ id: entry.id, type: entry.type, access });
   });
-  return { targets, problems };
+  return { entries, problems };
+}
+
+/**
+ * Roles the room type does not allow, checked before any call: DocSpace would answer 403 "The
+ * role is not available for this user type" only after the room exists. `None` is refused too:
+ * it removes the member.
+ */
+export function roleProblems(entries: readonly ShareEntry[], roomType: RoomType): string[] {
+  const problems: string[] = [];
+  for (const entry of entries) {
+    const allowed = rolesFor(roomType, entry.type);
+    if (allowed.includes(entry.access) && entry.access !== 0) continue;
+    problems.push(
+      `entry ${entry.index}: a ${entry.type} cannot be ${accessRoleName(entry.access)} in a ${roomTypeName(roomType)} room; ` +
+        `allowed: ${allowed
+          .filter((r) => r !== 0)
+          .map(accessRoleName)
+          .join(', ')}`,
+    );
+  }
+  return problems;
+}
+
+/** `ROOM_SHARE` read and checked against the room type in one go. */
+export function parseShareTargets(raw: string, roomType: RoomType): { targets: ShareTarget[]; problems: string[] } {
+  const { entries, problems } = parseShareEntries(raw);
+  const all = [...problems, ...roleProblems(entries, roomType)];
+  return {
+    targets: all.length > 0 ? [] : entries.map(({ id, type, access }) => ({ id, type, access })),
+    problems: all,
+  };
 }
 
 export interface ShareOutcome {
