@@ -1,0 +1,358 @@
+import { createHttpTransport, type FetchLike, type HttpRequest, type HttpTransport } from '@ticket-rooms/core';
+import { fetch as undiciFetch } from 'undici';
+import { z } from 'zod';
+import { type AccessRole, isAccessRole } from './access-role';
+import { unwrap } from './envelope';
+import { DocspaceError, fromTransportError } from './errors';
+import { DocspaceClientOptions } from './options';
+import { collectPages, MAX_PAGE_SIZE } from './paging';
+import { isRoomType, type RoomType } from './room-type';
+import {
+  type DocspaceUser,
+  FileOperationDto,
+  type Folder,
+  FolderDto,
+  folderContent,
+  knownRooms,
+  LinkShareDto,
+  type Room,
+  RoomDto,
+  RoomListItem,
+  type RoomMember,
+  RoomSecurityDto,
+  SelfDto,
+  toMembers,
+  toRoom,
+} from './schemas';
+import { sanitizeTitle } from './title';
+import { portalBase, roomPortalUrl } from './urls';
+
+const API = '/api/2.0';
+
+export interface CreateRoomInput {
+  /** Sanitized with the server's rules before sending, so it comes back exactly as `sanitizeTitle` says. */
+  title: string;
+  roomType: RoomType;
+  /** Created on the portal if missing. */
+  tags?: string[];
+}
+
+export interface Invitation {
+  /** A user or group id; DocSpace tells them apart itself. */
+  id: string;
+  access: AccessRole;
+}
+
+export interface RoomAccessResult {
+  /** The invited subjects DocSpace now lists. Ids it silently dropped (unknown, hidden, removed) are missing. */
+  members: RoomMember[];
+  warning?: string;
+}
+
+export interface FindOptions {
+  /** Look in the Archive too; default true, because an archived room still belongs to its ticket. */
+  includeArchived?: boolean;
+}
+
+export interface DocspaceClient {
+  /** The portal's base URL, as links and `roomPortalUrl` use it. */
+  readonly portalUrl: string;
+  createRoom(input: CreateRoomInput): Promise<Room>;
+  getRoom(id: number): Promise<Room>;
+  /** Every room carrying `tag` (exact name), reading all pages. */
+  findRoomsByTag(tag: string, opts?: FindOptions): Promise<Room[]>;
+  /** Every room whose title is exactly `sanitizeTitle(title, 'room')`; titles are not unique. */
+  findRoomsByTitle(title: string, opts?: FindOptions): Promise<Room[]>;
+  createFolder(parentId: number, title: string): Promise<Folder>;
+  /** The folders directly inside a room or folder, reading all pages. */
+  listFolders(folderId: number): Promise<Folder[]>;
+  addTags(roomId: number, names: string[]): Promise<Room>;
+  setRoomAccess(roomId: number, invitations: Invitation[], opts?: { notify?: boolean }): Promise<RoomAccessResult>;
+  /** The room's primary external link; DocSpace creates it on first request. 403 for room types without links. */
+  getPrimaryLink(roomId: number): Promise<{ url: string; linkId: string }>;
+  /** The room's page in the web UI, for members with a DocSpace login. No request is made. */
+  roomPortalUrl(roomId: number, opts?: { archived?: boolean }): string;
+  archiveRoom(id: number): Promise<void>;
+  unarchiveRoom(id: number): Promise<void>;
+  /** Deletes an archived room for good (DocSpace refuses active rooms). */
+  deleteRoom(id: number): Promise<void>;
+  /** Who the API key acts as; a cheap way to check the key at start-up. */
+  getSelf(): Promise<DocspaceUser>;
+  close(): Promise<void>;
+}
+
+function refuse(method: string, path: string, message: string): DocspaceError {
+  // Our own input is wrong: sending it would fail the same way every time.
+  return new DocspaceError({ code: 'BAD_REQUEST', retryable: false, message, method, path });
+}
+
+function checkId(id: number, what: string, method: string, path: string): void {
+  if (!Number.isSafeInteger(id) || id <= 0) throw refuse(method, path, `${what} must be a positive integer, got ${id}`);
+}
+
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/** Statuses of `DistributedTaskStatus` that end an operation without success. */
+const OPERATION_CANCELED = 3;
+const OPERATION_FAILED = 4;
+
+export function createDocspaceClient(options: DocspaceClientOptions): DocspaceClient {
+  const parsed = DocspaceClientOptions.safeParse(options);
+  if (!parsed.success) {
+    // Messages and paths only: never the values, one of which is the key.
+    const problems = parsed.error.issues.map((i) => `${i.path.join('.') || 'options'}: ${i.message}`);
+    throw new TypeError(`invalid DocSpace client options: ${problems.join('; ')}`);
+  }
+  const opts = parsed.data;
+  const portal = portalBase(opts.baseUrl);
+  const operationTimeoutMs = opts.operationTimeoutMs ?? 60_000;
+  const firstPollMs = opts.pollIntervalMs ?? 100;
+  const logger = opts.logger;
+
+  let fetchImpl: FetchLike | undefined = opts.fetch;
+  if (!fetchImpl && opts.dispatcher) {
+    const dispatcher = opts.dispatcher;
+    fetchImpl = ((url, init) => undiciFetch(url, { ...init, dispatcher } as never)) as FetchLike;
+  }
+  const transport: HttpTransport = createHttpTransport({
+    vendor: 'docspace',
+    baseUrl: portal,
+    headers: { authorization: `Bearer ${opts.apiKey}` },
+    ...(opts.timeoutMs === undefined ? {} : { timeoutMs: opts.timeoutMs }),
+    ...(fetchImpl ? { fetch: fetchImpl } : {}),
+    ...(opts.connections === undefined ? {} : { connections: opts.connections }),
+  });
+
+  async function call<T>(req: HttpRequest, schema: z.ZodType<T>) {
+    const info = { method: req.method, path: req.path };
+    const started = performance.now();
+    let res: Awaited<ReturnType<HttpTransport['send']>>;
+    try {
+      res = await transport.send(req);
+    } catch (err) {
+      const error = fromTransportError(err, info);
+      logger?.debug(
+        { vendor: 'docspace', ...info, code: error.code, ms: Math.round(performance.now() - started) },
+        'docspace request failed',
+      );
+      throw error;
+    }
+    logger?.debug(
+      { vendor: 'docspace', ...info, status: res.status, ms: Math.round(performance.now() - started) },
+      'docspace request',
+    );
+    return unwrap(info, res, schema);
+  }
+
+  async function get<T>(path: string, schema: z.ZodType<T>, query?: HttpRequest['query']): Promise<T> {
+    return (await call({ method: 'GET', path, ...(query ? { query } : {}) }, schema)).response;
+  }
+
+  async function send<T>(method: 'POST' | 'PUT' | 'DELETE', path: string, body: unknown, schema: z.ZodType<T>) {
+    return (await call({ method, path, body }, schema)).response;
+  }
+
+  async function findRooms(query: Record<string, string | number>, includeArchived: boolean): Promise<Room[]> {
+    const Page = folderContent(RoomListItem);
+    const dtos = await collectPages(async (startIndex) => {
+      const page = await get(`${API}/files/rooms`, Page, {
+        ...query,
+        // Any = active and archived; Active = 0.
+        searchArea: includeArchived ? 2 : 0,
+        count: MAX_PAGE_SIZE,
+        startIndex,
+        // Oldest first, so rooms created while we page land after us instead of shifting the pages.
+        sortBy: 'DateAndTimeCreation',
+        sortOrder: 'ascending',
+      });
+      return { items: page.folders, count: page.count, total: page.total };
+    });
+    return knownRooms(dtos).map(toRoom);
+  }
+
+  /**
+   * Follows a background operation until DocSpace says it finished. Business failures (no
+   * permission, a locked file) arrive as text in `error` with HTTP 200, so that text becomes the
+   * error. If the operation disappears before we saw it finish, the room itself tells us.
+   */
+  async function waitForOperation(
+    first: FileOperationDto,
+    req: { method: string; path: string },
+    settled: () => Promise<boolean>,
+  ): Promise<void> {
+    const deadline = Date.now() + operationTimeoutMs;
+    let op = first;
+    let delay = firstPollMs;
+    while (!op.finished) {
+      if (Date.now() >= deadline) {
+        throw new DocspaceError({
+          code: 'TIMEOUT',
+          message: `DocSpace did not finish ${req.method} ${req.path} within ${operationTimeoutMs} ms (operation ${op.id})`,
+          method: req.method,
+          path: req.path,
+          operationId: op.id,
+        });
+      }
+      await sleep(Math.min(delay, Math.max(0, deadline - Date.now())));
+      delay = Math.min(delay * 2, 1_000);
+      const ops = await get(`${API}/files/fileops`, z.array(FileOperationDto), { id: op.id });
+      const found = ops.find((o) => o.id === op.id);
+      if (!found) {
+        if (await settled()) return;
+        throw new DocspaceError({
+          code: 'API_ERROR',
+          retryable: true,
+          message: `DocSpace lost track of operation ${op.id} for ${req.method} ${req.path} before it finished`,
+          method: req.method,
+          path: req.path,
+          operationId: op.id,
+        });
+      }
+      op = found;
+    }
+    const failed = op.error ? op.error : op.status === OPERATION_FAILED || op.status === OPERATION_CANCELED;
+    if (failed) {
+      const vendorMessage = typeof failed === 'string' ? failed : undefined;
+      throw new DocspaceError({
+        code: 'API_ERROR',
+        retryable: false,
+        message: `DocSpace could not complete ${req.method} ${req.path}${vendorMessage ? `: ${vendorMessage}` : ''}`,
+        method: req.method,
+        path: req.path,
+        operationId: op.id,
+        ...(vendorMessage === undefined ? {} : { vendorMessage }),
+      });
+    }
+  }
+
+  async function roomOperation(id: number, action: 'archive' | 'unarchive' | 'delete'): Promise<void> {
+    const method = action === 'delete' ? 'DELETE' : 'PUT';
+    const path = action === 'delete' ? `${API}/files/rooms/${id}` : `${API}/files/rooms/${id}/${action}`;
+    checkId(id, 'room id', method, path);
+    // The body is required even though it looks optional: the server dereferences it.
+    const op = await send(method, path, { deleteAfter: false }, FileOperationDto);
+    await waitForOperation(op, { method, path }, async () => {
+      if (action === 'delete') {
+        try {
+          await get(`${API}/files/rooms/${id}`, RoomDto);
+          return false;
+        } catch (err) {
+          if (err instanceof DocspaceError && err.code === 'NOT_FOUND') return true;
+          throw err;
+        }
+      }
+      const room = toRoom(await get(`${API}/files/rooms/${id}`, RoomDto));
+      return room.archived === (action === 'archive');
+    });
+  }
+
+  return {
+    portalUrl: portal,
+
+    async createRoom(input) {
+      const path = `${API}/files/rooms`;
+      if (!isRoomType(input.roomType)) throw refuse('POST', path, `unknown room type ${String(input.roomType)}`);
+      const title = sanitizeTitle(input.title, 'room');
+      if (title === '') throw refuse('POST', path, 'the room title is empty');
+      const body = { title, roomType: input.roomType, ...(input.tags?.length ? { tags: input.tags } : {}) };
+      return toRoom(await send('POST', path, body, RoomDto));
+    },
+
+    async getRoom(id) {
+      const path = `${API}/files/rooms/${id}`;
+      checkId(id, 'room id', 'GET', path);
+      return toRoom(await get(path, RoomDto));
+    },
+
+    async findRoomsByTag(tag, { includeArchived = true } = {}) {
+      // `tags` is a JSON array; the server matches any of them, by exact name.
+      const rooms = await findRooms({ tags: JSON.stringify([tag]) }, includeArchived);
+      return rooms.filter((r) => r.tags.includes(tag));
+    },
+
+    async findRoomsByTitle(title, { includeArchived = true } = {}) {
+      const wanted = sanitizeTitle(title, 'room');
+      if (wanted === '') return [];
+      // `filterValue` is a case-insensitive substring search, so keep only exact matches.
+      const rooms = await findRooms({ filterValue: wanted }, includeArchived);
+      return rooms.filter((r) => r.title === wanted);
+    },
+
+    async createFolder(parentId, title) {
+      const path = `${API}/files/folder/${parentId}`;
+      checkId(parentId, 'parent id', 'POST', path);
+      const clean = sanitizeTitle(title, 'folder');
+      if (clean === '') throw refuse('POST', path, 'the folder title is empty');
+      return send('POST', path, { title: clean }, FolderDto);
+    },
+
+    async listFolders(folderId) {
+      const path = `${API}/files/${folderId}`;
+      checkId(folderId, 'folder id', 'GET', path);
+      const Page = folderContent(FolderDto);
+      const folders = await collectPages(async (startIndex) => {
+        const page = await get(path, Page, {
+          filterType: 2, // FoldersOnly
+          withSubFolders: false,
+          count: MAX_PAGE_SIZE,
+          startIndex,
+          sortBy: 'DateAndTimeCreation',
+          sortOrder: 'ascending',
+        });
+        return { items: page.folders, count: page.count, total: page.total };
+      });
+      return folders.filter((f) => f.parentId === folderId);
+    },
+
+    async addTags(roomId, names) {
+      const path = `${API}/files/rooms/${roomId}/tags`;
+      checkId(roomId, 'room id', 'PUT', path);
+      return toRoom(await send('PUT', path, { names }, RoomDto));
+    },
+
+    async setRoomAccess(roomId, invitations, { notify = false } = {}) {
+      const path = `${API}/files/rooms/${roomId}/share`;
+      checkId(roomId, 'room id', 'PUT', path);
+      for (const inv of invitations) {
+        // A role that is not one of DocSpace's numbers would be read as None and remove the member.
+        if (!isAccessRole(inv.access)) {
+          throw refuse(
+            'PUT',
+            path,
+            `access for ${inv.id} must be an AccessRole number, got ${JSON.stringify(inv.access)}`,
+          );
+        }
+      }
+      const body = { invitations: invitations.map((i) => ({ id: i.id, access: i.access })), notify };
+      const dto = await send('PUT', path, body, RoomSecurityDto);
+      if (dto.error !== undefined && dto.error !== 0) {
+        throw new DocspaceError({
+          code: 'API_ERROR',
+          retryable: false,
+          message: `DocSpace refused to change access on ${path}: a member holds a form role (RoomSecurityError ${dto.error})`,
+          method: 'PUT',
+          path,
+        });
+      }
+      return { members: toMembers(dto), ...(dto.warning ? { warning: dto.warning } : {}) };
+    },
+
+    async getPrimaryLink(roomId) {
+      const path = `${API}/files/rooms/${roomId}/link`;
+      checkId(roomId, 'room id', 'GET', path);
+      return get(path, LinkShareDto);
+    },
+
+    roomPortalUrl(roomId, opts) {
+      return roomPortalUrl(portal, roomId, opts);
+    },
+
+    archiveRoom: (id) => roomOperation(id, 'archive'),
+    unarchiveRoom: (id) => roomOperation(id, 'unarchive'),
+    deleteRoom: (id) => roomOperation(id, 'delete'),
+
+    getSelf: () => get(`${API}/people/@self`, SelfDto),
+
+    close: () => transport.close(),
+  };
+}

@@ -1,0 +1,15 @@
+export { AccessRole, accessRoleName, isAccessRole, parseAccessRole, rolesFor } from './access-role';
+export {
+  type CreateRoomInput,
+  createDocspaceClient,
+  type DocspaceClient,
+  type FindOptions,
+  type Invitation,
+  type RoomAccessResult,
+} from './client';
+export { DocspaceError, type DocspaceErrorInit, isDocspaceError, toDocspaceError, vendorMessageOf } from './errors';
+export type { DocspaceClientOptions, DocspaceLogger } from './options';
+export { allowsExternalLinks, isRoomType, parseRoomType, ROOM_TYPES, RoomType, roomTypeName } from './room-type';
+export { ARCHIVE_FOLDER_TYPE, type DocspaceUser, type Folder, type Room, type RoomMember } from './schemas';
+export { sanitizeTitle, TITLE_LIMITS } from './title';
+export { portalBase, roomPortalUrl } from './urls';

@@ -1,0 +1,85 @@
+import type { Logger } from '@ticket-rooms/core';
+import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
+import { type Faults, installFaults, type RequestStats } from '../faults';
+import { DocspaceException, errorBody, ValidationFailure } from './errors';
+import { validationBody } from './http';
+import type { Portal } from './portal';
+import { API } from './routes/context';
+import { folderRoutes } from './routes/folders';
+import { operationRoutes } from './routes/operations';
+import { peopleRoutes } from './routes/people';
+import { roomRoutes } from './routes/rooms';
+import { sharingRoutes } from './routes/sharing';
+
+export interface DocspaceAppDeps {
+  portal: Portal;
+  apiKey: string;
+  faults: Faults;
+  stats: RequestStats;
+  publicUrl: string | undefined;
+  logger: Logger | false;
+}
+
+function bearer(header: string | undefined): string | undefined {
+  const m = header === undefined ? null : /^Bearer\s+(.+)$/i.exec(header.trim());
+  return m?.[1];
+}
+
+/**
+ * The DocSpace simulator's HTTP face (no `listen`): fault injection first, then the API key
+ * check, then the routes; every error leaves in DocSpace's own shape.
+ */
+export function buildDocspaceApp(deps: DocspaceAppDeps): FastifyInstance {
+  const app = Fastify({
+    ...(deps.logger ? { loggerInstance: deps.logger } : { logger: false }),
+    // A hung request must not keep `close()` waiting.
+    forceCloseConnections: true,
+  }) as unknown as FastifyInstance;
+
+  installFaults(app, deps.faults, deps.stats);
+
+  const expected = deps.apiKey;
+  app.addHook('onRequest', async (req, reply) => {
+    if (!req.url.startsWith(`${API}/`)) return;
+    // An auth challenge, not DocSpace's error envelope: the body is empty.
+    if (bearer(req.headers.authorization) !== expected) {
+      return reply.code(401).header('www-authenticate', 'Bearer').send();
+    }
+  });
+
+  const ctx = { portal: deps.portal, publicUrl: deps.publicUrl };
+  roomRoutes(app, ctx);
+  folderRoutes(app, ctx);
+  sharingRoutes(app, ctx);
+  operationRoutes(app, ctx);
+  peopleRoutes(app, ctx);
+
+  // ASP.NET answers an unknown route with an empty 404.
+  app.setNotFoundHandler((_req, reply) => reply.code(404).send());
+
+  app.setErrorHandler((err: FastifyError, req, reply) => {
+    if (err instanceof DocspaceException) {
+      if (err.statusCode >= 500) req.log.error({ err }, 'docspace simulator: internal error');
+      return reply.code(err.statusCode).send(errorBody(err));
+    }
+    if (err instanceof ValidationFailure) return reply.code(400).send(validationBody(req, deps.publicUrl, err));
+    if (err.code === 'FST_ERR_CTP_EMPTY_JSON_BODY') {
+      return reply
+        .code(400)
+        .send(
+          validationBody(req, deps.publicUrl, new ValidationFailure({ '': ['A non-empty request body is required.'] })),
+        );
+    }
+    if (err.statusCode === 400) {
+      // Unparseable JSON, as System.Text.Json reports it.
+      return reply.code(400).send(validationBody(req, deps.publicUrl, new ValidationFailure({ $: [err.message] })));
+    }
+    if (err.statusCode === 415) {
+      return reply.code(415).send(errorBody(new DocspaceException('NotSupported', 'Unsupported Media Type')));
+    }
+    req.log.error({ err }, 'docspace simulator: unexpected error');
+    return reply.code(500).send(errorBody(new DocspaceException('Internal', err.message)));
+  });
+
+  return app;
+}

@@ -1,0 +1,9 @@
+export { SIM_GROUPS, SIM_USERS, type SimGroup, type SimUser } from './directory';
+export type { Portal } from './portal';
+export type { UserType } from './rules';
+export {
+  createDocspaceSimulator,
+  type DocspaceSimulator,
+  type DocspaceSimulatorOptions,
+  generateApiKey,
+} from './simulator';

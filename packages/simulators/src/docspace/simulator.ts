@@ -1,0 +1,92 @@
+import { randomBytes } from 'node:crypto';
+import type { Logger } from '@ticket-rooms/core';
+import type { FastifyInstance } from 'fastify';
+import { type FaultConfig, Faults, RequestStats } from '../faults';
+import { buildDocspaceApp } from './app';
+import { SIM_GROUPS, SIM_USERS, type SimGroup, type SimUser } from './directory';
+import { Portal } from './portal';
+
+export interface DocspaceSimulatorOptions {
+  /** The key clients must send as `Authorization: Bearer …`; a random `sk-…` if omitted. */
+  apiKey?: string;
+  faults?: FaultConfig;
+  /** Extra portal accounts, on top of `SIM_USERS`. */
+  users?: readonly SimUser[];
+  /** Extra groups, on top of `SIM_GROUPS`. */
+  groups?: readonly SimGroup[];
+  /** How long archive, unarchive and delete run before they report `finished`; default 50 ms. */
+  operationMs?: number;
+  /** The tariff's room limit (402 beyond it); unlimited by default. */
+  maxRooms?: number;
+  /** The URL links and envelope `links` use; default: the address each request came to. */
+  publicUrl?: string;
+  logger?: Logger | false;
+}
+
+export interface DocspaceSimulator {
+  readonly app: FastifyInstance;
+  readonly apiKey: string;
+  readonly faults: Faults;
+  readonly stats: RequestStats;
+  /** The portal's state, for debugging and for seeding large data sets; tests read through the HTTP API. */
+  readonly portal: Portal;
+  /** Set once `listen` has returned. */
+  readonly baseUrl: string | undefined;
+  listen(opts?: { port?: number; host?: string }): Promise<string>;
+  close(): Promise<void>;
+}
+
+/** A random key in DocSpace's own format: `sk-` and 64 lowercase hex characters. */
+export function generateApiKey(): string {
+  return `sk-${randomBytes(32).toString('hex')}`;
+}
+
+/**
+ * A local DocSpace: the REST endpoints the service uses, with the server's envelopes, errors and
+ * rules, plus fault injection (`PUT /__sim/faults`) and request counts (`GET /__sim/stats`).
+ */
+export async function createDocspaceSimulator(opts: DocspaceSimulatorOptions = {}): Promise<DocspaceSimulator> {
+  const apiKey = opts.apiKey ?? generateApiKey();
+  const faults = new Faults(opts.faults ?? {});
+  const stats = new RequestStats();
+  const portal = new Portal({
+    users: [...Object.values(SIM_USERS), ...(opts.users ?? [])],
+    groups: [...Object.values(SIM_GROUPS), ...(opts.groups ?? [])],
+    actorId: SIM_USERS.admin.id,
+    operationMs: opts.operationMs ?? 50,
+    ...(opts.maxRooms === undefined ? {} : { maxRooms: opts.maxRooms }),
+  });
+  const app = buildDocspaceApp({
+    portal,
+    apiKey,
+    faults,
+    stats,
+    publicUrl: opts.publicUrl?.replace(/\/+$/, ''),
+    logger: opts.logger ?? false,
+  });
+  await app.ready();
+  let baseUrl: string | undefined;
+
+  return {
+    app,
+    apiKey,
+    faults,
+    stats,
+    portal,
+    get baseUrl() {
+      return baseUrl;
+    },
+    async listen({ port = 0, host = '127.0.0.1' } = {}) {
+      await app.listen({ port, host });
+      const address = app.server.address();
+      if (address === null || typeof address === 'string') throw new Error('the simulator is not listening on TCP');
+      const shownHost = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+      baseUrl = `http://${shownHost}:${address.port}`;
+      return baseUrl;
+    },
+    async close() {
+      portal.close();
+      await app.close();
+    },
+  };
+}
