@@ -20,7 +20,8 @@ const GenericRequester = z
     if (name) out.name = name;
     if (email) out.email = email;
     return out;
-  });
+  })
+  .optional();
 
 /**
  * `{"ticketId": "...", "subject": "..."}`: what existing integrations send to

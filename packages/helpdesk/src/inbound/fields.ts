@@ -19,7 +19,8 @@ export const OptionalText = z
     (v) => v === undefined || v === null || typeof v === 'string' || typeof v === 'number',
     { error: 'must be a string' },
   )
-  .transform((v) => (v === undefined || v === null ? undefined : String(v)));
+  .transform((v) => (v === undefined || v === null ? undefined : String(v)))
+  .optional();
 
 /** An optional nested object; `null` counts as absent. */
 export function optionalObject<S extends z.ZodRawShape>(shape: S) {

@@ -26,7 +26,9 @@ describe('Zendesk signatures', () => {
       timestamp: '2021-07-25T10:00:00Z',
       signature: 'tRDSF7URY8BLCDlaBcQ7FHu051Zk+aAB0NKMP53teMw=',
     };
-    const bodyFirst = createHmac('sha256', old.secret).update(old.body + old.timestamp).digest('base64');
+    const bodyFirst = createHmac('sha256', old.secret)
+      .update(old.body + old.timestamp)
+      .digest('base64');
     expect(bodyFirst).toBe(old.signature);
     expect(verifyZendeskSignature(Buffer.from(old.body), old.signature, old.timestamp, [old.secret])).toBe(false);
   });

@@ -1,0 +1,116 @@
+import { describe, expect, it } from 'vitest';
+import { fixture, fixtureJson } from '../../test/fixtures';
+import type { InboundOutcome, InboundRequest } from '../inbound/types';
+import { parseJiraDelivery } from './inbound';
+import { signJira } from './signature';
+
+const SECRET = 'jira-webhook-secret';
+const config = { secrets: [SECRET] };
+
+function delivery(body: Buffer | string, opts: { secret?: string | null; headers?: Record<string, string> } = {}) {
+  const rawBody = Buffer.isBuffer(body) ? body : Buffer.from(body);
+  const headers: Record<string, string | undefined> = {
+    'content-type': 'application/json; charset=UTF-8',
+    'user-agent': 'Atlassian Webhook HTTP Client',
+    'x-atlassian-webhook-flow': 'Primary',
+    'x-atlassian-webhook-identifier': '69312270414585119',
+    ...(opts.secret === null ? {} : { 'x-hub-signature': signJira(rawBody, opts.secret ?? SECRET) }),
+    ...opts.headers,
+  };
+  return { headers, rawBody, nowMs: Date.now() } satisfies InboundRequest;
+}
+
+function rejection(outcome: InboundOutcome) {
+  if (outcome.kind !== 'rejected') throw new Error(`expected a rejection, got ${JSON.stringify(outcome)}`);
+  expect(outcome.message).not.toContain(SECRET);
+  return outcome;
+}
+
+describe('Jira issue webhooks', () => {
+  it('normalizes a captured jira:issue_created delivery', () => {
+    expect(parseJiraDelivery(delivery(fixture('jira-issue-created.json')), config)).toEqual({
+      kind: 'event',
+      event: {
+        source: 'jira',
+        tenant: 'site.atlassian.net',
+        ticketId: 'SD-1',
+        subject: 'Laptop does not boot',
+        priority: 'medium',
+        requester: { id: 'qm:1c2d3e4f-5a6b-7c8d-9e0f-112233445566:778899', name: 'Carl Customer' },
+        ticketUrl: 'https://site.atlassian.net/browse/SD-1',
+        deliveryId: '69312270414585119',
+      },
+    });
+  });
+
+  it('keeps the same delivery id on a retry, so the receiver can dedupe it', () => {
+    const first = parseJiraDelivery(delivery(fixture('jira-issue-created.json')), config);
+    const retry = parseJiraDelivery(
+      delivery(fixture('jira-issue-created.json'), { headers: { 'x-atlassian-webhook-retry': '1' } }),
+      config,
+    );
+    expect(retry).toEqual(first);
+  });
+
+  it('accepts a bare issue with nulls, a numeric id and emoji', () => {
+    const body = {
+      webhookEvent: 'jira:issue_created',
+      issue: {
+        id: 11111,
+        key: 'SD-77',
+        self: 'https://acme.atlassian.net/rest/api/2/issue/11111',
+        fields: { summary: 'VPN 🔒 down', priority: null, reporter: null, customfield_1: { x: 1 } },
+      },
+    };
+    const outcome = parseJiraDelivery(delivery(JSON.stringify(body)), config);
+    expect(outcome).toMatchObject({ kind: 'event', event: { ticketId: 'SD-77', subject: 'VPN 🔒 down' } });
+    if (outcome.kind === 'event') expect(outcome.event.priority).toBeUndefined();
+  });
+
+  it('acknowledges other events as ignored, with the identifier', () => {
+    expect(parseJiraDelivery(delivery(fixture('jira-issue-updated.json')), config)).toMatchObject({
+      kind: 'ignored',
+      deliveryId: '69312270414585119',
+    });
+  });
+
+  it('names the missing or broken field', () => {
+    const body = fixtureJson('jira-issue-created.json');
+    delete (body.issue as Record<string, unknown>).key;
+    expect(rejection(parseJiraDelivery(delivery(JSON.stringify(body)), config)).message).toBe(
+      'The field issue.key is missing.',
+    );
+    (body.issue as Record<string, unknown>).key = 'SD-1';
+    (body.issue as Record<string, unknown>).self = 'not a url';
+    expect(rejection(parseJiraDelivery(delivery(JSON.stringify(body)), config)).message).toContain('issue.self');
+  });
+});
+
+describe('Jira authenticity', () => {
+  const body = fixture('jira-issue-created.json');
+
+  it('is refused when no secret is configured, naming the variable', () => {
+    const outcome = rejection(parseJiraDelivery(delivery(body), undefined));
+    expect(outcome).toMatchObject({ status: 401, code: 'SOURCE_NOT_CONFIGURED' });
+    expect(outcome.message).toContain('JIRA_WEBHOOK_SECRET');
+  });
+
+  it('names the missing signature header', () => {
+    const outcome = rejection(parseJiraDelivery(delivery(body, { secret: null }), config));
+    expect(outcome).toMatchObject({ status: 401, code: 'SIGNATURE_MISSING' });
+    expect(outcome.message).toContain('x-hub-signature');
+  });
+
+  it('refuses a wrong secret, a changed body and an unknown method', () => {
+    expect(rejection(parseJiraDelivery(delivery(body, { secret: 'other' }), config)).code).toBe('SIGNATURE_INVALID');
+    const req = delivery(body);
+    const changed = { ...req, rawBody: Buffer.from(body.toString().replace('SD-1', 'SD-2')) };
+    expect(rejection(parseJiraDelivery(changed, config)).code).toBe('SIGNATURE_INVALID');
+    const sha1 = delivery(body, { headers: { 'x-hub-signature': 'sha1=0123' } });
+    expect(rejection(parseJiraDelivery(sha1, config)).message).toContain('sha256');
+  });
+
+  it('accepts either secret during a rotation', () => {
+    expect(parseJiraDelivery(delivery(body, { secret: 'next' }), { secrets: [SECRET, 'next'] }).kind).toBe('event');
+  });
+});
