@@ -1,1 +1,2 @@
 export * from './docspace/index';
+export * from './zendesk/index';
