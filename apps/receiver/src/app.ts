@@ -1,9 +1,10 @@
 import { ALL_QUEUE_NAMES, type Logger, QUEUE_NAMES, type RoomJobData } from '@ticket-rooms/core';
 import { Queue } from 'bullmq';
-import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
 import type { Redis } from 'ioredis';
 import type { ReceiverConfig } from './config/config';
-import { isReceiverError, RETRY_AFTER_SECONDS, ReceiverError, toReceiverError } from './http/errors';
+import { isReceiverError, ReceiverError, toReceiverError } from './http/errors';
+import { sendError } from './http/send-error';
 import { createTicketIntake } from './intake/ticket-intake';
 import { createReceiverMetrics, type DeliveryOutcome } from './observability/metrics';
 import { DASHBOARD_PATH, dashboard } from './routes/dashboard';
@@ -47,7 +48,7 @@ export function buildApp(deps: ReceiverDeps): FastifyInstance {
   const app = Fastify({
     loggerInstance: logger as FastifyBaseLogger,
     // One line per delivery comes from the response hook below, not from Fastify's request logging.
-    disableRequestLogging: true,
+    logController: new LogController({ disableRequestLogging: true }),
     // While draining we answer 503 ourselves, in our error shape.
     return503OnClosing: false,
     bodyLimit: config.bodyLimitBytes,
@@ -92,9 +93,7 @@ export function buildApp(deps: ReceiverDeps): FastifyInstance {
   // 3. Every error leaves in one shape, with a stable code.
   app.setErrorHandler(async (err, req, reply) => {
     const error = toReceiverError(err, config.bodyLimitBytes);
-    req.failure = { code: error.code, err: isReceiverError(err) ? (err.cause ?? err) : err };
-    if (error.statusCode === 503) reply.header('retry-after', String(RETRY_AFTER_SECONDS));
-    return reply.code(error.statusCode).send(error.toBody());
+    return sendError(req, reply, error, isReceiverError(err) ? err.cause : err);
   });
   app.setNotFoundHandler(async (req) => {
     throw ReceiverError.of(

@@ -1,6 +1,12 @@
-import { signStandardWebhook, signZendesk } from '@ticket-rooms/helpdesk';
+import { signZendesk } from '@ticket-rooms/helpdesk';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { post, type ReceiverUnderTest, SECRETS, startReceiverUnderTest } from './support/receiver-under-test';
+import {
+  post,
+  type ReceiverUnderTest,
+  SECRETS,
+  signedGeneric,
+  startReceiverUnderTest,
+} from './support/receiver-under-test';
 
 // Every class of bad input gets its status, a stable code, one sentence, and leaves nothing in Redis.
 
@@ -13,19 +19,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await rcv.close();
 });
-
-/** A generic delivery with a valid Standard Webhooks signature over exactly `body`. */
-function signedGeneric(body: string, extra: Record<string, string> = {}): Record<string, string> {
-  const id = `msg_${Math.random().toString(36).slice(2)}`;
-  const ts = Math.floor(Date.now() / 1000);
-  return {
-    'content-type': 'application/json',
-    'webhook-id': id,
-    'webhook-timestamp': String(ts),
-    'webhook-signature': signStandardWebhook(id, ts, body, SECRETS.generic),
-    ...extra,
-  };
-}
 
 function signedZendesk(body: string, secret: string): Record<string, string> {
   const ts = new Date().toISOString().replace(/\.\d{3}Z$/, 'Z');

@@ -3,6 +3,7 @@ import fastifyBasicAuth from '@fastify/basic-auth';
 import type { FastifyInstance } from 'fastify';
 import type { DashboardCredentials } from '../config/config';
 import { ReceiverError } from '../http/errors';
+import { sendError } from '../http/send-error';
 
 const digest = (s: string) => createHash('sha256').update(s, 'utf8').digest();
 
@@ -10,6 +11,8 @@ const digest = (s: string) => createHash('sha256').update(s, 'utf8').digest();
 function matches(given: string, expected: string): boolean {
   return timingSafeEqual(digest(given), digest(expected));
 }
+
+const REFUSED = 'This page needs the dashboard credentials (DASHBOARD_USER, DASHBOARD_PASSWORD) as HTTP basic auth.';
 
 /**
  * Puts HTTP basic auth in front of every route of the calling (encapsulated) context, and of
@@ -20,9 +23,17 @@ export async function requireBasicAuth(app: FastifyInstance, creds: DashboardCre
     authenticate: { realm: 'Ticket Rooms' },
     validate: async (user, password) => {
       // Both compared, always: no early exit that tells a right user from a wrong one.
-      const ok = matches(user, creds.user) && matches(password, creds.password);
-      if (!ok) throw ReceiverError.of('UNAUTHORIZED', 'The dashboard user or password is wrong.');
+      const userOk = matches(user, creds.user);
+      const passwordOk = matches(password, creds.password);
+      if (!(userOk && passwordOk)) throw ReceiverError.of('UNAUTHORIZED', REFUSED);
     },
   });
-  app.addHook('onRequest', app.basicAuth);
+  // The refusal is sent from the hook itself: plugins registered below (Bull Board) bring their
+  // own error handler, which would answer in another shape.
+  app.addHook('onRequest', (req, reply, done) => {
+    app.basicAuth(req, reply, (err?: Error) => {
+      if (err === undefined) return done();
+      sendError(req, reply, ReceiverError.of('UNAUTHORIZED', REFUSED), err);
+    });
+  });
 }

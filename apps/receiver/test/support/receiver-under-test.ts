@@ -1,5 +1,6 @@
 import { once } from 'node:events';
 import { createLogger, createRedis, QUEUE_NAMES, type RoomJobData } from '@ticket-rooms/core';
+import { signStandardWebhook } from '@ticket-rooms/helpdesk';
 import { testPrefix, testRedisUrl } from '@ticket-rooms/testkit';
 import { Queue } from 'bullmq';
 import type { FastifyInstance } from 'fastify';
@@ -101,8 +102,32 @@ export async function post(
   url: string,
   body: string | Buffer,
   headers: Record<string, string>,
+  signal?: AbortSignal,
 ): Promise<{ status: number; headers: Headers; json: Record<string, unknown> }> {
-  const res = await fetch(url, { method: 'POST', headers, body });
+  const res = await fetch(url, { method: 'POST', headers, body, ...(signal ? { signal } : {}) });
   const text = await res.text();
   return { status: res.status, headers: res.headers, json: text ? (JSON.parse(text) as Record<string, unknown>) : {} };
+}
+
+/** Headers of a generic delivery with a valid Standard Webhooks signature over exactly `body`. */
+export function signedGeneric(body: string, extra: Record<string, string> = {}): Record<string, string> {
+  const id = `msg_${Math.random().toString(36).slice(2)}`;
+  const ts = Math.floor(Date.now() / 1000);
+  return {
+    'content-type': 'application/json',
+    'webhook-id': id,
+    'webhook-timestamp': String(ts),
+    'webhook-signature': signStandardWebhook(id, ts, body, SECRETS.generic),
+    ...extra,
+  };
+}
+
+/** Sends a signed generic delivery of one ticket. */
+export function sendGeneric(baseUrl: string, ticketId: string, subject = `Ticket ${ticketId}`, signal?: AbortSignal) {
+  const body = JSON.stringify({ ticketId, subject });
+  return post(`${baseUrl}/webhooks/generic`, body, signedGeneric(body), signal);
+}
+
+export function basicAuth(user: string, password: string): string {
+  return `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}`;
 }

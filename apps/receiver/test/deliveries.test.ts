@@ -1,0 +1,141 @@
+import { createRedis, QUEUE_NAMES, type Source, ticketKey } from '@ticket-rooms/core';
+import { testRedisUrl } from '@ticket-rooms/testkit';
+import { Worker } from 'bullmq';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { seenKey } from '../src/intake/ticket-intake';
+import { type Delivery, vendorDelivery } from './support/deliveries';
+import {
+  post,
+  type ReceiverUnderTest,
+  SECRETS,
+  signedGeneric,
+  startReceiverUnderTest,
+} from './support/receiver-under-test';
+
+let rcv: ReceiverUnderTest;
+beforeAll(async () => {
+  rcv = await startReceiverUnderTest();
+});
+afterAll(async () => {
+  await rcv.close();
+});
+
+const secretOf: Record<Source, string> = {
+  zendesk: SECRETS.zendesk,
+  freshdesk: SECRETS.freshdesk,
+  jira: SECRETS.jira,
+  generic: SECRETS.generic,
+};
+const tenantOf: Record<Source, string> = {
+  zendesk: '22129848',
+  freshdesk: 'acme.freshdesk.com',
+  jira: 'acme.atlassian.net',
+  generic: 'default',
+};
+
+let n = 0;
+function delivery(source: Source, ticketId = `${source}-${++n}`): Delivery {
+  return vendorDelivery(source, { ticketId, subject: `Printer on fire (${ticketId})`, secret: secretOf[source] });
+}
+const send = (d: Delivery, path = d.path) => post(rcv.url + path, d.body, d.headers);
+
+describe('signed deliveries', () => {
+  const routes: Array<{ source: Source; path?: string }> = [
+    { source: 'zendesk' },
+    { source: 'freshdesk' },
+    { source: 'jira' },
+    { source: 'generic' },
+    { source: 'generic', path: '/helpdesk/ticket-created' },
+  ];
+
+  it.each(routes)(
+    '$source on $path: 202 once Redis holds a job with the normalized event',
+    async ({ source, path }) => {
+      const d = delivery(source, source === 'jira' ? `SD-${++n}` : undefined);
+      const res = await send(d, path);
+
+      expect(res.status).toBe(202);
+      const ticketId =
+        source === 'jira' ? (JSON.parse(d.body) as { issue: { key: string } }).issue.key : `${source}-${n}`;
+      const jobId = ticketKey({ source, tenant: tenantOf[source], ticketId });
+      expect(res.json).toEqual({ status: 'accepted', jobId, duplicate: false });
+
+      const job = await rcv.rooms.getJob(jobId);
+      expect(job?.name).toBe('ticket.created');
+      expect(job?.data.event).toMatchObject({
+        source,
+        tenant: tenantOf[source],
+        ticketId,
+        subject: `Printer on fire (${ticketId})`,
+      });
+      expect(Date.parse(job?.data.event.receivedAt ?? '')).not.toBeNaN();
+    },
+  );
+
+  it('records the Jira webhook identifier as the delivery id', async () => {
+    const d = delivery('jira', 'SD-4242');
+    await send(d);
+    const job = await rcv.rooms.getJob(ticketKey({ source: 'jira', tenant: tenantOf.jira, ticketId: 'SD-4242' }));
+    expect(job?.data.event.deliveryId).toBe(d.headers['x-atlassian-webhook-identifier']);
+  });
+
+  it('accepts Freshdesk’s token as a header as well as basic auth', async () => {
+    const d = delivery('freshdesk');
+    const { authorization: _, ...headers } = d.headers;
+    const res = await post(`${rcv.url}${d.path}`, d.body, { ...headers, 'x-ticket-rooms-token': SECRETS.freshdesk });
+    expect(res.status).toBe(202);
+  });
+
+  it('acknowledges events that are not a ticket creation without enqueuing them', async () => {
+    const body = JSON.stringify({ ticketId: 'solved-1', subject: 'x', event: 'ticket.solved' });
+    const res = await post(`${rcv.url}/webhooks/generic`, body, signedGeneric(body));
+
+    expect(res.status).toBe(202);
+    expect(res.json).toMatchObject({ status: 'ignored' });
+    const jobId = ticketKey({ source: 'generic', tenant: 'default', ticketId: 'solved-1' });
+    expect(await rcv.rooms.getJob(jobId)).toBeUndefined();
+    expect(await rcv.redis.exists(seenKey(rcv.prefix, jobId))).toBe(0);
+  });
+});
+
+describe('duplicates', () => {
+  it('makes one job out of ten concurrent deliveries of one ticket; exactly one is not a duplicate', async () => {
+    // Ten separate invocations of the same ticket, as a sender retrying on timeouts would send.
+    const deliveries = Array.from({ length: 10 }, () => delivery('zendesk', 'storm-1'));
+    const results = await Promise.all(deliveries.map((d) => send(d)));
+
+    expect(results.map((r) => r.status)).toEqual(Array(10).fill(202));
+    expect(new Set(results.map((r) => r.json.jobId)).size).toBe(1);
+    expect(results.filter((r) => r.json.duplicate === false)).toHaveLength(1);
+    const jobId = String(results[0]?.json.jobId);
+    expect((await rcv.rooms.getJobs(['waiting', 'active', 'completed'])).filter((j) => j.id === jobId)).toHaveLength(1);
+  });
+
+  it('still calls a delivery a duplicate after the job has completed', async () => {
+    const first = await send(delivery('jira', 'SD-900'));
+    const jobId = String(first.json.jobId);
+    const connection = createRedis(testRedisUrl(), { role: 'worker' });
+    const worker = new Worker(QUEUE_NAMES.rooms, async () => ({ roomId: 1 }), { connection, prefix: rcv.prefix });
+    await new Promise<void>((resolve) => worker.on('completed', (job) => job.id === jobId && resolve()));
+    await worker.close();
+    await connection.quit();
+
+    const again = await send(delivery('jira', 'SD-900'));
+    expect(again.status).toBe(202);
+    expect(again.json).toEqual({ status: 'accepted', jobId, duplicate: true });
+    expect(await (await rcv.rooms.getJob(jobId))?.getState()).toBe('completed');
+    expect(await rcv.rooms.getWaitingCount()).toBe(0);
+  });
+
+  it('enqueues a ticket whose marker exists without a job (the process died between the two)', async () => {
+    const d = delivery('generic', 'half-done');
+    const jobId = ticketKey({ source: 'generic', tenant: 'default', ticketId: 'half-done' });
+    await rcv.redis.set(seenKey(rcv.prefix, jobId), 'earlier-delivery', 'EX', 3600);
+
+    const res = await send(d);
+
+    expect(res.status).toBe(202);
+    expect(res.json).toMatchObject({ jobId, duplicate: true });
+    expect((await rcv.rooms.getJob(jobId))?.data.event.ticketId).toBe('half-done');
+  });
+});
