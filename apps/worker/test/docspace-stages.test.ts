@@ -1,0 +1,173 @@
+import { roomTag, ticketKey } from '@ticket-rooms/core';
+import { RoomType } from '@ticket-rooms/docspace-client';
+import { type DocspaceSimulator, SIM_GROUPS, SIM_USERS } from '@ticket-rooms/simulators';
+import { Job } from 'bullmq';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Pipeline, roomsOf, startDocspace, ticketEvent } from './support/harness';
+
+describe('the DocSpace stages, on a generic ticket', () => {
+  let docspace: DocspaceSimulator;
+  let pipeline: Pipeline;
+
+  beforeAll(async () => {
+    docspace = await startDocspace();
+    pipeline = await new Pipeline('stages').ready();
+    await pipeline.startWorker(pipeline.config(docspace));
+  });
+  afterAll(async () => {
+    await pipeline.close();
+    await docspace.close();
+  });
+
+  it('creates one tagged room with the default folders and records every stage', async () => {
+    const event = ticketEvent('generic', { subject: 'Disk: full?' });
+    await pipeline.add(event);
+    const result = await pipeline.finished(event);
+
+    const { rooms, folders } = await roomsOf(pipeline.reader(docspace), event);
+    expect(rooms).toHaveLength(1);
+    const room = rooms[0];
+    expect(room?.title).toBe(`Ticket #${event.ticketId} - Disk_ full_`);
+    expect(room?.roomType).toBe(RoomType.Collaboration);
+    expect(room?.tags).toEqual(expect.arrayContaining([roomTag(event), 'ticket-rooms']));
+    expect(folders.map((f) => f.title).sort()).toEqual(['Attachments', 'Findings', 'Logs']);
+
+    const entry = await pipeline.ledgerOf(event);
+    expect(entry).toMatchObject({
+      state: 'done',
+      stages: { room: 'done', folders: 'done', share: 'skipped', link: 'done', helpdesk: 'skipped' },
+      room: { id: room?.id, origin: 'created' },
+      link: { kind: 'portal' },
+    });
+    expect(entry?.link?.url).toContain(`folder=${room?.id}`);
+    expect(entry?.reasons.helpdesk).toMatch(/generic/);
+    expect(result).toMatchObject({ roomId: room?.id, note: { skipped: expect.any(String) } });
+
+    // Operators see one log line per stage in Bull Board.
+    const { logs } = await pipeline.rooms.getJobLogs(ticketKey(event));
+    expect(logs.map((l) => l.split(':')[0])).toEqual(['room', 'folders', 'share', 'link', 'helpdesk']);
+    expect(logs[0]).toContain(`created room ${room?.id}`);
+  });
+
+  it('never makes a second room for a ticket it has seen, even after its job and ledger are gone', async () => {
+    const event = ticketEvent('generic');
+    await pipeline.add(event);
+    await pipeline.add(event); // a duplicate delivery while the first is queued: same job id
+    await pipeline.finished(event);
+    const reader = pipeline.reader(docspace);
+    const first = await roomsOf(reader, event);
+
+    // Retention removed the job: the ledger says every stage is done.
+    await (await Job.fromId(pipeline.rooms, ticketKey(event)))?.remove();
+    await pipeline.add(event);
+    await pipeline.finished(event);
+
+    // An operator also wiped the ledger: the tag lookup finds the room, the listing finds the folders.
+    await pipeline.redis.del(pipeline.ledger.keyOf(event));
+    await (await Job.fromId(pipeline.rooms, ticketKey(event)))?.remove();
+    await pipeline.add(event);
+    await pipeline.finished(event);
+
+    const after = await roomsOf(reader, event);
+    expect(after.rooms.map((r) => r.id)).toEqual(first.rooms.map((r) => r.id));
+    expect(after.byTitle).toHaveLength(1);
+    expect(after.folders.map((f) => f.id).sort()).toEqual(first.folders.map((f) => f.id).sort());
+    expect((await pipeline.ledgerOf(event))?.room?.origin).toBe('found');
+  });
+
+  it('fails at once when DocSpace rejects the key, naming the stage and what DocSpace said', async () => {
+    const other = await new Pipeline('badkey').ready();
+    try {
+      await other.startWorker(other.config(docspace, { DOCSPACE_API_KEY: 'sk-wrong' }));
+      const event = ticketEvent('generic');
+      const job = await other.add(event);
+      await expect(other.finished(event)).rejects.toThrow(/^room: DocSpace rejected the API key \(401\)/);
+      const failed = await Job.fromId(other.rooms, job.id as string);
+      expect(failed?.attemptsMade).toBe(1);
+      expect(await failed?.getState()).toBe('failed');
+      const entry = await other.ledgerOf(event);
+      expect(entry?.state).toBe('failed');
+      expect(entry?.stages.room).toBe('failed');
+      expect(entry?.lastError?.code).toBe('UNAUTHORIZED');
+      expect(JSON.stringify(entry)).not.toContain('sk-wrong');
+    } finally {
+      await other.close();
+    }
+  });
+});
+
+describe('nested folders, sharing and external links', () => {
+  let docspace: DocspaceSimulator;
+  let pipeline: Pipeline;
+  const share = [
+    { id: SIM_USERS.roomAdmin.id, role: 'RoomManager' },
+    { id: SIM_GROUPS.support.id, role: 'Editing', type: 'group' },
+  ];
+
+  beforeAll(async () => {
+    docspace = await startDocspace();
+    pipeline = await new Pipeline('share').ready();
+  });
+  afterAll(async () => {
+    await pipeline.close();
+    await docspace.close();
+  });
+
+  it('builds nested paths, invites users and groups by role and takes DocSpace’s own link', async () => {
+    await pipeline.startWorker(
+      pipeline.config(docspace, {
+        ROOM_TYPE: 'custom',
+        ROOM_FOLDERS: 'Logs/App,Logs/DB,Findings',
+        ROOM_SHARE: JSON.stringify(share),
+        ROOM_TITLE_TEMPLATE: '[{source}] {ticketId}: {subject}',
+      }),
+    );
+    const event = ticketEvent('generic');
+    await pipeline.add(event);
+    await pipeline.finished(event);
+
+    const reader = pipeline.reader(docspace);
+    const { rooms, folders } = await roomsOf(reader, event);
+    expect(rooms).toHaveLength(1);
+    const room = rooms[0];
+    if (!room) throw new Error('no room');
+    expect(room.title).toBe(`[generic] ${event.ticketId}_ ${event.subject}`);
+    expect(folders.map((f) => f.title).sort()).toEqual(['Findings', 'Logs']);
+    const logs = folders.find((f) => f.title === 'Logs');
+    expect((await reader.listFolders(logs?.id ?? 0)).map((f) => f.title).sort()).toEqual(['App', 'DB']);
+
+    const entry = await pipeline.ledgerOf(event);
+    expect(Object.keys(entry?.folders ?? {}).sort()).toEqual(['Findings', 'Logs', 'Logs/App', 'Logs/DB']);
+    expect(entry?.share).toEqual({
+      granted: { [SIM_USERS.roomAdmin.id]: 9, [SIM_GROUPS.support.id]: 10 },
+      dropped: [],
+    });
+
+    // The link is DocSpace's primary external link, the one its API gives back.
+    const primary = await reader.getPrimaryLink(room.id);
+    expect(entry?.link).toEqual({ url: primary.url, kind: 'external' });
+  });
+
+  it('reports a member DocSpace silently dropped', async () => {
+    const stranger = '0f0f0f0f-0000-4000-8000-00000000dead';
+    const other = await new Pipeline('dropped').ready();
+    try {
+      await other.startWorker(
+        other.config(docspace, {
+          ROOM_TYPE: 'custom',
+          ROOM_SHARE: JSON.stringify([...share, { id: stranger, role: 'Read' }]),
+        }),
+      );
+      const event = ticketEvent('generic');
+      await other.add(event);
+      await other.finished(event);
+      const entry = await other.ledgerOf(event);
+      expect(entry?.stages.share).toBe('done');
+      expect(entry?.share?.dropped).toEqual([stranger]);
+      const { logs } = await other.rooms.getJobLogs(ticketKey(event));
+      expect(logs.find((l) => l.startsWith('share:'))).toContain(`DocSpace dropped ${stranger}`);
+    } finally {
+      await other.close();
+    }
+  });
+});

@@ -1,0 +1,185 @@
+import {
+  type Env,
+  NOTE_JOB_NAME,
+  type NotesQueueName,
+  notesQueueFor,
+  QUEUE_NAMES,
+  ROOM_JOB_NAME,
+  type RoomJobData,
+  roomJobOptions,
+  roomTag,
+  type Source,
+  type TicketEvent,
+  ticketKey,
+} from '@ticket-rooms/core';
+import { createDocspaceClient, type DocspaceClient, type Folder, type Room } from '@ticket-rooms/docspace-client';
+import { createDocspaceSimulator, type DocspaceSimulator } from '@ticket-rooms/simulators';
+import { testPrefix, testRedisUrl } from '@ticket-rooms/testkit';
+import { Job, Queue, QueueEvents } from 'bullmq';
+import { Redis } from 'ioredis';
+import { pino } from 'pino';
+import { loadWorkerConfig, type WorkerConfig } from '../../src/config/config';
+import type { LedgerEntry } from '../../src/ledger/entry';
+import { Ledger } from '../../src/ledger/ledger';
+import { noteJobId } from '../../src/pipeline/room-processor';
+import { type RunningWorker, type StartWorkerOptions, startWorker } from '../../src/worker';
+
+/** Short delays so retries happen within a test; the shape of the policy is unchanged. */
+export const FAST_RETRIES: StartWorkerOptions['retryPolicy'] = {
+  baseMs: 200,
+  capMs: 1_000,
+  rateLimitBaseMs: 100,
+  rateLimitCapMs: 500,
+};
+
+let ticketCounter = 0;
+
+/** A normalized ticket event as the receiver would enqueue it, unique per call. */
+export function ticketEvent(source: Source, over: Partial<TicketEvent> = {}): TicketEvent {
+  ticketCounter += 1;
+  const ticketId = over.ticketId ?? `${Date.now().toString(36)}${ticketCounter}`;
+  return {
+    source,
+    tenant: source === 'generic' ? 'default' : `${source}-tenant`,
+    ticketId,
+    subject: `Printer on fire ${ticketId}`,
+    deliveryId: `delivery-${ticketId}`,
+    receivedAt: new Date().toISOString(),
+    ...over,
+  };
+}
+
+/**
+ * One test's view of the pipeline: its own queue prefix on the run's Redis, producer-side queues
+ * and queue events, the ledger, and a DocSpace client to read the simulator back.
+ */
+export class Pipeline {
+  readonly prefix: string;
+  readonly redis: Redis;
+  readonly rooms: Queue<RoomJobData>;
+  readonly roomEvents: QueueEvents;
+  readonly notes: Record<NotesQueueName, Queue>;
+  readonly noteEvents: Record<NotesQueueName, QueueEvents>;
+  readonly ledger: Ledger;
+  private readonly workers: RunningWorker[] = [];
+  private readonly readers: DocspaceClient[] = [];
+
+  constructor(label = 'worker') {
+    this.prefix = testPrefix(label);
+    const connection = { url: testRedisUrl() };
+    this.redis = new Redis(testRedisUrl());
+    this.rooms = new Queue(QUEUE_NAMES.rooms, { connection, prefix: this.prefix });
+    this.roomEvents = new QueueEvents(QUEUE_NAMES.rooms, { connection, prefix: this.prefix });
+    this.notes = {} as Record<NotesQueueName, Queue>;
+    this.noteEvents = {} as Record<NotesQueueName, QueueEvents>;
+    for (const name of Object.values(QUEUE_NAMES.notes)) {
+      this.notes[name] = new Queue(name, { connection, prefix: this.prefix });
+      this.noteEvents[name] = new QueueEvents(name, { connection, prefix: this.prefix });
+    }
+    this.ledger = new Ledger(this.redis, this.prefix);
+  }
+
+  async ready(): Promise<this> {
+    await Promise.all([this.roomEvents, ...Object.values(this.noteEvents)].map((e) => e.waitUntilReady()));
+    return this;
+  }
+
+  /** The worker's environment for these simulators and this prefix. */
+  env(docspace: DocspaceSimulator, extra: Env = {}): Env {
+    return {
+      REDIS_URL: testRedisUrl(),
+      QUEUE_PREFIX: this.prefix,
+      DOCSPACE_URL: docspace.baseUrl,
+      DOCSPACE_API_KEY: docspace.apiKey,
+      DOCSPACE_TIMEOUT_MS: '1000',
+      WORKER_METRICS_PORT: '0',
+      WORKER_LOCK_DURATION_MS: '2000',
+      WORKER_STALLED_INTERVAL_MS: '1000',
+      WORKER_SHUTDOWN_TIMEOUT_MS: '5000',
+      LOG_LEVEL: 'silent',
+      ...extra,
+    };
+  }
+
+  config(docspace: DocspaceSimulator, extra: Env = {}): Readonly<WorkerConfig> {
+    return loadWorkerConfig(this.env(docspace, extra));
+  }
+
+  async startWorker(config: Readonly<WorkerConfig>, opts: StartWorkerOptions = {}): Promise<RunningWorker> {
+    const worker = await startWorker(config, {
+      logger: pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }),
+      retryPolicy: FAST_RETRIES,
+      metricsServer: false,
+      helpdeskTimeoutMs: 1_000,
+      ...opts,
+    });
+    this.workers.push(worker);
+    return worker;
+  }
+
+  /** Adds the room job exactly as the receiver does. */
+  async add(event: TicketEvent): Promise<Job<RoomJobData>> {
+    return this.rooms.add(ROOM_JOB_NAME, { event }, { ...roomJobOptions(), jobId: ticketKey(event) });
+  }
+
+  /** Waits for the room job to finish; rejects with its failed reason if it failed. */
+  async finished(event: TicketEvent, ttlMs = 30_000): Promise<unknown> {
+    const job = await Job.fromId(this.rooms, ticketKey(event));
+    if (!job) throw new Error(`no room job for ${ticketKey(event)}`);
+    return job.waitUntilFinished(this.roomEvents, ttlMs);
+  }
+
+  /** Waits for the room job, then for the note job it queued. */
+  async noteFinished(event: TicketEvent, ttlMs = 30_000): Promise<unknown> {
+    await this.finished(event, ttlMs);
+    const name = notesQueueFor(event.source);
+    if (!name) throw new Error(`${event.source} tickets have no notes queue`);
+    const job = await Job.fromId(this.notes[name], noteJobId(ticketKey(event)));
+    if (!job) throw new Error(`no note job for ${ticketKey(event)}`);
+    return job.waitUntilFinished(this.noteEvents[name], ttlMs);
+  }
+
+  /** Adds a note job directly, as the rooms worker would have. */
+  async addNote(event: TicketEvent, room: { id: number; title: string; url: string }): Promise<Job> {
+    const name = notesQueueFor(event.source);
+    if (!name) throw new Error(`${event.source} tickets have no notes queue`);
+    const key = ticketKey(event);
+    return this.notes[name].add(NOTE_JOB_NAME, { key, event, room }, { ...roomJobOptions(), jobId: noteJobId(key) });
+  }
+
+  async ledgerOf(event: TicketEvent): Promise<LedgerEntry | undefined> {
+    return this.ledger.read(event);
+  }
+
+  /** A DocSpace client for reading the simulator back through its own API. */
+  reader(docspace: DocspaceSimulator): DocspaceClient {
+    const client = createDocspaceClient({ baseUrl: docspace.baseUrl as string, apiKey: docspace.apiKey });
+    this.readers.push(client);
+    return client;
+  }
+
+  async close(): Promise<void> {
+    await Promise.all(this.workers.map((w) => w.close()));
+    await Promise.all(this.readers.map((r) => r.close()));
+    await Promise.all([this.rooms, ...Object.values(this.notes)].map((q) => q.close()));
+    await Promise.all([this.roomEvents, ...Object.values(this.noteEvents)].map((e) => e.close()));
+    await this.redis.quit();
+  }
+}
+
+export async function startDocspace(opts: Parameters<typeof createDocspaceSimulator>[0] = {}) {
+  const sim = await createDocspaceSimulator(opts);
+  await sim.listen({ port: 0, host: '127.0.0.1' });
+  return sim;
+}
+
+/** What DocSpace holds for a ticket, read through its API: the rooms with its tag and their folders. */
+export async function roomsOf(
+  reader: DocspaceClient,
+  event: TicketEvent,
+): Promise<{ rooms: Room[]; folders: Folder[]; byTitle: Room[] }> {
+  const rooms = await reader.findRoomsByTag(roomTag(event), { includeArchived: true });
+  const folders = rooms[0] ? await reader.listFolders(rooms[0].id) : [];
+  const byTitle = rooms[0] ? await reader.findRoomsByTitle(rooms[0].title) : [];
+  return { rooms, folders, byTitle };
+}
