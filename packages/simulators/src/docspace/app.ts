@@ -47,6 +47,12 @@ export function buildDocspaceApp(deps: DocspaceAppDeps): FastifyInstance {
     }
   });
 
+  // Ids are integers (`{id:int}`); any other id matches no route at all, which is an empty 404.
+  app.addHook('onRequest', async (req, reply) => {
+    const id = (req.params as { id?: unknown } | undefined)?.id;
+    if (typeof id === 'string' && !/^\d{1,9}$/.test(id)) return reply.code(404).send();
+  });
+
   const ctx = { portal: deps.portal, publicUrl: deps.publicUrl };
   roomRoutes(app, ctx);
   folderRoutes(app, ctx);

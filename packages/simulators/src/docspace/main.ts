@@ -28,17 +28,18 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
     return;
   }
 
-  const port = Number(values.port ?? env.DOCSPACE_SIM_PORT ?? 8081);
+  // An empty variable (`FOO=` in a .env file) means "not set".
+  const port = Number(values.port || env.DOCSPACE_SIM_PORT || 8081);
   if (!Number.isInteger(port) || port < 0 || port > 65_535)
     throw new Error(`--port must be 0 to 65535, got ${values.port}`);
-  const rawFaults = values.faults ?? env.DOCSPACE_SIM_FAULTS;
+  const rawFaults = values.faults || env.DOCSPACE_SIM_FAULTS;
   let faults: FaultConfig = {};
   if (rawFaults) {
     const parsed = FaultConfig.safeParse(JSON.parse(rawFaults));
     if (!parsed.success) throw new Error(`--faults is not a valid fault config: ${parsed.error.message}`);
     faults = parsed.data;
   }
-  const apiKey = values['api-key'] ?? env.DOCSPACE_API_KEY ?? generateApiKey();
+  const apiKey = values['api-key'] || env.DOCSPACE_API_KEY || generateApiKey();
   const operationMs = values['operation-ms'] === undefined ? undefined : Number(values['operation-ms']);
 
   const sim = await createDocspaceSimulator({

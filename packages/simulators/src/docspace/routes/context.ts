@@ -7,6 +7,6 @@ export interface RouteContext {
   publicUrl: string | undefined;
 }
 
-/** Integer route ids, as ASP.NET's `{id:int}` constraint: anything else is no route at all (404). */
-export const ID = ':id(^\\d+$)';
+/** Route ids; the app answers a non-integer id as ASP.NET's `{id:int}` constraint does: no route, 404. */
+export const ID = ':id';
 export const API = '/api/2.0';
