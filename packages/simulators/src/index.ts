@@ -1,2 +1,3 @@
 export * from './docspace/index';
 export * from './zendesk/index';
+export * from './freshdesk/index';

@@ -1,0 +1,173 @@
+import type { Logger } from '@ticket-rooms/core';
+import { parseBasicAuth, safeEqual } from '@ticket-rooms/helpdesk';
+import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import { type Faults, installFaults, type RequestStats } from '../faults';
+import { htmlToText, sanitizeHtml } from './html';
+import { type FreshdeskStore, noteView, ticketView } from './store';
+
+export interface FreshdeskAppDeps {
+  store: FreshdeskStore;
+  apiKey: string;
+  faults: Faults;
+  stats: RequestStats;
+  logger: Logger | false;
+}
+
+type Params = { id: string };
+type FieldError = { field: string; message: string; code: string };
+
+const PER_PAGE_MAX = 100;
+const NOTE_FIELDS = new Set(['body', 'private', 'incoming', 'notify_emails', 'user_id']);
+
+/** Freshdesk's validation body: `{"description":"Validation failed","errors":[{field,message,code}]}`. */
+function validationFailed(reply: FastifyReply, errors: FieldError[]) {
+  return reply.code(400).send({ description: 'Validation failed', errors });
+}
+
+function ticketIdOf(raw: string): number | undefined {
+  return /^\d{1,15}$/.test(raw) ? Number(raw) : undefined;
+}
+
+/** Freshdesk's HTTP face: tickets, private notes and the conversation list, with API-key basic auth. */
+export function buildFreshdeskApp(deps: FreshdeskAppDeps): FastifyInstance {
+  const app = Fastify({
+    ...(deps.logger ? { loggerInstance: deps.logger } : { logger: false }),
+    forceCloseConnections: true,
+    bodyLimit: 4 * 1024 * 1024,
+  }) as unknown as FastifyInstance;
+  const { store } = deps;
+
+  installFaults(app, deps.faults, deps.stats);
+
+  // The API key is the basic-auth user name; the password is ignored.
+  app.addHook('onRequest', async (req, reply) => {
+    if (!req.url.startsWith('/api/v2/')) return;
+    const creds = parseBasicAuth(req.headers.authorization);
+    if (!creds || !safeEqual(creds.username, deps.apiKey)) {
+      return reply
+        .code(401)
+        .send({ code: 'invalid_credentials', message: 'You have to be logged in to perform this action.' });
+    }
+  });
+
+  app.addHook('onSend', async (req, reply, payload) => {
+    if (req.url.startsWith('/api/v2/')) {
+      reply.header('x-ratelimit-total', '700').header('x-ratelimit-remaining', '699');
+      reply.header('x-ratelimit-used-currentrequest', '1');
+    }
+    return payload;
+  });
+
+  app.post('/api/v2/tickets', async (req, reply) => {
+    const body = (req.body ?? {}) as Record<string, unknown>;
+    const errors: FieldError[] = [];
+    if (!['requester_id', 'email', 'phone', 'facebook_id', 'twitter_id', 'unique_external_id'].some((k) => body[k])) {
+      errors.push({
+        field: 'requester_id',
+        message: 'Please fill at least 1 of requester_id, email, phone fields',
+        code: 'missing_field',
+      });
+    }
+    if (typeof body.subject !== 'string' || body.subject === '') {
+      errors.push({ field: 'subject', message: 'It should be a/an String', code: 'missing_field' });
+    }
+    if (typeof body.description !== 'string' || body.description === '') {
+      errors.push({ field: 'description', message: 'It should be a/an String', code: 'missing_field' });
+    }
+    if (body.priority !== undefined && ![1, 2, 3, 4].includes(body.priority as number)) {
+      errors.push({ field: 'priority', message: 'It should be one of these values: 1,2,3,4', code: 'invalid_value' });
+    }
+    if (errors.length > 0) return validationFailed(reply, errors);
+    const ticket = store.create({
+      subject: body.subject as string,
+      description: sanitizeHtml(body.description as string),
+      ...(typeof body.priority === 'number' ? { priority: body.priority } : {}),
+      ...(typeof body.status === 'number' ? { status: body.status } : {}),
+    });
+    return reply.code(201).header('location', `/api/v2/tickets/${ticket.id}`).send(ticketView(ticket));
+  });
+
+  app.get<{ Params: Params }>('/api/v2/tickets/:id', async (req, reply) => {
+    const id = ticketIdOf(req.params.id);
+    if (id === undefined) return reply.code(404).send();
+    return ticketView(store.ticket(id));
+  });
+
+  app.post<{ Params: Params }>('/api/v2/tickets/:id/notes', async (req, reply) => {
+    const id = ticketIdOf(req.params.id);
+    if (id === undefined) return reply.code(404).send();
+    const body = (req.body ?? {}) as Record<string, unknown>;
+    const errors: FieldError[] = [];
+    for (const key of Object.keys(body)) {
+      if (!NOTE_FIELDS.has(key))
+        errors.push({ field: key, message: 'Unexpected/invalid field in request', code: 'invalid_field' });
+    }
+    if (typeof body.body !== 'string' || body.body.trim() === '') {
+      errors.push({ field: 'body', message: 'It should be a/an String', code: 'missing_field' });
+    }
+    for (const flag of ['private', 'incoming']) {
+      if (body[flag] !== undefined && typeof body[flag] !== 'boolean') {
+        errors.push({ field: flag, message: 'It should be a/an Boolean', code: 'datatype_mismatch' });
+      }
+    }
+    if (errors.length > 0) return validationFailed(reply, errors);
+    const html = sanitizeHtml(body.body as string);
+    const note = store.addNote(store.ticket(id), {
+      body: html,
+      body_text: htmlToText(html),
+      // Notes are private unless said otherwise.
+      private: body.private !== false,
+      incoming: body.incoming === true,
+    });
+    return reply.code(201).send(noteView(note));
+  });
+
+  app.get<{ Params: Params; Querystring: { page?: string; per_page?: string } }>(
+    '/api/v2/tickets/:id/conversations',
+    async (req: FastifyRequest<{ Params: Params; Querystring: { page?: string; per_page?: string } }>, reply) => {
+      const id = ticketIdOf(req.params.id);
+      if (id === undefined) return reply.code(404).send();
+      const perPage = req.query.per_page === undefined ? 30 : Number(req.query.per_page);
+      const page = req.query.page === undefined ? 1 : Number(req.query.page);
+      const errors: FieldError[] = [];
+      if (!Number.isInteger(perPage) || perPage < 1 || perPage > PER_PAGE_MAX) {
+        errors.push({
+          field: 'per_page',
+          message: `It should be a Positive Integer less than or equal to ${PER_PAGE_MAX}`,
+          code: 'invalid_value',
+        });
+      }
+      if (!Number.isInteger(page) || page < 1) {
+        errors.push({ field: 'page', message: 'It should be a Positive Integer', code: 'invalid_value' });
+      }
+      if (errors.length > 0) return validationFailed(reply, errors);
+      const all = store.ticket(id).conversations;
+      const items = all.slice((page - 1) * perPage, page * perPage);
+      if (page * perPage < all.length) {
+        const next = `${req.protocol}://${req.host}/api/v2/tickets/${id}/conversations?page=${page + 1}&per_page=${perPage}`;
+        reply.header('link', `<${next}>; rel="next"`);
+      }
+      return items;
+    },
+  );
+
+  // Freshdesk's answers to unknown paths carry no body worth parsing.
+  app.setNotFoundHandler((_req, reply) => reply.code(404).send());
+  app.setErrorHandler((err: FastifyError, req, reply) => {
+    if (err.statusCode === 400 || err.code === 'FST_ERR_CTP_EMPTY_JSON_BODY') {
+      return reply.code(400).send({ code: 'invalid_json', message: 'Request body has invalid json format' });
+    }
+    if (err.statusCode === 415) {
+      return reply
+        .code(415)
+        .send({ code: 'invalid_content_type', message: "Content-Type header should have 'application/json'" });
+    }
+    if (err.statusCode === 413)
+      return reply.code(413).send({ code: 'payload_too_large', message: 'Request too large' });
+    req.log.error({ err }, 'freshdesk simulator: unexpected error');
+    return reply
+      .code(500)
+      .send({ code: 'internal_error', message: 'We are facing some issues. Please try again later.' });
+  });
+  return app;
+}

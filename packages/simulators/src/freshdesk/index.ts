@@ -1,0 +1,2 @@
+export { createFreshdeskSimulator, type FreshdeskSimulator, type FreshdeskSimulatorOptions } from './simulator';
+export type { FreshdeskConversation, FreshdeskStore, FreshdeskTicket } from './store';
