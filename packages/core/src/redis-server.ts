@@ -32,6 +32,12 @@ export interface LocalRedisOptions {
   binary?: string;
   /** `everysec` by default, as in production. */
   appendfsync?: 'always' | 'everysec' | 'no';
+  /**
+   * Run redis-server in a process group of its own. A Ctrl-C in a terminal signals the whole
+   * foreground group; `pnpm start` wants Redis to outlive that signal so it can stop Redis last,
+   * after the worker has handed its jobs back.
+   */
+  detached?: boolean;
 }
 
 /**
@@ -44,6 +50,7 @@ export class LocalRedis {
   private child: ChildProcess | undefined;
   private readonly binary: string;
   private readonly appendfsync: string;
+  private readonly detached: boolean;
 
   constructor(opts: LocalRedisOptions) {
     this.dir = opts.dir;
@@ -52,6 +59,7 @@ export class LocalRedis {
     if (!binary) throw new Error(REDIS_MISSING_MESSAGE);
     this.binary = binary;
     this.appendfsync = opts.appendfsync ?? 'everysec';
+    this.detached = opts.detached ?? false;
   }
 
   get url(): string {
@@ -87,7 +95,7 @@ export class LocalRedis {
       '--loglevel',
       'warning',
     ];
-    const child = spawn(this.binary, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(this.binary, args, { stdio: ['ignore', 'pipe', 'pipe'], detached: this.detached });
     this.child = child;
     let output = '';
     child.stdout?.on('data', (d: Buffer) => {
