@@ -1,3 +1,4 @@
 export * from './docspace/index';
 export * from './zendesk/index';
 export * from './freshdesk/index';
+export * from './jira/index';
