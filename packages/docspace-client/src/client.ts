@@ -1,5 +1,5 @@
 import { createHttpTransport, type FetchLike, type HttpRequest, type HttpTransport } from '@ticket-rooms/core';
-import { fetch as undiciFetch } from 'undici';
+import { Agent, type Dispatcher } from 'undici';
 import { z } from 'zod';
 import { type AccessRole, isAccessRole } from './access-role';
 import { unwrap } from './envelope';
@@ -25,6 +25,7 @@ import {
   toRoom,
 } from './schemas';
 import { sanitizeTitle } from './title';
+import { undiciRequestFetch } from './undici-fetch';
 import { portalBase, roomPortalUrl } from './urls';
 
 const API = '/api/2.0';
@@ -109,18 +110,19 @@ export function createDocspaceClient(options: DocspaceClientOptions): DocspaceCl
   const firstPollMs = opts.pollIntervalMs ?? 100;
   const logger = opts.logger;
 
-  let fetchImpl: FetchLike | undefined = opts.fetch;
-  if (!fetchImpl && opts.dispatcher) {
-    const dispatcher = opts.dispatcher;
-    fetchImpl = ((url, init) => undiciFetch(url, { ...init, dispatcher } as never)) as FetchLike;
-  }
+  // Our own keep-alive pool unless the caller brought a fetch or a dispatcher; only ours is closed by `close()`.
+  const ownAgent: Agent | undefined =
+    opts.fetch || opts.dispatcher
+      ? undefined
+      : new Agent({ connections: opts.connections ?? 64, keepAliveTimeout: 10_000, keepAliveMaxTimeout: 60_000 });
+  const dispatcher: Dispatcher | undefined = opts.dispatcher ?? ownAgent;
+  const fetchImpl: FetchLike = opts.fetch ?? undiciRequestFetch(dispatcher!);
   const transport: HttpTransport = createHttpTransport({
     vendor: 'docspace',
     baseUrl: portal,
     headers: { authorization: `Bearer ${opts.apiKey}` },
     ...(opts.timeoutMs === undefined ? {} : { timeoutMs: opts.timeoutMs }),
-    ...(fetchImpl ? { fetch: fetchImpl } : {}),
-    ...(opts.connections === undefined ? {} : { connections: opts.connections }),
+    fetch: fetchImpl,
   });
 
   async function call<T>(req: HttpRequest, schema: z.ZodType<T>) {
@@ -353,6 +355,9 @@ export function createDocspaceClient(options: DocspaceClientOptions): DocspaceCl
 
     getSelf: () => get(`${API}/people/@self`, SelfDto),
 
-    close: () => transport.close(),
+    async close() {
+      await transport.close();
+      await ownAgent?.close();
+    },
   };
 }

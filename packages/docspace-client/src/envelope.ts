@@ -27,6 +27,10 @@ export function unwrap<T>(
   schema: z.ZodType<T>,
 ): { response: T; count: number | undefined; total: number | undefined } {
   if (res.status >= 400 || (isRecord(res.json) && res.json.status === 1)) throw toDocspaceError(req, res);
+  if (res.status >= 300 && res.status < 400) {
+    const location = res.headers.get('location');
+    throw invalid(req, res, `a redirect${location ? ` to ${location}` : ''}; the DocSpace base URL is probably wrong`);
+  }
   if (res.status < 200 || res.status >= 300) throw invalid(req, res, 'not a success status');
   if (!isRecord(res.json)) throw invalid(req, res, 'the body is not DocSpace JSON');
   const envelope = Envelope.safeParse(res.json);

@@ -16,7 +16,7 @@ export interface DocspaceClientOptions {
   timeoutMs?: number;
   /** Replaces the HTTP stack (tests, proxies). With it, `connections` and `dispatcher` do nothing. */
   fetch?: FetchLike;
-  /** An undici dispatcher (an `Agent`, a `ProxyAgent`, a `MockAgent`) for the built-in fetch. */
+  /** An undici dispatcher (an `Agent`, a `ProxyAgent`, a `MockAgent`) to send through; the caller closes it. */
   dispatcher?: Dispatcher;
   /** Keep-alive connections to the portal for the built-in dispatcher; default 64. */
   connections?: number;
