@@ -1,4 +1,5 @@
 export * from './docspace/index';
-export * from './zendesk/index';
 export * from './freshdesk/index';
 export * from './jira/index';
+export * from './sender/index';
+export * from './zendesk/index';

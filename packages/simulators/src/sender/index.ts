@@ -1,0 +1,11 @@
+export {
+  type BuildDeliveryOptions,
+  buildDelivery,
+  type Delivery,
+  jiraKey,
+  SENDER_VENDORS,
+  type SenderVendor,
+} from './build';
+export { SEND_USAGE, sendMain } from './cli';
+export { type SendResult, sendDelivery } from './send';
+export { jiraSignature, standardWebhookSignature, zendeskSignature } from './sign';
