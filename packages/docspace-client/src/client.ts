@@ -267,9 +267,12 @@ export function createDocspaceClient(options: DocspaceClientOptions): DocspaceCl
     },
 
     async findRoomsByTag(tag, { includeArchived = true } = {}) {
-      // `tags` is a JSON array; the server matches any of them, by exact name.
+      // `tags` is a JSON array; the server matches any of them by name. Whether that match ignores
+      // case depends on the portal's database collation, so ours does too: dropping a room whose tag
+      // differs only in case would make the caller create a second one.
       const rooms = await findRooms({ tags: JSON.stringify([tag]) }, includeArchived);
-      return rooms.filter((r) => r.tags.includes(tag));
+      const wanted = tag.toLowerCase();
+      return rooms.filter((r) => r.tags.some((t) => t.toLowerCase() === wanted));
     },
 
     async findRoomsByTitle(title, { includeArchived = true } = {}) {

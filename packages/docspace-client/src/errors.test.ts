@@ -78,7 +78,8 @@ describe('unwrap', () => {
   });
 
   it('explains a redirect as a wrong base URL instead of following it', () => {
-    const moved = () => unwrap(req, answer(301, '', { location: 'https://portal.example.com/api/2.0/files/rooms/7' }), Room);
+    const moved = () =>
+      unwrap(req, answer(301, '', { location: 'https://portal.example.com/api/2.0/files/rooms/7' }), Room);
     expect(moved).toThrow(/redirect to https:\/\/portal\.example\.com.*base URL is probably wrong/);
   });
 

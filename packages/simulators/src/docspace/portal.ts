@@ -49,6 +49,8 @@ interface EntryState {
 
 export interface RoomState extends EntryState {
   kind: 'room';
+  /** The title lower-cased once, for `filterValue` searches over many rooms. */
+  titleLower: string;
   roomType: number;
   /** Oldest first; DTOs list them newest first. */
   tags: string[];
@@ -189,6 +191,7 @@ export class Portal {
       kind: 'room',
       id: this.nextId++,
       title,
+      titleLower: title.toLowerCase(),
       created: now,
       updated: now,
       createdBy: this.actorId,
@@ -238,7 +241,7 @@ export class Portal {
       if (q.searchArea !== 0 && q.searchArea !== 1 && q.searchArea !== 2) continue;
       if (q.withoutTags && room.tags.length > 0) continue;
       if (q.types && q.types.length > 0 && !q.types.includes(room.roomType)) continue;
-      if (text && !room.title.toLowerCase().includes(text)) continue;
+      if (text && !room.titleLower.includes(text)) continue;
       out.push(room);
     }
     return out.sort(compareBy(q.sortBy, q.descending));
