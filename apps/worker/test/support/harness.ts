@@ -158,8 +158,13 @@ export class Pipeline {
     return client;
   }
 
+  /** Stops the in-process workers this pipeline started, keeping its queues. */
+  async closeWorkers(): Promise<void> {
+    await Promise.all(this.workers.splice(0).map((w) => w.close()));
+  }
+
   async close(): Promise<void> {
-    await Promise.all(this.workers.map((w) => w.close()));
+    await this.closeWorkers();
     await Promise.all(this.readers.map((r) => r.close()));
     await Promise.all([this.rooms, ...Object.values(this.notes)].map((q) => q.close()));
     await Promise.all([this.roomEvents, ...Object.values(this.noteEvents)].map((e) => e.close()));
