@@ -1,18 +1,47 @@
-// Placeholder until the apps exist: starts the embedded Redis and waits for Ctrl-C.
-import { join } from 'node:path';
-import { findRedisServer, LocalRedis, REDIS_MISSING_MESSAGE } from '@ticket-rooms/core';
+// `pnpm start`: receiver, worker and dashboard in one process, with an embedded Redis, DocSpace
+// simulator and helpdesk simulators wherever the environment configures none.
+import { bannerLines } from './stack/banner';
+import { LogOutput, logFormatFrom } from './stack/log-output';
+import { dataDirFrom } from './stack/paths';
+import { type RunningStack, StackError, startStack } from './stack/stack';
 
-if (!process.env.REDIS_URL && !findRedisServer()) {
-  console.error(REDIS_MISSING_MESSAGE);
-  process.exit(1);
+const logOutput = new LogOutput(logFormatFrom(process.env.LOG_FORMAT));
+
+let stack: RunningStack;
+try {
+  stack = await startStack({ env: process.env, dataDir: dataDirFrom(process.env), logOutput });
+} catch (err) {
+  // Mistakes the user can fix are sentences, not stack traces.
+  if (err instanceof StackError) {
+    process.stderr.write(`${err.lines.join('\n')}\n`);
+    process.exit(1);
+  }
+  logOutput.release();
+  throw err;
 }
-const redis = process.env.REDIS_URL
-  ? undefined
-  : await new LocalRedis({ dir: join(process.cwd(), '.data', 'redis'), port: 6390 }).start();
-console.log(`redis: ${redis ? `${redis.url} (embedded, data in .data/redis)` : 'REDIS_URL'}`);
-const stop = async () => {
-  await redis?.stop();
-  process.exit(0);
+
+process.stdout.write(`${bannerLines(stack).join('\n')}\n`);
+logOutput.release();
+
+let signals = 0;
+const stop = (signal: NodeJS.Signals) => {
+  signals += 1;
+  if (signals > 1) {
+    // A second Ctrl-C means now: jobs in hand resume at their next start, once their locks expire.
+    process.stderr.write(`${signal} again: exiting without waiting.\n`);
+    process.exit(1);
+  }
+  process.stdout.write(`${signal}: stopping (receiver drains, worker hands its jobs back, then Redis)…\n`);
+  stack.close().then(
+    () => {
+      process.stdout.write('Stopped.\n');
+      process.exit(0);
+    },
+    (err: unknown) => {
+      process.stderr.write(`Did not stop cleanly: ${err instanceof Error ? err.message : String(err)}\n`);
+      process.exit(1);
+    },
+  );
 };
 process.on('SIGINT', stop);
 process.on('SIGTERM', stop);

@@ -1,0 +1,217 @@
+import { randomBytes } from 'node:crypto';
+import { QUEUE_NAMES, RoomJobData, type TicketEvent } from '@ticket-rooms/core';
+import { buildDelivery, type SenderVendor, type SendResult, sendDelivery } from '@ticket-rooms/simulators';
+import { Ledger, type LedgerEntry } from '@ticket-rooms/worker';
+import { Queue } from 'bullmq';
+import { Redis } from 'ioredis';
+import { INBOUND_VARIABLE } from '../plan';
+import { isFinished, noteOutcome, stagesLine } from './progress';
+import { type DemoTicket, demoTickets, runNumber, ticketLabel } from './tickets';
+
+export interface DemoTarget {
+  receiverUrl: string;
+  redisUrl: string;
+  queuePrefix: string;
+  dashboardUrl: string | undefined;
+  /** The value of an inbound variable: the environment's, else the one `pnpm start` generated. */
+  secretOf(variable: string): string | undefined;
+}
+
+export interface DemoOptions {
+  /** How long to follow the tickets before giving up on them. */
+  timeoutMs: number;
+  out(line: string): void;
+  now?: () => number;
+}
+
+interface Followed extends DemoTicket {
+  jobId: string;
+  event?: TicketEvent;
+  entry?: LedgerEntry;
+  shown?: string;
+  failedReason?: string;
+}
+
+export interface DemoResult {
+  /** Every accepted ticket has its room and link, and its note where it has a helpdesk. */
+  ok: boolean;
+  tickets: Array<{ label: string; state: string; title?: string; url?: string; note?: string }>;
+  duplicate?: SendResult;
+  badSignature?: SendResult;
+}
+
+type Credentials = { secret?: string; token?: string };
+
+/** Signing material for a route, from the first entry of its (comma-separated) variable. */
+function credentialsFor(vendor: SenderVendor, target: DemoTarget): Credentials | undefined {
+  const first = (name: string) =>
+    target
+      .secretOf(name)
+      ?.split(',')
+      .map((s) => s.trim())
+      .find((s) => s !== '');
+  if (vendor === 'freshdesk') {
+    const token = first(INBOUND_VARIABLE.freshdesk);
+    return token ? { token } : undefined;
+  }
+  if (vendor === 'generic') {
+    const secret = first('GENERIC_WEBHOOK_SECRET');
+    if (secret) return { secret };
+    const token = first('GENERIC_WEBHOOK_TOKEN');
+    return token ? { token } : undefined;
+  }
+  const secret = first(INBOUND_VARIABLE[vendor]);
+  return secret ? { secret } : undefined;
+}
+
+function describeResponse(res: SendResult): string {
+  const json = res.json as { status?: string; code?: string; message?: string; duplicate?: boolean } | undefined;
+  if (res.status === 202) return `202 ${json?.duplicate ? 'duplicate' : 'accepted'}`;
+  return `${res.status} ${json?.code ?? ''} ${json?.message ?? res.body}`.trim();
+}
+
+/**
+ * The demo: one signed delivery per route, a duplicate and a forged one, then the tickets followed
+ * through their stages in the ticket ledger until each has its room and link (or the time is up).
+ */
+export async function runDemo(target: DemoTarget, opts: DemoOptions): Promise<DemoResult> {
+  const { out } = opts;
+  const now = opts.now ?? Date.now;
+  const run = runNumber(now());
+  const followed: Followed[] = [];
+  const result: DemoResult = { ok: false, tickets: [] };
+  const tickets = demoTickets(run);
+  // One column for every name printed, `zendesk #123 forged` included.
+  const width = Math.max(...tickets.map((t) => ticketLabel(t).length)) + 8;
+  const col = (text: string) => text.padEnd(width);
+
+  // 1. One delivery per route, each signed as its sender signs it.
+  out(`Sending one ticket per helpdesk to ${target.receiverUrl}:`);
+  let firstSent: { ticket: DemoTicket; credentials: Credentials } | undefined;
+  for (const ticket of tickets) {
+    const label = col(ticketLabel(ticket));
+    const credentials = credentialsFor(ticket.vendor, target);
+    if (!credentials) {
+      out(`  ${label} skipped: set ${INBOUND_VARIABLE[ticket.vendor]} as the running stack has it`);
+      result.tickets.push({ label: ticketLabel(ticket), state: 'skipped' });
+      continue;
+    }
+    const res = await sendDelivery(target.receiverUrl, buildDelivery(ticket.vendor, { ...ticket, ...credentials }));
+    const json = res.json as { jobId?: string } | undefined;
+    out(`  ${label} → ${describeResponse(res)}`);
+    if (res.status === 202 && json?.jobId) {
+      followed.push({ ...ticket, jobId: json.jobId });
+      firstSent ??= { ticket, credentials };
+    } else {
+      result.tickets.push({ label: ticketLabel(ticket), state: `refused (${res.status})` });
+    }
+  }
+
+  // 2. The same ticket again, as a helpdesk retry would send it: one job, no second room.
+  if (firstSent) {
+    const { ticket, credentials } = firstSent;
+    result.duplicate = await sendDelivery(
+      target.receiverUrl,
+      buildDelivery(ticket.vendor, { ...ticket, ...credentials }),
+    );
+    out(`  ${col(`${ticketLabel(ticket)} again`)} → ${describeResponse(result.duplicate)}`);
+  }
+
+  // 3. A forged delivery: signed with a secret the receiver does not know.
+  const forged: DemoTicket = { vendor: 'zendesk', ticketId: String(run + 1), subject: 'Forged: please wire money' };
+  result.badSignature = await sendDelivery(
+    target.receiverUrl,
+    buildDelivery('zendesk', { ...forged, secret: randomBytes(32).toString('base64') }),
+  );
+  out(`  ${col(`${ticketLabel(forged)} forged`)} → ${describeResponse(result.badSignature)}`);
+
+  // 4. Follow each accepted ticket through its stages in the ledger.
+  if (followed.length > 0) {
+    out('');
+    out(`Following ${followed.length} tickets through room → folders → share → link → note:`);
+    await follow(target, followed, { ...opts, col });
+  }
+
+  // 5. What each ticket got.
+  out('');
+  out('Rooms:');
+  for (const t of followed) {
+    const label = ticketLabel(t);
+    const entry = t.entry;
+    if (entry?.state === 'done' && entry.room && entry.link) {
+      out(`  ${col(label)} "${entry.room.title}"`);
+      out(`  ${col('')} ${entry.link.url}${entry.link.kind === 'portal' ? '  (DocSpace sign-in required)' : ''}`);
+      out(`  ${col('')} ${noteOutcome(entry)}`);
+      result.tickets.push({
+        label,
+        state: 'done',
+        title: entry.room.title,
+        url: entry.link.url,
+        note: noteOutcome(entry),
+      });
+    } else {
+      const why =
+        t.failedReason ??
+        (entry?.state === 'failed'
+          ? (entry.lastError?.message ?? Object.values(entry.reasons).join('; '))
+          : `not finished within ${Math.round(opts.timeoutMs / 1000)} s (${stagesLine(entry)})`);
+      out(`  ${col(label)} no room link: ${why}`);
+      result.tickets.push({ label, state: entry?.state ?? 'unknown' });
+    }
+  }
+  if (result.duplicate) {
+    const dup = result.duplicate.json as { jobId?: string; duplicate?: boolean } | undefined;
+    const same = firstSent && followed.find((t) => t.vendor === firstSent?.ticket.vendor)?.jobId === dup?.jobId;
+    out(
+      `Duplicate: ${result.duplicate.status} duplicate:${String(dup?.duplicate)}${same ? ', the same job as the first delivery, so no second room' : ''}.`,
+    );
+  }
+  const bad = result.badSignature.json as { code?: string; message?: string } | undefined;
+  out(`Forged:    ${result.badSignature.status} ${bad?.code ?? ''}: ${bad?.message ?? result.badSignature.body}`);
+  if (target.dashboardUrl) out(`Dashboard: ${target.dashboardUrl} (the jobs, their stage logs and any failure)`);
+
+  result.ok = followed.length > 0 && result.tickets.every((t) => t.state === 'done');
+  return result;
+}
+
+/** Polls the ledger until every ticket has finished or the time is up, printing each change. */
+async function follow(
+  target: DemoTarget,
+  tickets: Followed[],
+  opts: DemoOptions & { col(text: string): string },
+): Promise<void> {
+  const redis = new Redis(target.redisUrl, { maxRetriesPerRequest: 1, connectionName: 'ticket-rooms-demo' });
+  redis.on('error', () => {});
+  const ledger = new Ledger(redis, target.queuePrefix);
+  const rooms = new Queue(QUEUE_NAMES.rooms, { connection: redis, prefix: target.queuePrefix });
+  const deadline = Date.now() + opts.timeoutMs;
+  try {
+    while (Date.now() < deadline) {
+      for (const t of tickets) {
+        if (isFinished(t.entry) || t.failedReason) continue;
+        // The job holds the event exactly as the receiver normalized it (tenant included).
+        if (!t.event) {
+          const job = await rooms.getJob(t.jobId);
+          const parsed = RoomJobData.safeParse(job?.data);
+          if (parsed.success) t.event = parsed.data.event;
+          else continue;
+        }
+        t.entry = await ledger.read(t.event);
+        if (!isFinished(t.entry)) {
+          const job = await rooms.getJob(t.jobId);
+          if (job && (await job.getState()) === 'failed') t.failedReason = job.failedReason;
+        }
+        const line = stagesLine(t.entry);
+        if (line !== t.shown) {
+          t.shown = line;
+          opts.out(`  ${opts.col(ticketLabel(t))} ${line}`);
+        }
+      }
+      if (tickets.every((t) => isFinished(t.entry) || t.failedReason)) return;
+      await new Promise((r) => setTimeout(r, 200));
+    }
+  } finally {
+    await rooms.close();
+    redis.disconnect();
+  }
+}

@@ -1,0 +1,285 @@
+import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import {
+  ConfigError,
+  createLogger,
+  describeRedisUrl,
+  type Env,
+  findRedisServer,
+  LocalRedis,
+  REDIS_MISSING_MESSAGE,
+} from '@ticket-rooms/core';
+import { DASHBOARD_PATH, loadReceiverConfig, type RunningReceiver, startReceiver } from '@ticket-rooms/receiver';
+import {
+  createDocspaceSimulator,
+  createFreshdeskSimulator,
+  createJiraSimulator,
+  createZendeskSimulator,
+} from '@ticket-rooms/simulators';
+import { loadWorkerConfig, type RunningWorker, startWorker } from '@ticket-rooms/worker';
+import type { LogOutput } from './log-output';
+import { redisDir } from './paths';
+import { type EmbeddedUrls, HELPDESKS, type Helpdesk, planStack, type StackPlan, stackEnv } from './plan';
+import { readState, StateFileError, updateState } from './state-file';
+
+export type StackErrorCode = 'REDIS_MISSING' | 'CONFIG' | 'ALREADY_RUNNING' | 'PORT_IN_USE' | 'STATE_FILE';
+
+/** A reason the stack cannot start that the user can fix; `lines` are printed as they are. */
+export class StackError extends Error {
+  override readonly name = 'StackError';
+  constructor(
+    readonly code: StackErrorCode,
+    readonly lines: readonly string[],
+    opts?: { cause?: unknown },
+  ) {
+    super(lines.join('\n'), opts);
+  }
+}
+
+export interface StartStackOptions {
+  /** The user's environment; what it configures is used, the rest is embedded. */
+  env: Env;
+  dataDir: string;
+  logOutput: LogOutput;
+  /** Receiver port, overriding `PORT` (the demo's own stack takes a free one). */
+  port?: number;
+  /** Open the worker's metrics port (`WORKER_METRICS_PORT`); default true. */
+  workerMetrics?: boolean;
+}
+
+export interface RunningStack {
+  readonly plan: StackPlan;
+  readonly dataDir: string;
+  readonly receiverUrl: string;
+  /** Where Bull Board is, when dashboard credentials exist. */
+  readonly dashboardUrl: string | undefined;
+  /** Generated dashboard credentials (configured ones are never repeated back). */
+  readonly generatedDashboard: { user: string; password: string } | undefined;
+  /** Printable: an embedded Redis's URL, or the configured one without its password. */
+  readonly redisShown: string;
+  readonly redisUrl: string;
+  readonly workerMetricsUrl: string | undefined;
+  readonly simulators: EmbeddedUrls;
+  readonly queuePrefix: string;
+  /** Stops, in order: receiver (drains), worker (hands jobs back), simulators, Redis. Idempotent. */
+  close(): Promise<void>;
+}
+
+export function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+function cmdlineOf(pid: number): string | undefined {
+  try {
+    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').replaceAll('\u0000', ' ');
+  } catch {
+    return undefined;
+  }
+}
+
+async function waitForExit(pid: number, ms: number): Promise<boolean> {
+  const deadline = Date.now() + ms;
+  while (Date.now() < deadline) {
+    if (!isAlive(pid)) return true;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  return !isAlive(pid);
+}
+
+function isAddressInUse(err: unknown): boolean {
+  return (err as NodeJS.ErrnoException | undefined)?.code === 'EADDRINUSE';
+}
+
+/**
+ * Starts receiver, worker and dashboard in this process, with an embedded stand-in for every part
+ * the environment leaves unconfigured. Throws `StackError` for mistakes the user can fix, having
+ * stopped whatever it had started.
+ */
+export async function startStack(opts: StartStackOptions): Promise<RunningStack> {
+  const { dataDir, logOutput } = opts;
+  const userEnv: Env = opts.port === undefined ? opts.env : { ...opts.env, PORT: String(opts.port) };
+
+  // 1. One stack per data directory: a second one would share the embedded Redis's files.
+  let state: ReturnType<typeof readState>;
+  try {
+    state = readState(dataDir);
+  } catch (err) {
+    if (err instanceof StateFileError) throw new StackError('STATE_FILE', [err.message]);
+    throw err;
+  }
+  const previous = state.running;
+  if (previous && previous.pid !== process.pid && isAlive(previous.pid)) {
+    throw new StackError('ALREADY_RUNNING', [
+      `A stack is already running from ${dataDir} (pid ${previous.pid}, ${previous.receiverUrl}); stop it with Ctrl-C in its terminal or \`kill ${previous.pid}\` first.`,
+    ]);
+  }
+
+  // 2. Decide what is embedded, then check the whole configuration before starting anything.
+  const plan = planStack(userEnv, state.secrets, randomBytes);
+  const problems: string[] = [];
+  for (const load of [loadReceiverConfig, loadWorkerConfig]) {
+    try {
+      load(stackEnv(userEnv, plan, 'placeholders'));
+    } catch (err) {
+      if (!(err instanceof ConfigError)) throw err;
+      for (const p of err.problems) if (!problems.includes(p)) problems.push(p);
+    }
+  }
+  if (problems.length > 0) {
+    throw new StackError('CONFIG', ['Configuration is invalid:', ...problems.map((p) => `  - ${p}`)]);
+  }
+  if (plan.redis.embedded && !findRedisServer()) throw new StackError('REDIS_MISSING', [REDIS_MISSING_MESSAGE]);
+
+  // 3. Keep the generated secrets before anything uses them, so a crash cannot lose them.
+  updateState(dataDir, (s) => ({ ...s, secrets: plan.secrets }));
+
+  // 4. A redis-server left behind by a stack that was killed holds the same AOF: stop it first.
+  if (previous?.redisPid !== undefined && isAlive(previous.redisPid)) {
+    const cmd = cmdlineOf(previous.redisPid);
+    if (cmd?.includes('redis-server') && cmd.includes(redisDir(dataDir))) {
+      process.kill(previous.redisPid, 'SIGTERM');
+      await waitForExit(previous.redisPid, 10_000);
+    }
+  }
+
+  const stops: Array<() => Promise<void>> = [];
+  const stopAll = async () => {
+    for (const stop of stops.splice(0).reverse()) await stop().catch(() => {});
+  };
+  try {
+    // 5. Redis, then the simulators, then the apps that need them.
+    const urls: EmbeddedUrls = {};
+    let localRedis: LocalRedis | undefined;
+    if (plan.redis.embedded) {
+      localRedis = new LocalRedis({ dir: redisDir(dataDir), detached: true });
+      stops.push(async () => localRedis?.stop());
+      await localRedis.start();
+      urls.redis = localRedis.url;
+    }
+    const simulators = await startSimulators(plan, stops);
+    Object.assign(urls, simulators);
+
+    const env = stackEnv(userEnv, plan, urls);
+    const receiverConfig = loadReceiverConfig(env);
+    const workerConfig = loadWorkerConfig(env);
+
+    const logger = (name: string, level: string) => createLogger({ name, level, destination: logOutput });
+    let worker: RunningWorker;
+    try {
+      worker = await startWorker(workerConfig, {
+        logger: logger('worker', workerConfig.logLevel),
+        metricsServer: opts.workerMetrics ?? true,
+      });
+    } catch (err) {
+      if (!isAddressInUse(err)) throw err;
+      throw new StackError('PORT_IN_USE', [
+        `WORKER_METRICS_PORT ${workerConfig.metrics.port} is in use; set WORKER_METRICS_PORT to a free port (0 picks one).`,
+      ]);
+    }
+    stops.push(() => worker.close());
+    let receiver: RunningReceiver;
+    try {
+      receiver = await startReceiver(receiverConfig, { logger: logger('receiver', receiverConfig.logLevel) });
+    } catch (err) {
+      if (!isAddressInUse(err)) throw err;
+      throw new StackError('PORT_IN_USE', [
+        `Port ${receiverConfig.port} is in use (is another pnpm start running?); set PORT to a free port.`,
+      ]);
+    }
+    // The receiver stops first: deliveries get 503 while the worker finishes, never a lost job.
+    stops.push(() => receiver.close());
+
+    // 6. Tell `pnpm demo` where everything is.
+    const dashboardUrl = receiverConfig.dashboard ? `${receiver.url}${DASHBOARD_PATH}` : undefined;
+    updateState(dataDir, (s) => ({
+      ...s,
+      running: {
+        pid: process.pid,
+        startedAt: new Date().toISOString(),
+        receiverUrl: receiver.url,
+        ...(dashboardUrl ? { dashboardUrl } : {}),
+        queuePrefix: receiverConfig.queuePrefix,
+        ...(localRedis ? { redisUrl: localRedis.url } : {}),
+        ...(localRedis?.pid === undefined ? {} : { redisPid: localRedis.pid }),
+        real: realParts(plan),
+        simulators: Object.fromEntries(Object.entries(simulators).filter((e): e is [string, string] => !!e[1])),
+      },
+    }));
+    stops.unshift(async () => {
+      updateState(dataDir, (s) => (s.running?.pid === process.pid ? { version: 1, secrets: s.secrets } : s));
+    });
+    let closing: Promise<void> | undefined;
+    return {
+      plan,
+      dataDir,
+      receiverUrl: receiver.url,
+      dashboardUrl,
+      generatedDashboard:
+        plan.dashboard.origin === 'generated' && receiverConfig.dashboard
+          ? { user: receiverConfig.dashboard.user, password: receiverConfig.dashboard.password }
+          : undefined,
+      redisShown: localRedis ? localRedis.url : describeRedisUrl(receiverConfig.redisUrl),
+      redisUrl: receiverConfig.redisUrl,
+      workerMetricsUrl: worker.metricsUrl,
+      simulators,
+      queuePrefix: receiverConfig.queuePrefix,
+      close() {
+        closing ??= stopAll();
+        return closing;
+      },
+    };
+  } catch (err) {
+    await stopAll();
+    throw err;
+  }
+}
+
+/** The services that are the user's own: where the demo's tickets would create real rooms and notes. */
+export function realParts(plan: StackPlan): string[] {
+  return [...(plan.docspace.embedded ? [] : ['docspace']), ...HELPDESKS.filter((h) => !plan.helpdesks[h].embedded)];
+}
+
+/** Starts a simulator for DocSpace and each helpdesk the plan embeds, on free loopback ports. */
+async function startSimulators(plan: StackPlan, stops: Array<() => Promise<void>>): Promise<EmbeddedUrls> {
+  const urls: EmbeddedUrls = {};
+  const listen = async (
+    name: keyof EmbeddedUrls,
+    sim: { listen(o: { port: number; host: string }): Promise<string>; close(): Promise<void> },
+  ) => {
+    stops.push(() => sim.close());
+    urls[name] = await sim.listen({ port: 0, host: '127.0.0.1' });
+  };
+  const secret = (name: string) => plan.secrets[name] as string;
+  if (plan.docspace.embedded) {
+    await listen('docspace', await createDocspaceSimulator({ apiKey: secret('DOCSPACE_API_KEY'), logger: false }));
+  }
+  const starters: Record<Helpdesk, () => Promise<void>> = {
+    zendesk: async () =>
+      listen(
+        'zendesk',
+        await createZendeskSimulator({
+          email: plan.overrides.ZENDESK_EMAIL as string,
+          apiToken: secret('ZENDESK_API_TOKEN'),
+          logger: false,
+        }),
+      ),
+    freshdesk: async () =>
+      listen('freshdesk', await createFreshdeskSimulator({ apiKey: secret('FRESHDESK_API_KEY'), logger: false })),
+    jira: async () =>
+      listen(
+        'jira',
+        await createJiraSimulator({
+          email: plan.overrides.JIRA_EMAIL as string,
+          apiToken: secret('JIRA_API_TOKEN'),
+          logger: false,
+        }),
+      ),
+  };
+  for (const h of HELPDESKS) if (plan.helpdesks[h].embedded) await starters[h]();
+  return urls;
+}
