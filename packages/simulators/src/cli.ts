@@ -1,5 +1,6 @@
 // `pnpm sim <name> [--port N] [...]`: runs one simulator alone and prints its base URL and credentials.
 export {};
+
 const simulators: Record<string, () => Promise<{ main(argv: string[]): Promise<void> }>> = {
   docspace: () => import('./docspace/main'),
   zendesk: () => import('./zendesk/main'),
