@@ -34,10 +34,16 @@ export const FAST_RETRIES: StartWorkerOptions['retryPolicy'] = {
 
 let ticketCounter = 0;
 
+/** A ticket id unique to this run, in the vendor's shape: a number, or a Jira issue key. */
+export function newTicketId(source: Source): string {
+  ticketCounter += 1;
+  const n = String((Date.now() % 100_000_000) * 100 + (ticketCounter % 100));
+  return source === 'jira' ? `SD-${n}` : n;
+}
+
 /** A normalized ticket event as the receiver would enqueue it, unique per call. */
 export function ticketEvent(source: Source, over: Partial<TicketEvent> = {}): TicketEvent {
-  ticketCounter += 1;
-  const ticketId = over.ticketId ?? `${Date.now().toString(36)}${ticketCounter}`;
+  const ticketId = over.ticketId ?? newTicketId(source);
   return {
     source,
     tenant: source === 'generic' ? 'default' : `${source}-tenant`,
