@@ -1,4 +1,3 @@
-import { once } from 'node:events';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -9,7 +8,13 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { loadReceiverConfig } from '../src/config/config';
 import { seenKey } from '../src/intake/ticket-intake';
 import { startReceiver } from '../src/start';
-import { type ReceiverUnderTest, SECRETS, sendGeneric, startReceiverUnderTest } from './support/receiver-under-test';
+import {
+  nextEvent,
+  type ReceiverUnderTest,
+  SECRETS,
+  sendGeneric,
+  startReceiverUnderTest,
+} from './support/receiver-under-test';
 
 // Redis of our own, so it can be stopped, frozen and restarted without touching the run's Redis.
 
@@ -52,7 +57,7 @@ describe('when Redis goes away', () => {
     rcv = await startReceiverUnderTest({ redisUrl: local.url, env: { ENQUEUE_TIMEOUT_MS: String(BOUND_MS) } });
     expect((await sendGeneric(rcv.url, 'before')).status).toBe(202);
 
-    const lost = once(rcv.redis, 'close');
+    const lost = nextEvent(rcv.redis, 'close');
     await local.stop();
     await lost;
 
@@ -66,7 +71,7 @@ describe('when Redis goes away', () => {
     expect(line).toMatchObject({ level: 50, msg: 'delivery unavailable', code: 'RCV_ERR_REDIS_UNAVAILABLE' });
     expect(line?.err).toBeDefined();
 
-    const back = once(rcv.redis, 'ready');
+    const back = nextEvent(rcv.redis, 'ready');
     await local.start();
     await back;
 

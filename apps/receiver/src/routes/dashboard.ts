@@ -1,6 +1,3 @@
-import { createBullBoard } from '@bull-board/api';
-import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
-import { FastifyAdapter } from '@bull-board/fastify';
 import type { Queue } from 'bullmq';
 import type { FastifyPluginAsync } from 'fastify';
 import type { DashboardCredentials } from '../config/config';
@@ -21,6 +18,12 @@ export interface DashboardOptions {
  */
 export const dashboard: FastifyPluginAsync<DashboardOptions> = async (app, { queues, credentials, readOnly }) => {
   await requireBasicAuth(app, credentials);
+  // Loaded only when the dashboard is on: a receiver without it saves the memory.
+  const [{ createBullBoard }, { BullMQAdapter }, { FastifyAdapter }] = await Promise.all([
+    import('@bull-board/api'),
+    import('@bull-board/api/bullMQAdapter'),
+    import('@bull-board/fastify'),
+  ]);
   const serverAdapter = new FastifyAdapter();
   // The base path and the registration prefix must match, or the board's assets 404.
   serverAdapter.setBasePath(DASHBOARD_PATH);

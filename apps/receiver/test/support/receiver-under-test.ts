@@ -1,4 +1,4 @@
-import { once } from 'node:events';
+import type { EventEmitter } from 'node:events';
 import { createLogger, createRedis, QUEUE_NAMES, type RoomJobData } from '@ticket-rooms/core';
 import { signStandardWebhook } from '@ticket-rooms/helpdesk';
 import { testPrefix, testRedisUrl } from '@ticket-rooms/testkit';
@@ -67,9 +67,9 @@ export async function startReceiverUnderTest(opts: StartOptions = {}): Promise<R
     level: 'trace',
     destination: { write: (line: string) => void logs.push(line) },
   });
-  const redis = createRedis(redisUrl, { role: 'producer' });
+  const redis = createRedis(redisUrl, { role: 'producer', autoPipelining: true });
   redis.on('error', () => {});
-  await once(redis, 'ready');
+  await nextEvent(redis, 'ready');
   const app = buildApp({ config, redis, logger, ...(opts.clock ? { clock: opts.clock } : {}) });
   await app.listen({ port: 0, host: '127.0.0.1' });
   const address = app.server.address();
@@ -130,4 +130,12 @@ export function sendGeneric(baseUrl: string, ticketId: string, subject = `Ticket
 
 export function basicAuth(user: string, password: string): string {
   return `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}`;
+}
+
+/**
+ * Resolves on the next `name` event. Unlike `events.once` it does not reject on `error`: a Redis
+ * client reports every failed reconnect attempt as an error before it is `ready` again.
+ */
+export function nextEvent(emitter: EventEmitter, name: string): Promise<void> {
+  return new Promise((resolve) => emitter.once(name, () => resolve()));
 }

@@ -1,0 +1,265 @@
+// Receiver benchmark (not a test): `pnpm exec tsx bench/receiver.ts [--duration 10] [--connections 32] [--rate 1000]`
+//
+// Runs, on this machine and in one go:
+//   1. a Redis with AOF `appendfsync everysec` (as in production), in a temporary directory;
+//   2. the receiver as its own process, as deployed: the `dist/main.mjs` bundle, logging at info
+//      (one line per delivery) to /dev/null;
+//   3. a bare Fastify POST handler as its own process (same route, same bodies, no work);
+// then drives both with autocannon using signed Zendesk deliveries of distinct tickets, and the
+// receiver once more at a fixed 1,000 requests/s. Prints requests/s, p50/p99/p99.9, the
+// receiver/bare ratio, p99 at the fixed rate, and the receiver's peak RSS.
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { freePort, LocalRedis, QUEUE_NAMES } from '@ticket-rooms/core';
+import { signZendesk } from '@ticket-rooms/helpdesk';
+import autocannon from 'autocannon';
+import { Queue } from 'bullmq';
+import Fastify from 'fastify';
+import { Redis } from 'ioredis';
+
+const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
+const SECRET = 'bench-zendesk-signing-secret';
+const PREFIX = '{bench}';
+
+function arg(name: string, fallback: number): number {
+  const i = process.argv.indexOf(`--${name}`);
+  const value = i >= 0 ? Number(process.argv[i + 1]) : fallback;
+  if (!Number.isFinite(value) || value <= 0) throw new Error(`--${name} must be a positive number`);
+  return value;
+}
+
+// ---------------------------------------------------------------------------------------------
+// The bare server: the floor any Fastify POST handler pays on this machine.
+
+async function serveBare(port: number): Promise<void> {
+  const app = Fastify();
+  app.post('/webhooks/zendesk', async (_req, reply) =>
+    reply.code(202).send({ status: 'accepted', jobId: 'bare', duplicate: false }),
+  );
+  await app.listen({ port, host: '127.0.0.1' });
+  process.stdout.write('ready\n');
+}
+
+// ---------------------------------------------------------------------------------------------
+// Load.
+
+let ticketSeq = 0;
+const runId = randomUUID().slice(0, 8);
+
+/** A Zendesk `ticket.created` event delivery for a ticket never seen before, signed as Zendesk does. */
+function zendeskDelivery(): { headers: Record<string, string>; body: string } {
+  const ticketId = `${runId}-${++ticketSeq}`;
+  const now = new Date();
+  const body = JSON.stringify({
+    account_id: 22129848,
+    detail: { id: ticketId, subject: `Cannot log in (${ticketId})`, priority: 'HIGH', requester_id: '8447388090494' },
+    event: {},
+    id: randomUUID(),
+    subject: `zen:ticket:${ticketId}`,
+    time: now.toISOString(),
+    type: 'zen:event-type:ticket.created',
+    zendesk_event_version: '2022-11-06',
+  });
+  const ts = now.toISOString().replace(/\.\d{3}Z$/, 'Z');
+  return {
+    body,
+    headers: {
+      'content-type': 'application/json',
+      'x-zendesk-account-id': '22129848',
+      'x-zendesk-webhook-id': '01F1KRFQ6BG29CNWFR60NK5FNY',
+      'x-zendesk-webhook-invocation-id': String(ticketSeq),
+      'x-zendesk-webhook-signature-timestamp': ts,
+      'x-zendesk-webhook-signature': signZendesk(body, ts, SECRET),
+    },
+  };
+}
+
+interface RunResult {
+  label: string;
+  rps: number;
+  p50: number;
+  p99: number;
+  p999: number;
+  ok: number;
+  notOk: number;
+  errors: number;
+}
+
+function percentile(sorted: Float64Array, p: number): number {
+  if (sorted.length === 0) return Number.NaN;
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? Number.NaN;
+}
+
+/** One autocannon run; latencies are kept exactly (sub-millisecond) from the per-response event. */
+async function load(
+  label: string,
+  url: string,
+  opts: { duration: number; connections: number; overallRate?: number },
+): Promise<RunResult> {
+  const latencies: number[] = [];
+  const result = await new Promise<autocannon.Result>((resolve, reject) => {
+    const instance = autocannon(
+      {
+        url: `${url}/webhooks/zendesk`,
+        connections: opts.connections,
+        duration: opts.duration,
+        ...(opts.overallRate ? { overallRate: opts.overallRate } : {}),
+        requests: [{ method: 'POST', setupRequest: (req) => ({ ...req, ...zendeskDelivery() }) }],
+      },
+      (err, res) => (err ? reject(err) : resolve(res)),
+    );
+    instance.on('response', (_client, statusCode, _bytes, ms) => {
+      if (statusCode >= 200 && statusCode < 300) latencies.push(ms);
+    });
+  });
+  const sorted = Float64Array.from(latencies).sort();
+  return {
+    label,
+    rps: result.requests.average,
+    p50: percentile(sorted, 50),
+    p99: percentile(sorted, 99),
+    p999: percentile(sorted, 99.9),
+    ok: result['2xx'],
+    notOk: result.non2xx,
+    errors: result.errors + result.timeouts,
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Processes.
+
+function startNode(args: string[], env: Record<string, string>, stdout: 'ignore' | 'pipe'): ChildProcess {
+  return spawn(process.execPath, args, {
+    cwd: ROOT,
+    env: { ...process.env, ...env },
+    stdio: ['ignore', stdout, 'inherit'],
+  });
+}
+
+async function waitFor(url: string, child: ChildProcess): Promise<void> {
+  const deadline = Date.now() + 30_000;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`${url}: the process exited with code ${child.exitCode}`);
+    try {
+      const res = await fetch(url);
+      if (res.ok) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`${url} did not answer within 30 s`);
+}
+
+async function readyLine(child: ChildProcess): Promise<void> {
+  await new Promise<void>((resolve, reject) => {
+    child.once('exit', (code) => reject(new Error(`the bare server exited with code ${code}`)));
+    child.stdout?.on('data', (d: Buffer) => {
+      if (d.toString().includes('ready')) resolve();
+    });
+  });
+}
+
+async function stop(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  await new Promise<void>((resolve) => {
+    child.once('exit', () => resolve());
+    child.kill('SIGTERM');
+  });
+}
+
+/** Peak resident set size of a process so far, from the kernel's high-water mark. */
+function peakRssMb(pid: number): number {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const kb = Number(/VmHWM:\s+(\d+) kB/.exec(status)?.[1]);
+  return kb / 1024;
+}
+
+// ---------------------------------------------------------------------------------------------
+
+async function main(): Promise<void> {
+  const duration = arg('duration', 10);
+  const connections = arg('connections', 32);
+  const rate = arg('rate', 1000);
+  const dir = mkdtempSync(join(tmpdir(), 'bench-receiver-'));
+  const redis = await new LocalRedis({ dir, appendfsync: 'everysec' }).start();
+  const receiverPort = await freePort();
+  const barePort = await freePort();
+  // The production artefact: the bundle `pnpm --filter ./apps/receiver build` makes (no tsx in the process).
+  execFileSync(process.execPath, ['--import', 'tsx', 'apps/receiver/scripts/build.ts'], { cwd: ROOT, stdio: 'ignore' });
+  const receiver = startNode(
+    ['--enable-source-maps', 'apps/receiver/dist/main.mjs'],
+    {
+      PORT: String(receiverPort),
+      HOST: '127.0.0.1',
+      REDIS_URL: redis.url,
+      QUEUE_PREFIX: PREFIX,
+      ZENDESK_WEBHOOK_SECRET: SECRET,
+      LOG_LEVEL: 'info',
+    },
+    'ignore',
+  );
+  const bare = startNode(['--import', 'tsx', 'bench/receiver.ts', '--serve-bare', String(barePort)], {}, 'pipe');
+  const receiverUrl = `http://127.0.0.1:${receiverPort}`;
+  const bareUrl = `http://127.0.0.1:${barePort}`;
+
+  try {
+    await waitFor(`${receiverUrl}/readyz`, receiver);
+    await readyLine(bare);
+
+    console.log(
+      `receiver bench: ${duration} s per run, ${connections} connections, Node ${process.version}, Redis AOF everysec`,
+    );
+    // Warm both up so JIT and connection pools are settled before anything is measured.
+    const warmUp = await load('warm-up', receiverUrl, { duration: 3, connections });
+    await load('warm-up', bareUrl, { duration: 3, connections });
+
+    const bareRun = await load('bare Fastify', bareUrl, { duration, connections });
+    const receiverRun = await load('receiver', receiverUrl, { duration, connections });
+    const fixedRun = await load(`receiver @ ${rate} req/s`, receiverUrl, {
+      duration,
+      connections: Math.min(connections, 16),
+      overallRate: rate,
+    });
+    const rss = peakRssMb(receiver.pid as number);
+
+    // Every 202 must be a job in Redis (the distinct tickets make every delivery new).
+    const conn = new Redis(redis.url);
+    const rooms = new Queue(QUEUE_NAMES.rooms, { connection: conn, prefix: PREFIX });
+    const jobs = await rooms.getJobCountByTypes('waiting', 'active', 'delayed', 'completed', 'failed');
+    await rooms.close();
+    conn.disconnect();
+
+    const rows = [bareRun, receiverRun, fixedRun];
+    const f = (n: number) => (Number.isFinite(n) ? n.toFixed(2) : '-');
+    console.log('');
+    console.log('| run | requests/s | p50 ms | p99 ms | p99.9 ms | 2xx | non-2xx | errors |');
+    console.log('|---|---:|---:|---:|---:|---:|---:|---:|');
+    for (const r of rows) {
+      console.log(
+        `| ${r.label} | ${Math.round(r.rps)} | ${f(r.p50)} | ${f(r.p99)} | ${f(r.p999)} | ${r.ok} | ${r.notOk} | ${r.errors} |`,
+      );
+    }
+    const ratio = receiverRun.rps / bareRun.rps;
+    const accepted = warmUp.ok + receiverRun.ok + fixedRun.ok;
+    console.log('');
+    console.log(`ratio receiver/bare: ${ratio.toFixed(2)} (target >= 0.45)`);
+    console.log(`p99 at ${rate} req/s: ${f(fixedRun.p99)} ms (target <= 5 ms)`);
+    console.log(`receiver peak RSS: ${rss.toFixed(1)} MB (target <= 150 MB)`);
+    // Requests still in flight when a run ends are enqueued but never counted, so jobs >= 202s.
+    console.log(
+      `deliveries answered 202: ${accepted}; room jobs in Redis: ${jobs} (no 202 without a job: ${jobs >= accepted})`,
+    );
+  } finally {
+    await Promise.all([stop(receiver), stop(bare)]);
+    await redis.stop();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+if (process.argv[2] === '--serve-bare') await serveBare(Number(process.argv[3]));
+else await main();
