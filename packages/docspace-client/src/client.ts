@@ -30,6 +30,11 @@ import { portalBase, roomPortalUrl } from './urls';
 
 const API = '/api/2.0';
 
+// Built once: zod compiles a schema on first use, and rebuilding one per call costs more than the parse.
+const RoomPage = folderContent(RoomListItem);
+const FolderPage = folderContent(FolderDto);
+const FileOperations = z.array(FileOperationDto);
+
 export interface CreateRoomInput {
   /** Sanitized with the server's rules before sending, so it comes back exactly as `sanitizeTitle` says. */
   title: string;
@@ -60,7 +65,7 @@ export interface DocspaceClient {
   readonly portalUrl: string;
   createRoom(input: CreateRoomInput): Promise<Room>;
   getRoom(id: number): Promise<Room>;
-  /** Every room carrying `tag` (exact name), reading all pages. */
+  /** Every room carrying `tag` (names compared ignoring case, as the portal may), reading all pages. */
   findRoomsByTag(tag: string, opts?: FindOptions): Promise<Room[]>;
   /** Every room whose title is exactly `sanitizeTitle(title, 'room')`; titles are not unique. */
   findRoomsByTitle(title: string, opts?: FindOptions): Promise<Room[]>;
@@ -155,9 +160,8 @@ export function createDocspaceClient(options: DocspaceClientOptions): DocspaceCl
   }
 
   async function findRooms(query: Record<string, string | number>, includeArchived: boolean): Promise<Room[]> {
-    const Page = folderContent(RoomListItem);
     const dtos = await collectPages(async (startIndex) => {
-      const page = await get(`${API}/files/rooms`, Page, {
+      const page = await get(`${API}/files/rooms`, RoomPage, {
         ...query,
         // Any = active and archived; Active = 0.
         searchArea: includeArchived ? 2 : 0,
@@ -197,7 +201,7 @@ export function createDocspaceClient(options: DocspaceClientOptions): DocspaceCl
       }
       await sleep(Math.min(delay, Math.max(0, deadline - Date.now())));
       delay = Math.min(delay * 2, 1_000);
-      const ops = await get(`${API}/files/fileops`, z.array(FileOperationDto), { id: op.id });
+      const ops = await get(`${API}/files/fileops`, FileOperations, { id: op.id });
       const found = ops.find((o) => o.id === op.id);
       if (!found) {
         if (await settled()) return;
@@ -294,9 +298,8 @@ export function createDocspaceClient(options: DocspaceClientOptions): DocspaceCl
     async listFolders(folderId) {
       const path = `${API}/files/${folderId}`;
       checkId(folderId, 'folder id', 'GET', path);
-      const Page = folderContent(FolderDto);
       const folders = await collectPages(async (startIndex) => {
-        const page = await get(path, Page, {
+        const page = await get(path, FolderPage, {
           filterType: 2, // FoldersOnly
           withSubFolders: false,
           count: MAX_PAGE_SIZE,

@@ -17,7 +17,8 @@ import {
 
 /** `ApiDateTime`: `2026-01-05T10:15:30.1230000+00:00`. */
 export function apiDate(d: Date): string {
-  return d.toISOString().replace(/\.(\d{3})Z$/, '.$10000+00:00');
+  // toISOString is always `YYYY-MM-DDTHH:mm:ss.sssZ` for the years a portal sees.
+  return `${d.toISOString().slice(0, 23)}0000+00:00`;
 }
 
 function colorFor(id: number): string {
