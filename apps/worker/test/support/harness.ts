@@ -75,6 +75,8 @@ export class Pipeline {
     const connection = { url: testRedisUrl() };
     this.redis = new Redis(testRedisUrl());
     this.rooms = new Queue(QUEUE_NAMES.rooms, { connection, prefix: this.prefix });
+    // Tests add many jobs at once; each waits on the queue's readiness.
+    this.rooms.setMaxListeners(1_000);
     this.roomEvents = new QueueEvents(QUEUE_NAMES.rooms, { connection, prefix: this.prefix });
     this.notes = {} as Record<NotesQueueName, Queue>;
     this.noteEvents = {} as Record<NotesQueueName, QueueEvents>;
