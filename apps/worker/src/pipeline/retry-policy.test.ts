@@ -34,6 +34,11 @@ describe('decide', () => {
     expect(decide(err, job(), DEFAULT_RETRY_POLICY, NOW)).toEqual({ kind: 'rate-limit', delayMs: 2_000 });
   });
 
+  it('treats Retry-After: 0 as the shortest pause Redis accepts', () => {
+    const err = StageError.from('room', vendorError('RATE_LIMITED', { retryAfterMs: 0 }));
+    expect(decide(err, job(), DEFAULT_RETRY_POLICY, NOW)).toEqual({ kind: 'rate-limit', delayMs: 1 });
+  });
+
   it('pauses briefly for a 429 without Retry-After', () => {
     const d = decide(StageError.from('room', vendorError('RATE_LIMITED')), job(), DEFAULT_RETRY_POLICY, NOW);
     expect(d.kind).toBe('rate-limit');

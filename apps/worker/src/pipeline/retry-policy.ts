@@ -67,7 +67,8 @@ export function decide(error: StageError, job: AttemptInfo, policy: RetryPolicy,
     const delayMs =
       error.retryAfterMs ??
       backoffMs(Math.min(job.attemptsStarted, 30), { baseMs: policy.rateLimitBaseMs, capMs: policy.rateLimitCapMs });
-    return { kind: 'rate-limit', delayMs };
+    // `Retry-After: 0` means "now"; Redis refuses a zero expiry, so hold the queue for 1 ms.
+    return { kind: 'rate-limit', delayMs: Math.max(1, delayMs) };
   }
   if (error.code === 'UNEXPECTED' && job.attemptsMade + 1 >= policy.unexpectedAttempts) {
     return { kind: 'fail', reason: error.message, error };
