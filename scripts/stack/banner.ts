@@ -24,6 +24,7 @@ export function bannerLines(
     | 'redisShown'
     | 'workerMetricsUrl'
     | 'simulators'
+    | 'serviceUrls'
     | 'queuePrefix'
   >,
 ): string[] {
@@ -48,13 +49,13 @@ export function bannerLines(
           stack.simulators.docspace ?? '',
           'in memory (set DOCSPACE_URL and DOCSPACE_API_KEY for a real portal)',
         )
-      : row('docspace', 'configured', '(DOCSPACE_URL)'),
+      : row('docspace', 'configured', stack.serviceUrls.docspace ?? ''),
   );
   for (const h of HELPDESKS) {
     lines.push(
       plan.helpdesks[h].embedded
         ? row(h, 'simulator', stack.simulators[h] ?? '', `(set ${WRITE_BACK_VARIABLES[h].join(', ')} for yours)`)
-        : row(h, 'configured', `(${WRITE_BACK_VARIABLES[h][0]})`),
+        : row(h, 'configured', stack.serviceUrls[h] ?? ''),
     );
   }
 

@@ -60,6 +60,8 @@ export interface RunningStack {
   readonly redisUrl: string;
   readonly workerMetricsUrl: string | undefined;
   readonly simulators: EmbeddedUrls;
+  /** Base URL of DocSpace and of each helpdesk, simulated or the user's own (no credentials in them). */
+  readonly serviceUrls: Partial<Record<'docspace' | Helpdesk, string>>;
   readonly queuePrefix: string;
   /** Stops, in order: receiver (drains), worker (hands jobs back), simulators, Redis. Idempotent. */
   close(): Promise<void>;
@@ -227,6 +229,15 @@ export async function startStack(opts: StartStackOptions): Promise<RunningStack>
       redisUrl: receiverConfig.redisUrl,
       workerMetricsUrl: worker.metricsUrl,
       simulators,
+      serviceUrls: {
+        docspace: workerConfig.docspace.baseUrl,
+        ...Object.fromEntries(
+          HELPDESKS.flatMap((h) => {
+            const url = workerConfig.helpdesk[h]?.baseUrl;
+            return url ? [[h, url]] : [];
+          }),
+        ),
+      },
       queuePrefix: receiverConfig.queuePrefix,
       close() {
         closing ??= stopAll();
