@@ -129,6 +129,37 @@ describe('envelopes (checklist 1-3)', () => {
   });
 });
 
+describe('other error statuses', () => {
+  it('answers 402 with the error envelope when the tariff’s room limit is reached', async () => {
+    const small = await createDocspaceSimulator({ apiKey: KEY, maxRooms: 1 });
+    const url = await small.listen({ port: 0, host: '127.0.0.1' });
+    try {
+      const post = () =>
+        fetch(`${url}/api/2.0/files/rooms`, {
+          method: 'POST',
+          headers: { authorization: `Bearer ${KEY}`, 'content-type': 'application/json' },
+          body: JSON.stringify({ title: 'Quota', roomType: 2 }),
+        });
+      expect((await post()).status).toBe(200);
+      const refused = await post();
+      expect(refused.status).toBe(402);
+      expect(await refused.json()).toMatchObject({
+        status: 1,
+        statusCode: 402,
+        error: { message: expect.any(String) },
+      });
+    } finally {
+      await small.close();
+    }
+  });
+
+  it('answers 415 with the error envelope for a body that is not JSON', async () => {
+    const res = await api('POST', '/files/rooms', undefined, { rawBody: 'title=x', contentType: 'text/plain' });
+    expect(res.status).toBe(415);
+    expect(res.json).toMatchObject({ status: 1, statusCode: 415 });
+  });
+});
+
 describe('authentication', () => {
   it('answers 401 with an empty body without a key, with a wrong key, and with the key but no Bearer', async () => {
     for (const key of [null, 'sk-wrong']) {

@@ -53,6 +53,11 @@ type Body = Record<string, unknown>;
 /** The JSON body as an object; a missing body fails as ASP.NET fails it. */
 export function bodyOf(req: FastifyRequest): Body {
   const body = req.body;
+  // ASP.NET binds `[FromBody]` from JSON only; any other media type is refused before validation.
+  const type = req.headers['content-type'];
+  if (body !== undefined && type !== undefined && !/[/+]json\b/i.test(type)) {
+    throw new DocspaceException('NotSupported', 'Unsupported Media Type');
+  }
   if (body === undefined || body === null || body === '')
     throw new ValidationFailure({ '': ['A non-empty request body is required.'] });
   if (typeof body !== 'object' || Array.isArray(body)) throw notConvertible('$', 'the request type');
