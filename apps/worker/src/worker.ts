@@ -66,7 +66,13 @@ export async function startWorker(
     opts.queues ?? [QUEUE_NAMES.rooms, ...(Object.values(QUEUE_NAMES.notes) as NotesQueueName[])],
   );
   const prefix = config.queuePrefix;
-  const redis = createRedis(config.redisUrl, { role: 'worker', connectionName: 'ticket-rooms-worker' });
+  // Auto-pipelining: the commands of many concurrent jobs in one event-loop turn go out as one
+  // write, which roughly halves the worker's Redis client CPU under load.
+  const redis = createRedis(config.redisUrl, {
+    role: 'worker',
+    connectionName: 'ticket-rooms-worker',
+    autoPipelining: true,
+  });
   redis.on('error', (err) => logger.warn({ err: err.message }, 'redis connection error; reconnecting'));
 
   // 1. Vendor clients, each under a fetch that counts its calls (and, for DocSpace, waits for

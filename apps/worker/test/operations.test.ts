@@ -2,7 +2,7 @@ import { Writable } from 'node:stream';
 import { ticketKey } from '@ticket-rooms/core';
 import type { DocspaceSimulator } from '@ticket-rooms/simulators';
 import { pino } from 'pino';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { faultOnceAtStage } from './support/faults';
 import { Pipeline, roomsOf, startDocspace, ticketEvent } from './support/harness';
 
@@ -75,14 +75,18 @@ describe('what operators see', () => {
     ).toBe(1);
   });
 
-  it('logs one line per stage with the ids, and one error line per ticket that fails for good', async () => {
+  it('logs one line per ticket with every id, and one error line per ticket that fails for good', async () => {
     const ok = ticketEvent('generic');
     await pipeline.add(ok);
     await pipeline.finished(ok);
     const room = (await roomsOf(pipeline.reader(docspace), ok)).rooms[0];
-    const stageLines = sink.lines.filter((l) => l.ticket === ticketKey(ok) && typeof l.stage === 'string');
-    expect(stageLines.map((l) => l.stage)).toEqual(['room', 'folders', 'share', 'link']);
-    expect(stageLines[0]).toMatchObject({ roomId: room?.id, origin: 'created' });
+    const lines = sink.lines.filter((l) => l.ticket === ticketKey(ok));
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatchObject({ level: 30, roomId: room?.id, origin: 'created', queue: 'rooms' });
+    expect(Object.keys(lines[0]?.folders as object).sort()).toEqual(['Attachments', 'Findings', 'Logs']);
+    // The per-stage lines are in the job's log, for Bull Board.
+    const { logs } = await pipeline.rooms.getJobLogs(ticketKey(ok));
+    expect(logs.map((l) => l.split(':')[0])).toEqual(['room', 'folders', 'share', 'link', 'helpdesk']);
 
     const bad = await new Pipeline('ops-bad').ready();
     const badSink = logSink();
@@ -94,7 +98,11 @@ describe('what operators see', () => {
       const event = ticketEvent('generic');
       await bad.add(event);
       await expect(bad.finished(event)).rejects.toThrow(/^room: /);
-      const errors = badSink.lines.filter((l) => (l.level as number) >= 50 && l.ticket === ticketKey(event));
+      // The worker logs once BullMQ has moved the job to the failed set, which the queue's event
+      // may report first.
+      const errorsFor = () => badSink.lines.filter((l) => (l.level as number) >= 50 && l.ticket === ticketKey(event));
+      await vi.waitFor(() => expect(errorsFor().length).toBeGreaterThan(0));
+      const errors = errorsFor();
       expect(errors).toHaveLength(1);
       expect(errors[0]).toMatchObject({ stage: 'room', queue: 'rooms' });
       expect(String(errors[0]?.msg)).toContain('DocSpace rejected the API key');

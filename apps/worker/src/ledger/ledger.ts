@@ -39,6 +39,8 @@ type LedgerRedis = Redis & {
  */
 export class Ledger {
   private readonly redis: LedgerRedis;
+  /** Ticket keys hash their triple; a job asks for the same ticket's key at every stage. */
+  private readonly keys = new WeakMap<TicketRef, string>();
 
   constructor(
     redis: Redis,
@@ -52,7 +54,16 @@ export class Ledger {
   }
 
   keyOf(ref: TicketRef): string {
-    return ledgerKey(this.prefix, ticketKey(ref));
+    return ledgerKey(this.prefix, this.ticketKeyOf(ref));
+  }
+
+  private ticketKeyOf(ref: TicketRef): string {
+    let key = this.keys.get(ref);
+    if (key === undefined) {
+      key = ticketKey(ref);
+      this.keys.set(ref, key);
+    }
+    return key;
   }
 
   async read(ref: TicketRef): Promise<LedgerEntry | undefined> {
@@ -65,7 +76,7 @@ export class Ledger {
     const { set, del } = encodeUpdate(update, now);
     const state = await this.redis.ticketRoomsLedgerWrite(
       this.keyOf(ref),
-      ticketKey(ref),
+      this.ticketKeyOf(ref),
       ref.source,
       ref.tenant,
       ref.ticketId,

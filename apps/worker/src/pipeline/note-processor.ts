@@ -47,16 +47,18 @@ export function createNoteProcessor(deps: NoteProcessorDeps) {
       }
       const note = renderRoomNote({ roomTitle: room.title, url: room.url, key });
       const result = await deps.writer.ensureNote(event.ticketId, note);
-      await deps.ledger.write(event, {
-        stage: { name: 'helpdesk', state: 'done' },
-        note: { id: result.noteId, alreadyPresent: result.alreadyPresent },
-        lastError: null,
-      });
       const summary = result.alreadyPresent
         ? `note ${result.noteId} was already on ${event.source} ticket ${event.ticketId}`
         : `posted note ${result.noteId} on ${event.source} ticket ${event.ticketId}`;
+      await Promise.all([
+        deps.ledger.write(event, {
+          stage: { name: 'helpdesk', state: 'done' },
+          note: { id: result.noteId, alreadyPresent: result.alreadyPresent },
+          lastError: null,
+        }),
+        job.log(`helpdesk: ${summary}`),
+      ]);
       deps.metrics.stageDuration.observe({ stage: 'helpdesk', result: 'done' }, (performance.now() - started) / 1000);
-      await job.log(`helpdesk: ${summary}`);
       deps.logger.info(
         { jobId: job.id, ticket: key, stage: 'helpdesk', noteId: result.noteId, roomId: room.id },
         `helpdesk: ${summary}`,

@@ -109,12 +109,12 @@ export function createRoomProcessor(deps: RoomProcessorDeps) {
         deps.metrics.stageDuration.observe({ stage, result: 'error' }, (performance.now() - started) / 1000);
         return failStage(err, stage, job, event, deps);
       }
-      await deps.ledger.write(event, result.update);
+      // The checkpoint and the operator's log line go out together (one write when pipelined).
+      await Promise.all([deps.ledger.write(event, result.update), job.log(`${stage}: ${result.summary}`)]);
       entry = mergeUpdate(entry, result.update, new Date());
       const state = result.update.stage?.state ?? 'done';
       deps.metrics.stageDuration.observe({ stage, result: state }, (performance.now() - started) / 1000);
-      await job.log(`${stage}: ${result.summary}`);
-      log.info({ stage, state, ...result.details }, `${stage}: ${result.summary}`);
+      log.debug({ stage, state, ...result.details }, `${stage}: ${result.summary}`);
       if (result.warning) log.warn({ stage, ...result.details }, `${stage}: ${result.warning}`);
     }
 
@@ -123,6 +123,18 @@ export function createRoomProcessor(deps: RoomProcessorDeps) {
     const link = entry.link;
     if (!room || !link) throw new Error('the ledger lacks the room or link after the DocSpace stages');
     const note = await enqueueNote(deps, job, event, key, { id: room.id, title: room.title, url: link.url }, entry);
+    // One line per ticket at info with every id; the per-stage lines are at debug and in the job log.
+    log.info(
+      {
+        roomId: room.id,
+        origin: room.origin,
+        folders: entry.folders,
+        share: entry.share?.granted,
+        link: link.url,
+        note: 'jobId' in note ? note.jobId : note.skipped,
+      },
+      `room ${room.id} ready for ${event.source} ticket ${event.ticketId}`,
+    );
     return { key, roomId: room.id, url: link.url, note };
   };
 }
