@@ -15,7 +15,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { freePort, LocalRedis, QUEUE_NAMES } from '@ticket-rooms/core';
-import { signZendesk } from '@ticket-rooms/helpdesk';
+import { buildDelivery } from '@ticket-rooms/simulators';
 import autocannon from 'autocannon';
 import { Queue } from 'bullmq';
 import Fastify from 'fastify';
@@ -24,6 +24,14 @@ import { Redis } from 'ioredis';
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const SECRET = 'bench-zendesk-signing-secret';
 const PREFIX = '{bench}';
+
+/** V8 flags the receiver runs with, as in apps/receiver/Dockerfile; `--node-flags ""` drops them. */
+const RECEIVER_NODE_FLAGS = ['--enable-source-maps', '--optimize-for-size'];
+
+function textArg(name: string): string | undefined {
+  const i = process.argv.indexOf(`--${name}`);
+  return i >= 0 ? (process.argv[i + 1] ?? '') : undefined;
+}
 
 function arg(name: string, fallback: number): number {
   const i = process.argv.indexOf(`--${name}`);
@@ -50,32 +58,15 @@ async function serveBare(port: number): Promise<void> {
 let ticketSeq = 0;
 const runId = randomUUID().slice(0, 8);
 
-/** A Zendesk `ticket.created` event delivery for a ticket never seen before, signed as Zendesk does. */
+/** A Zendesk `ticket.created` event delivery of a ticket never seen before, signed as Zendesk signs. */
 function zendeskDelivery(): { headers: Record<string, string>; body: string } {
   const ticketId = `${runId}-${++ticketSeq}`;
-  const now = new Date();
-  const body = JSON.stringify({
-    account_id: 22129848,
-    detail: { id: ticketId, subject: `Cannot log in (${ticketId})`, priority: 'HIGH', requester_id: '8447388090494' },
-    event: {},
-    id: randomUUID(),
-    subject: `zen:ticket:${ticketId}`,
-    time: now.toISOString(),
-    type: 'zen:event-type:ticket.created',
-    zendesk_event_version: '2022-11-06',
+  const { headers, body } = buildDelivery('zendesk', {
+    ticketId,
+    subject: `Cannot log in (${ticketId})`,
+    secret: SECRET,
   });
-  const ts = now.toISOString().replace(/\.\d{3}Z$/, 'Z');
-  return {
-    body,
-    headers: {
-      'content-type': 'application/json',
-      'x-zendesk-account-id': '22129848',
-      'x-zendesk-webhook-id': '01F1KRFQ6BG29CNWFR60NK5FNY',
-      'x-zendesk-webhook-invocation-id': String(ticketSeq),
-      'x-zendesk-webhook-signature-timestamp': ts,
-      'x-zendesk-webhook-signature': signZendesk(body, ts, SECRET),
-    },
-  };
+  return { headers, body };
 }
 
 interface RunResult {
@@ -185,6 +176,8 @@ async function main(): Promise<void> {
   const duration = arg('duration', 10);
   const connections = arg('connections', 32);
   const rate = arg('rate', 1000);
+  const flagText = textArg('node-flags');
+  const receiverFlags = flagText === undefined ? RECEIVER_NODE_FLAGS : flagText.split(/\s+/).filter(Boolean);
   const dir = mkdtempSync(join(tmpdir(), 'bench-receiver-'));
   const redis = await new LocalRedis({ dir, appendfsync: 'everysec' }).start();
   const receiverPort = await freePort();
@@ -192,7 +185,7 @@ async function main(): Promise<void> {
   // The production artefact: the bundle `pnpm --filter ./apps/receiver build` makes (no tsx in the process).
   execFileSync(process.execPath, ['--import', 'tsx', 'apps/receiver/scripts/build.ts'], { cwd: ROOT, stdio: 'ignore' });
   const receiver = startNode(
-    ['--enable-source-maps', 'apps/receiver/dist/main.mjs'],
+    [...receiverFlags, 'apps/receiver/dist/main.mjs'],
     {
       PORT: String(receiverPort),
       HOST: '127.0.0.1',
@@ -212,7 +205,7 @@ async function main(): Promise<void> {
     await readyLine(bare);
 
     console.log(
-      `receiver bench: ${duration} s per run, ${connections} connections, Node ${process.version}, Redis AOF everysec`,
+      `receiver bench: ${duration} s per run, ${connections} connections, Node ${process.version} ${receiverFlags.join(' ')}, Redis AOF everysec`,
     );
     // Warm both up so JIT and connection pools are settled before anything is measured.
     const warmUp = await load('warm-up', receiverUrl, { duration: 3, connections });

@@ -26,8 +26,9 @@ declare module 'fastify' {
 export interface ReceiverDeps {
   config: Readonly<ReceiverConfig>;
   /**
-   * The producer connection (`createRedis(url, {role: 'producer'})`): no offline queue, so a
-   * delivery fails fast while Redis is down instead of waiting in memory. The caller owns it.
+   * The producer connection (`createRedis(url, {role: 'producer', autoPipelining: true})`): no
+   * offline queue, so a delivery fails fast while Redis is down instead of waiting in memory.
+   * The caller owns it.
    */
   redis: Redis;
   logger: Logger;
@@ -98,7 +99,7 @@ export function buildApp(deps: ReceiverDeps): FastifyInstance {
   app.setNotFoundHandler(async (req) => {
     throw ReceiverError.of(
       'NOT_FOUND',
-      `There is no route ${req.method} ${req.url.split('?')[0]}; deliveries go to POST /webhooks/{zendesk,freshdesk,jira,generic}.`,
+      `There is no route ${req.method} ${pathOf(req.url)}; deliveries go to POST /webhooks/{zendesk,freshdesk,jira,generic}.`,
     );
   });
 
@@ -120,7 +121,7 @@ export function buildApp(deps: ReceiverDeps): FastifyInstance {
       return;
     }
     if (status >= 400) {
-      const line = { method: req.method, url: req.url.split('?')[0], status, code: failure?.code, durationMs };
+      const line = { method: req.method, url: pathOf(req.url), status, code: failure?.code, durationMs };
       if (status >= 500) req.log.error({ ...line, err: failure?.err }, 'request failed');
       else req.log.info(line, 'request refused');
     }
@@ -147,4 +148,10 @@ export function buildApp(deps: ReceiverDeps): FastifyInstance {
     await Promise.allSettled(queues.map((q) => q.close()));
   });
   return app;
+}
+
+/** The path without the query (which may carry tokens), cut short: it is echoed and logged. */
+function pathOf(url: string): string {
+  const path = url.split('?')[0] ?? '';
+  return path.length > 200 ? `${path.slice(0, 200)}…` : path;
 }

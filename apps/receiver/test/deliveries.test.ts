@@ -3,14 +3,8 @@ import { testRedisUrl } from '@ticket-rooms/testkit';
 import { Worker } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { seenKey } from '../src/intake/ticket-intake';
-import { type Delivery, vendorDelivery } from './support/deliveries';
-import {
-  post,
-  type ReceiverUnderTest,
-  SECRETS,
-  signedGeneric,
-  startReceiverUnderTest,
-} from './support/receiver-under-test';
+import { type Delivery, signedDelivery } from './support/deliveries';
+import { post, type ReceiverUnderTest, startReceiverUnderTest } from './support/receiver-under-test';
 
 let rcv: ReceiverUnderTest;
 beforeAll(async () => {
@@ -20,22 +14,16 @@ afterAll(async () => {
   await rcv.close();
 });
 
-const secretOf: Record<Source, string> = {
-  zendesk: SECRETS.zendesk,
-  freshdesk: SECRETS.freshdesk,
-  jira: SECRETS.jira,
-  generic: SECRETS.generic,
-};
 const tenantOf: Record<Source, string> = {
   zendesk: '22129848',
-  freshdesk: 'acme.freshdesk.com',
-  jira: 'acme.atlassian.net',
+  freshdesk: 'example.freshdesk.com',
+  jira: 'example.atlassian.net',
   generic: 'default',
 };
 
 let n = 0;
 function delivery(source: Source, ticketId = `${source}-${++n}`): Delivery {
-  return vendorDelivery(source, { ticketId, subject: `Printer on fire (${ticketId})`, secret: secretOf[source] });
+  return signedDelivery(source, { ticketId, subject: `Printer on fire (${ticketId})` });
 }
 const send = (d: Delivery, path = d.path) => post(rcv.url + path, d.body, d.headers);
 
@@ -80,19 +68,21 @@ describe('signed deliveries', () => {
   });
 
   it('accepts Freshdesk’s token as a header as well as basic auth', async () => {
-    const d = delivery('freshdesk');
-    const { authorization: _, ...headers } = d.headers;
-    const res = await post(`${rcv.url}${d.path}`, d.body, { ...headers, 'x-ticket-rooms-token': SECRETS.freshdesk });
-    expect(res.status).toBe(202);
+    const d = signedDelivery('freshdesk', { ticketId: 'fd-header', subject: 'x', freshdeskAuth: 'header' });
+    expect(d.headers.authorization).toBeUndefined();
+    expect((await send(d)).status).toBe(202);
   });
 
-  it('acknowledges events that are not a ticket creation without enqueuing them', async () => {
-    const body = JSON.stringify({ ticketId: 'solved-1', subject: 'x', event: 'ticket.solved' });
-    const res = await post(`${rcv.url}/webhooks/generic`, body, signedGeneric(body));
+  it.each([
+    ['zendesk', 'zen:event-type:ticket.comment_added', 'upd-1'],
+    ['jira', 'jira:issue_updated', 'SD-77'],
+    ['generic', 'ticket.solved', 'solved-1'],
+  ] as const)('acknowledges a %s %s without enqueuing it', async (source, eventType, ticketId) => {
+    const res = await send(signedDelivery(source, { ticketId, subject: 'x', eventType }));
 
     expect(res.status).toBe(202);
     expect(res.json).toMatchObject({ status: 'ignored' });
-    const jobId = ticketKey({ source: 'generic', tenant: 'default', ticketId: 'solved-1' });
+    const jobId = ticketKey({ source, tenant: tenantOf[source], ticketId });
     expect(await rcv.rooms.getJob(jobId)).toBeUndefined();
     expect(await rcv.redis.exists(seenKey(rcv.prefix, jobId))).toBe(0);
   });

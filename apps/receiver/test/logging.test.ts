@@ -1,6 +1,6 @@
 import type { Source } from '@ticket-rooms/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { vendorDelivery } from './support/deliveries';
+import { signedDelivery } from './support/deliveries';
 import {
   basicAuth,
   DASHBOARD_USER,
@@ -22,20 +22,15 @@ const sentCredentials: string[] = [];
 
 beforeAll(async () => {
   rcv = await startReceiverUnderTest();
-  const secretOf: Record<Source, string> = {
-    zendesk: SECRETS.zendesk,
-    freshdesk: SECRETS.freshdesk,
-    jira: SECRETS.jira,
-    generic: SECRETS.generic,
-  };
+  const wrong = {
+    zendesk: { secret: 'wrong' },
+    freshdesk: { token: 'wrong' },
+    jira: { secret: 'wrong' },
+    generic: { secret: `whsec_${Buffer.from('wrong key').toString('base64')}` },
+  } satisfies Record<Source, { secret?: string; token?: string }>;
   for (const source of ['zendesk', 'freshdesk', 'jira', 'generic'] as const) {
-    const good = vendorDelivery(source, { ticketId: `log-${source}`, subject: 'Logged', secret: secretOf[source] });
-    const wrongSecret = source === 'generic' ? `whsec_${Buffer.from('wrong key').toString('base64')}` : 'wrong';
-    const bad = vendorDelivery(source, {
-      ticketId: `log-${source}-bad`,
-      subject: 'Logged',
-      secret: wrongSecret,
-    });
+    const good = signedDelivery(source, { ticketId: `log-${source}`, subject: 'Logged' });
+    const bad = signedDelivery(source, { ticketId: `log-${source}-bad`, subject: 'Logged', ...wrong[source] });
     for (const d of [good, bad]) {
       for (const [name, value] of Object.entries(d.headers)) {
         if (/signature|authorization|token/.test(name)) sentCredentials.push(value);
