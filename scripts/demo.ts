@@ -8,7 +8,7 @@ import { LogOutput, logFormatFrom } from './stack/log-output';
 import { dataDirFrom, shownPath, stateFilePath } from './stack/paths';
 import { planStack } from './stack/plan';
 import { findRunningStack } from './stack/running';
-import { type RunningStack, realParts, StackError, startStack } from './stack/stack';
+import { type RunningStack, realParts, StackError, startStack, stopEmbeddedRedisNow } from './stack/stack';
 import { readState } from './stack/state-file';
 
 const USAGE = `usage: pnpm demo [--timeout 60] [--allow-real]
@@ -49,6 +49,20 @@ const refuseReal = (real: readonly string[]) => {
 
 let ownStack: RunningStack | undefined;
 let target: DemoTarget;
+// Ctrl-C during the demo stops the stack it started (the embedded Redis runs in its own process
+// group, so nothing else would); a second one stops at once.
+let interrupted = false;
+const interrupt = (signal: NodeJS.Signals) => {
+  if (interrupted || !ownStack) {
+    stopEmbeddedRedisNow();
+    process.exit(130);
+  }
+  interrupted = true;
+  process.stderr.write(`${signal}: stopping the demo's stack…\n`);
+  ownStack.close().finally(() => process.exit(130));
+};
+process.on('SIGINT', interrupt);
+process.on('SIGTERM', interrupt);
 const running = await findRunningStack(dataDir);
 if (running) {
   // 1a. `pnpm start` is up: use it, with the secrets it generated or the ones in this shell.

@@ -3,11 +3,42 @@
 import { bannerLines } from './stack/banner';
 import { LogOutput, logFormatFrom } from './stack/log-output';
 import { dataDirFrom } from './stack/paths';
-import { type RunningStack, StackError, startStack } from './stack/stack';
+import { type RunningStack, StackError, startStack, stopEmbeddedRedisNow } from './stack/stack';
 
 const logOutput = new LogOutput(logFormatFrom(process.env.LOG_FORMAT));
 
-let stack: RunningStack;
+// Signals are handled from the first moment: a Ctrl-C while the stack is still starting stops it
+// as soon as it has started, instead of leaving the embedded Redis behind.
+let stack: RunningStack | undefined;
+let stopRequested: NodeJS.Signals | undefined;
+let signals = 0;
+const stop = (signal: NodeJS.Signals) => {
+  signals += 1;
+  if (signals > 1) {
+    // A second Ctrl-C means now: jobs in hand resume at the next start, once their locks expire.
+    process.stderr.write(`${signal} again: exiting without waiting.\n`);
+    stopEmbeddedRedisNow();
+    process.exit(1);
+  }
+  stopRequested = signal;
+  if (stack) void shutdown(stack, signal);
+  else process.stdout.write(`${signal}: stopping as soon as the stack has started…\n`);
+};
+process.on('SIGINT', stop);
+process.on('SIGTERM', stop);
+
+async function shutdown(running: RunningStack, signal: NodeJS.Signals): Promise<never> {
+  process.stdout.write(`${signal}: stopping (receiver drains, worker hands its jobs back, then Redis)…\n`);
+  try {
+    await running.close();
+  } catch (err) {
+    process.stderr.write(`Did not stop cleanly: ${err instanceof Error ? err.message : String(err)}\n`);
+    process.exit(1);
+  }
+  process.stdout.write('Stopped.\n');
+  process.exit(0);
+}
+
 try {
   stack = await startStack({ env: process.env, dataDir: dataDirFrom(process.env), logOutput });
 } catch (err) {
@@ -20,28 +51,9 @@ try {
   throw err;
 }
 
+if (stopRequested) {
+  logOutput.release();
+  await shutdown(stack, stopRequested);
+}
 process.stdout.write(`${bannerLines(stack).join('\n')}\n`);
 logOutput.release();
-
-let signals = 0;
-const stop = (signal: NodeJS.Signals) => {
-  signals += 1;
-  if (signals > 1) {
-    // A second Ctrl-C means now: jobs in hand resume at their next start, once their locks expire.
-    process.stderr.write(`${signal} again: exiting without waiting.\n`);
-    process.exit(1);
-  }
-  process.stdout.write(`${signal}: stopping (receiver drains, worker hands its jobs back, then Redis)…\n`);
-  stack.close().then(
-    () => {
-      process.stdout.write('Stopped.\n');
-      process.exit(0);
-    },
-    (err: unknown) => {
-      process.stderr.write(`Did not stop cleanly: ${err instanceof Error ? err.message : String(err)}\n`);
-      process.exit(1);
-    },
-  );
-};
-process.on('SIGINT', stop);
-process.on('SIGTERM', stop);

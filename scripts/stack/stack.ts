@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { realpathSync } from 'node:fs';
 import {
   ConfigError,
   createLogger,
@@ -17,6 +17,7 @@ import {
   createZendeskSimulator,
 } from '@ticket-rooms/simulators';
 import { loadWorkerConfig, type RunningWorker, startWorker } from '@ticket-rooms/worker';
+import { Redis } from 'ioredis';
 import type { LogOutput } from './log-output';
 import { redisDir } from './paths';
 import { type EmbeddedUrls, HELPDESKS, type Helpdesk, planStack, type StackPlan, stackEnv } from './plan';
@@ -67,6 +68,25 @@ export interface RunningStack {
   close(): Promise<void>;
 }
 
+/** The redis-servers this process started and has not stopped yet. */
+const EMBEDDED_REDIS = new Set<LocalRedis>();
+
+/**
+ * For a forced exit (a second Ctrl-C): signals the embedded redis-server to stop, synchronously.
+ * It runs in its own process group, so nothing else would stop it; SIGTERM makes it flush its AOF.
+ */
+export function stopEmbeddedRedisNow(): void {
+  for (const redis of EMBEDDED_REDIS) {
+    if (redis.pid !== undefined) {
+      try {
+        process.kill(redis.pid, 'SIGTERM');
+      } catch {
+        // Already gone.
+      }
+    }
+  }
+}
+
 export function isAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
@@ -76,11 +96,24 @@ export function isAlive(pid: number): boolean {
   }
 }
 
-function cmdlineOf(pid: number): string | undefined {
+/**
+ * Shuts down the Redis at `url` if it is the one serving `dir` (it says so itself, through
+ * `CONFIG GET dir`), so an unrelated Redis that took the port since is never touched.
+ */
+async function stopLeftoverRedis(url: string, pid: number | undefined, dir: string): Promise<void> {
+  const probe = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
+  probe.on('error', () => {});
   try {
-    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').replaceAll('\u0000', ' ');
+    await probe.connect();
+    const [, served] = (await probe.config('GET', 'dir')) as [string, string];
+    if (realpathSync(served) !== realpathSync(dir)) return;
+    // SHUTDOWN flushes the AOF first; the connection closing is its answer.
+    await probe.call('SHUTDOWN').catch(() => {});
+    if (pid !== undefined) await waitForExit(pid, 10_000);
   } catch {
-    return undefined;
+    // Nothing answers there (the usual case): nothing to stop.
+  } finally {
+    probe.disconnect();
   }
 }
 
@@ -114,10 +147,11 @@ export async function startStack(opts: StartStackOptions): Promise<RunningStack>
     if (err instanceof StateFileError) throw new StackError('STATE_FILE', [err.message]);
     throw err;
   }
-  const previous = state.running;
-  if (previous && previous.pid !== process.pid && isAlive(previous.pid)) {
+  const owner = state.owner?.pid ?? state.running?.pid;
+  if (owner !== undefined && owner !== process.pid && isAlive(owner)) {
+    const where = state.running?.receiverUrl ? `, ${state.running.receiverUrl}` : '';
     throw new StackError('ALREADY_RUNNING', [
-      `A stack is already running from ${dataDir} (pid ${previous.pid}, ${previous.receiverUrl}); stop it with Ctrl-C in its terminal or \`kill ${previous.pid}\` first.`,
+      `A stack is already running from ${dataDir} (pid ${owner}${where}); stop it with Ctrl-C in its terminal or \`kill ${owner}\` first.`,
     ]);
   }
 
@@ -138,18 +172,18 @@ export async function startStack(opts: StartStackOptions): Promise<RunningStack>
   if (plan.redis.embedded && !findRedisServer()) throw new StackError('REDIS_MISSING', [REDIS_MISSING_MESSAGE]);
 
   // 3. Keep the generated secrets before anything uses them, so a crash cannot lose them.
-  updateState(dataDir, (s) => ({ ...s, secrets: plan.secrets }));
+  updateState(dataDir, (s) => ({ ...s, secrets: plan.secrets, owner: { pid: process.pid } }));
 
-  // 4. A redis-server left behind by a stack that was killed holds the same AOF: stop it first.
-  if (previous?.redisPid !== undefined && isAlive(previous.redisPid)) {
-    const cmd = cmdlineOf(previous.redisPid);
-    if (cmd?.includes('redis-server') && cmd.includes(redisDir(dataDir))) {
-      process.kill(previous.redisPid, 'SIGTERM');
-      await waitForExit(previous.redisPid, 10_000);
-    }
-  }
+  // 4. A redis-server left behind by a stack that was killed still serves the same AOF: stop it
+  //    before starting another on the same files.
+  if (state.redis) await stopLeftoverRedis(state.redis.url, state.redis.pid, redisDir(dataDir));
 
-  const stops: Array<() => Promise<void>> = [];
+  const stops: Array<() => Promise<void>> = [
+    // Runs last: the directory is free for the next stack.
+    async () => {
+      updateState(dataDir, (s) => (s.owner?.pid === process.pid ? { version: 1, secrets: s.secrets } : s));
+    },
+  ];
   const stopAll = async () => {
     for (const stop of stops.splice(0).reverse()) await stop().catch(() => {});
   };
@@ -158,10 +192,20 @@ export async function startStack(opts: StartStackOptions): Promise<RunningStack>
     const urls: EmbeddedUrls = {};
     let localRedis: LocalRedis | undefined;
     if (plan.redis.embedded) {
-      localRedis = new LocalRedis({ dir: redisDir(dataDir), detached: true });
-      stops.push(async () => localRedis?.stop());
-      await localRedis.start();
-      urls.redis = localRedis.url;
+      const redis = new LocalRedis({ dir: redisDir(dataDir), detached: true });
+      localRedis = redis;
+      stops.push(async () => {
+        await redis.stop();
+        EMBEDDED_REDIS.delete(redis);
+        updateState(dataDir, (s) => {
+          const { redis: _stopped, ...rest } = s;
+          return rest;
+        });
+      });
+      EMBEDDED_REDIS.add(redis);
+      await redis.start();
+      updateState(dataDir, (s) => ({ ...s, redis: { url: redis.url, pid: redis.pid as number } }));
+      urls.redis = redis.url;
     }
     const simulators = await startSimulators(plan, stops);
     Object.assign(urls, simulators);
@@ -207,14 +251,10 @@ export async function startStack(opts: StartStackOptions): Promise<RunningStack>
         ...(dashboardUrl ? { dashboardUrl } : {}),
         queuePrefix: receiverConfig.queuePrefix,
         ...(localRedis ? { redisUrl: localRedis.url } : {}),
-        ...(localRedis?.pid === undefined ? {} : { redisPid: localRedis.pid }),
         real: realParts(plan),
         simulators: Object.fromEntries(Object.entries(simulators).filter((e): e is [string, string] => !!e[1])),
       },
     }));
-    stops.unshift(async () => {
-      updateState(dataDir, (s) => (s.running?.pid === process.pid ? { version: 1, secrets: s.secrets } : s));
-    });
     let closing: Promise<void> | undefined;
     return {
       plan,

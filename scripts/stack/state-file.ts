@@ -12,7 +12,6 @@ export const RunningStackInfo = z.object({
   queuePrefix: z.string(),
   /** Only for an embedded Redis: a configured `REDIS_URL` may hold a password and is never written here. */
   redisUrl: z.string().optional(),
-  redisPid: z.number().int().optional(),
   /** Base URL of each simulator this stack runs, by name. */
   simulators: z.record(z.string(), z.string()),
   /** The parts that are the user's own services (`docspace`, `zendesk`, …), not stand-ins. */
@@ -29,6 +28,14 @@ export type RunningStackInfo = z.infer<typeof RunningStackInfo>;
 export const DevStackFile = z.object({
   version: z.literal(1),
   secrets: z.record(z.string(), z.string()),
+  /** The process that is starting or running a stack from this directory, from its first step on. */
+  owner: z.object({ pid: z.number().int() }).optional(),
+  /**
+   * The embedded redis-server, written as soon as it runs and cleared once it has stopped, so a
+   * stack that was killed before it could stop Redis is cleaned up by the next start.
+   */
+  redis: z.object({ url: z.string(), pid: z.number().int() }).optional(),
+  /** Written once the stack is ready, cleared when it stops. */
   running: RunningStackInfo.optional(),
 });
 export type DevStackFile = z.infer<typeof DevStackFile>;

@@ -9,7 +9,7 @@ import { stateFilePath } from '../../scripts/stack/paths';
 import { SIM_EMAILS } from '../../scripts/stack/plan';
 import { isAlive } from '../../scripts/stack/stack';
 import { readState } from '../../scripts/stack/state-file';
-import { cleanEnv, ensureStopped, processesMentioning, runScript, type Script } from './support/processes';
+import { cleanEnv, ensureStopped, processesUsing, runScript, type Script } from './support/processes';
 
 // The embedded Redis needs redis-server; a machine with only a REDIS_URL runs the same journeys on it.
 const EMBEDDED_REDIS = findRedisServer() !== undefined;
@@ -107,7 +107,7 @@ describe('pnpm start', () => {
     expect(bodies[0]?.body).toMatch(/rooms\/shared\/\d+/);
 
     // 6. SIGTERM: everything it started stops, and it exits 0.
-    const redisPid = state.running?.redisPid;
+    const redisPid = state.redis?.pid;
     stack.child.kill('SIGTERM');
     const exit = await stack.exited;
     expect(exit.code, stack.stderr()).toBe(0);
@@ -116,7 +116,7 @@ describe('pnpm start', () => {
       expect(redisPid).toBeDefined();
       expect(isAlive(redisPid as number)).toBe(false);
     }
-    expect(processesMentioning(dir)).toEqual([]);
+    expect(processesUsing(dir)).toEqual([]);
     expect(readState(dir).running).toBeUndefined();
     await expect(fetch(`http://127.0.0.1:${port}/healthz`)).rejects.toThrow();
   });
@@ -142,7 +142,7 @@ describe('pnpm start', () => {
     const accepted = await sendDelivery(url, ticket());
     expect(accepted.json).toMatchObject({ status: 'accepted', duplicate: false });
     expect((await ctrlC(first)).code, first.stderr()).toBe(0);
-    expect(processesMentioning(dir)).toEqual([]);
+    expect(processesUsing(dir)).toEqual([]);
 
     const second = start(env, true);
     const secondBanner = await second.waitForLine(/^Ready\./);
@@ -152,8 +152,41 @@ describe('pnpm start', () => {
     expect(again.json).toMatchObject({ status: 'accepted', duplicate: true });
     expect((await ctrlC(second)).code, second.stderr()).toBe(0);
     expect(second.stdout()).toMatch(/^SIGINT: stopping/m);
-    expect(processesMentioning(dir)).toEqual([]);
+    expect(processesUsing(dir)).toEqual([]);
   });
+
+  it.skipIf(!EMBEDDED_REDIS)(
+    'after a SIGKILL, the next start stops the Redis left behind and keeps its data',
+    async () => {
+      const dir = freshDataDir();
+      const env = { TICKET_ROOMS_DATA_DIR: dir, PORT: String(await freePort()), WORKER_METRICS_PORT: '0' };
+      const first = start(env);
+      await first.waitForLine(/^Ready\./);
+      const url = readState(dir).running?.receiverUrl as string;
+      const delivery = () =>
+        buildDelivery('jira', {
+          ticketId: 'SD-9',
+          subject: 'Killed',
+          secret: readState(dir).secrets.JIRA_WEBHOOK_SECRET as string,
+        });
+      expect((await sendDelivery(url, delivery())).json).toMatchObject({ duplicate: false });
+
+      // Killed outright: the redis-server, in its own process group, lives on.
+      first.child.kill('SIGKILL');
+      await first.exited;
+      const orphan = readState(dir).redis?.pid as number;
+      expect(isAlive(orphan)).toBe(true);
+
+      const second = start(env, true);
+      await second.waitForLine(/^Ready\./);
+      expect(isAlive(orphan)).toBe(false);
+      expect(readState(dir).redis?.pid).not.toBe(orphan);
+      expect((await sendDelivery(url, delivery())).json).toMatchObject({ duplicate: true });
+      process.kill(-(second.child.pid as number), 'SIGINT');
+      expect((await second.exited).code, second.stderr()).toBe(0);
+      expect(processesUsing(dir)).toEqual([]);
+    },
+  );
 
   it.skipIf(!EMBEDDED_REDIS)('says in one sentence what to install when there is no Redis at all', async () => {
     const dir = freshDataDir();
@@ -183,7 +216,7 @@ describe('pnpm demo', () => {
     expect(shown).toContain('No stack is running (pnpm start); starting one for this demo.');
     expect(shown.match(/^ +http:\/\/127\.0\.0\.1:\d+\/rooms\/shared\/\d+/gm)).toHaveLength(4);
     expect(shown.match(/^ +note \d+ posted on the ticket$/gm)).toHaveLength(3);
-    expect(processesMentioning(dir)).toEqual([]);
+    expect(processesUsing(dir)).toEqual([]);
     expect(readState(dir).running).toBeUndefined();
   });
 });

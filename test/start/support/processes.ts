@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
 import { REPO_ROOT } from '../../../scripts/stack/paths';
 
 export type ScriptEnv = Record<string, string | undefined>;
@@ -112,7 +112,7 @@ export async function ensureStopped(script: Script | undefined, dataDir: string 
     await script.exited;
   }
   if (dataDir) {
-    for (const pid of processesMentioning(dataDir)) {
+    for (const pid of processesUsing(dataDir)) {
       try {
         process.kill(pid, 'SIGKILL');
       } catch {
@@ -122,15 +122,23 @@ export async function ensureStopped(script: Script | undefined, dataDir: string 
   }
 }
 
-/** Pids of the processes whose command line mentions `text` (Linux `/proc`), e.g. a data directory. */
-export function processesMentioning(text: string): number[] {
+/**
+ * Pids of the processes working in a directory (Linux `/proc`): started with it on their command
+ * line, or running inside it. redis-server rewrites its command line, but it works in its `--dir`.
+ */
+export function processesUsing(dir: string): number[] {
   const pids: number[] = [];
   for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
+    if (!/^\d+$/.test(entry) || Number(entry) === process.pid) continue;
     try {
-      if (readFileSync(`/proc/${entry}/cmdline`, 'utf8').replaceAll('\u0000', ' ').includes(text)) {
-        pids.push(Number(entry));
+      const cmdline = readFileSync(`/proc/${entry}/cmdline`, 'utf8').replaceAll('\u0000', ' ');
+      let cwd = '';
+      try {
+        cwd = readlinkSync(`/proc/${entry}/cwd`);
+      } catch {
+        // Not ours to look into.
       }
+      if (cmdline.includes(dir) || cwd === dir || cwd.startsWith(`${dir}/`)) pids.push(Number(entry));
     } catch {
       // The process ended while we looked.
     }
