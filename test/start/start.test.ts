@@ -38,7 +38,8 @@ function start(env: Record<string, string>, detached = false): Script {
 
 const basic = (user: string, password: string) => `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}`;
 
-describe('pnpm start', () => {
+// Each journey starts real processes; on two busy cores that can take a while.
+describe('pnpm start', { timeout: 120_000 }, () => {
   it('announces what it embeds, runs the demo to a room and a link for every ticket, and stops cleanly on SIGTERM', async () => {
     const dir = freshDataDir();
     const port = await freePort();
@@ -205,7 +206,7 @@ describe('pnpm start', () => {
   });
 });
 
-describe('pnpm demo', () => {
+describe('pnpm demo', { timeout: 120_000 }, () => {
   it('starts a stack of its own when none is running, and stops it afterwards', async () => {
     const dir = freshDataDir();
     const demo = runScript('demo', { env: cleanEnv({ TICKET_ROOMS_DATA_DIR: dir, ...redisEnv() }) });

@@ -1,0 +1,80 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { QUEUE_NAMES } from '@ticket-rooms/core';
+import { testPrefix, testRedisUrl } from '@ticket-rooms/testkit';
+import { Queue } from 'bullmq';
+import { Redis } from 'ioredis';
+import { afterEach, describe, expect, it } from 'vitest';
+import { runDemo } from '../../scripts/stack/demo/run-demo';
+import { LogOutput } from '../../scripts/stack/log-output';
+import { type RunningStack, startStack } from '../../scripts/stack/stack';
+
+let stack: RunningStack | undefined;
+let dataDir: string | undefined;
+afterEach(async () => {
+  await stack?.close();
+  if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+  stack = undefined;
+  dataDir = undefined;
+});
+
+async function inProcessStack(): Promise<RunningStack> {
+  dataDir = mkdtempSync(join(tmpdir(), 'ticket-rooms-demo-'));
+  stack = await startStack({
+    env: { REDIS_URL: testRedisUrl(), QUEUE_PREFIX: testPrefix('demo'), LOG_LEVEL: 'silent' },
+    dataDir,
+    logOutput: new LogOutput('json', () => {}),
+    port: 0,
+    workerMetrics: false,
+  });
+  return stack;
+}
+
+function targetOf(s: RunningStack) {
+  return {
+    receiverUrl: s.receiverUrl,
+    redisUrl: s.redisUrl,
+    queuePrefix: s.queuePrefix,
+    dashboardUrl: s.dashboardUrl,
+    secretOf: (name: string) => s.plan.secrets[name],
+  };
+}
+
+describe('runDemo', () => {
+  it('reports every ticket with its room title, link and note, the duplicate and the forged delivery', async () => {
+    const s = await inProcessStack();
+    const lines: string[] = [];
+    const result = await runDemo(targetOf(s), { timeoutMs: 30_000, out: (l) => lines.push(l) });
+    expect(result.ok).toBe(true);
+    expect(result.tickets.map((t) => t.label.split(' ')[0])).toEqual(['zendesk', 'freshdesk', 'jira', 'generic']);
+    for (const t of result.tickets) {
+      expect(t.state).toBe('done');
+      expect(t.url).toMatch(/\/rooms\/shared\/\d+\/filter\?folder=\d+$/);
+      expect(t.title).toMatch(/^Ticket #/);
+    }
+    expect(result.tickets.filter((t) => /^note \d+ posted on the ticket$/.test(t.note ?? ''))).toHaveLength(3);
+    expect(result.duplicate?.json).toMatchObject({ status: 'accepted', duplicate: true });
+    expect(result.badSignature?.status).toBe(401);
+    expect(result.badSignature?.json).toMatchObject({ code: 'RCV_ERR_SIGNATURE_INVALID' });
+  });
+
+  it('fails, naming the tickets without a link, when they do not finish in time', async () => {
+    const s = await inProcessStack();
+    // Nothing is worked on while the rooms queue is paused (as an operator can in the dashboard).
+    const redis = new Redis(testRedisUrl(), { maxRetriesPerRequest: null });
+    const rooms = new Queue(QUEUE_NAMES.rooms, { connection: redis, prefix: s.queuePrefix });
+    await rooms.pause();
+    const lines: string[] = [];
+    const result = await runDemo(targetOf(s), { timeoutMs: 1_500, out: (l) => lines.push(l) });
+    await rooms.close();
+    redis.disconnect();
+
+    expect(result.ok).toBe(false);
+    expect(result.tickets.every((t) => t.state !== 'done')).toBe(true);
+    expect(lines.filter((l) => /no room link: not finished within 2 s/.test(l))).toHaveLength(4);
+    // The receiver still answered for every delivery: the duplicate and the forgery are reported.
+    expect(result.duplicate?.status).toBe(202);
+    expect(result.badSignature?.status).toBe(401);
+  });
+});
