@@ -47,7 +47,7 @@ describe('docs/docspace-setup.md', () => {
   const env = { DOCSPACE_URL: 'https://acme.onlyoffice.com', DOCSPACE_API_KEY: 'sk-x' };
 
   it('lists room type names the worker accepts, with their numbers', () => {
-    const rows = [...text.matchAll(/^\| `([a-z-]+)`(?: \(default\))? \| ([^|]+) \| (\d) \|/gm)];
+    const rows = [...text.matchAll(/^\| `([a-z-]+)`(?: \(default\))? *\| ([^|]+) \| *(\d) *\|/gm)];
     expect(rows.map((r) => r[1])).toEqual(['collaboration', 'custom', 'public', 'fillingforms', 'virtualdata', 'ai']);
     for (const [, name, aliases, number] of rows) {
       const spellings = [name as string, ...[...(aliases as string).matchAll(/`([^`]+)`/g)].map((m) => m[1] as string)];
@@ -76,7 +76,7 @@ describe('docs/docspace-setup.md', () => {
       }
     };
     const rows = [
-      ...text.matchAll(/^\| (collaboration|custom|public|fillingforms|virtualdata|ai) \| ([^|]+) \| ([^|]+) \|$/gm),
+      ...text.matchAll(/^\| (collaboration|custom|public|fillingforms|virtualdata|ai) +\| ([^|]+) \| ([^|]+) \|$/gm),
     ];
     expect(rows).toHaveLength(6);
     for (const [, type, users, groups] of rows) {
