@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Delivery } from '@ticket-rooms/simulators';
 import type { ChildApp } from './children';
@@ -60,6 +61,8 @@ export interface ChaosReport {
   drained: boolean;
   queues: QueueSnapshot;
   failedJobs: Array<{ queue: string; id: string | undefined; reason: string }>;
+  /** Jobs a killed worker held that another incarnation took over (the workers' `stalled` lines). */
+  jobsTakenOver: number;
   /** Completed jobs by the attempts they used (an attempt is used by each retried fault or crash). */
   attemptsPerJob: Record<string, Record<string, number>>;
   /** From the last kill to the last job completion. */
@@ -275,6 +278,9 @@ export async function runChaos(opts: ChaosOptions): Promise<ChaosReport> {
     );
     await stack.close();
     const scan = scanForSecrets([join(opts.dir, 'logs'), join(opts.dir, 'redis')], secretNeedles(secrets));
+    const jobsTakenOver = stack.workers
+      .map((w) => readFileSync(join(opts.dir, 'logs', `${w.name}.log`), 'utf8').split('stopped answering').length - 1)
+      .reduce((a, b) => a + b, 0);
 
     const report: ChaosReport = {
       seed: opts.seed,
@@ -299,6 +305,7 @@ export async function runChaos(opts: ChaosOptions): Promise<ChaosReport> {
       drained,
       queues: snapshot,
       failedJobs,
+      jobsTakenOver,
       attemptsPerJob: completions.attempts,
       lastKillToLastCompletionS:
         lastKill !== undefined && lastCompletion !== undefined ? (lastCompletion - lastKill) / 1000 : undefined,

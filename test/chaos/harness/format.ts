@@ -15,6 +15,7 @@ export function formatChaosReport(r: ChaosReport): string {
       `refused ${r.deliveries.sender.refused.length}, other 5xx ${r.deliveries.sender.serverErrors}, gave up ${r.deliveries.sender.gaveUp}`,
     `kills: worker ${kills('worker')}, receiver ${kills('receiver')}, redis ${kills('redis')}; ` +
       `back up in ${r.kills.map((k) => `${k.target}@${s(k.atS)}s:${k.backInMs}ms`).join(' ')}`,
+    `jobs taken over from killed workers: ${r.jobsTakenOver}`,
     `unexpected exits: ${r.unexpectedExits.length === 0 ? 'none' : JSON.stringify(r.unexpectedExits)}`,
     `drained: ${r.drained}; pending ${JSON.stringify(r.queues.pending)}; completed ${JSON.stringify(r.queues.completed)}; failed ${JSON.stringify(r.queues.failed)}`,
     `attempts per completed job: ${JSON.stringify(r.attemptsPerJob)}`,

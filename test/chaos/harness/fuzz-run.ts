@@ -1,9 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import { createWriteStream, readFileSync } from 'node:fs';
+import { createWriteStream } from 'node:fs';
 import { join } from 'node:path';
 import { QUEUE_NAMES } from '@ticket-rooms/core';
 import { type FuzzCase, type FuzzCategory, type FuzzContext, nextCase } from './fuzz-cases';
 import { type HttpAnswer, HttpClient, sendRaw } from './http-client';
+import { rssMb } from './proc';
 import { createRng } from './random';
 import { dumpRedis, observer, RunQueues, scanKeys } from './redis-state';
 import { type ScanReport, scanForSecrets } from './scan';
@@ -57,17 +58,6 @@ function describe(c: FuzzCase): string {
   if (c.raw) return JSON.stringify(c.raw.subarray(0, 300).toString('latin1'));
   const body = c.body ? ` body ${c.body.length} B` : '';
   return `${c.method} ${c.path.slice(0, 120)} ${JSON.stringify(c.headers).slice(0, 300)}${body}`;
-}
-
-function rssMb(pid: number | undefined): number {
-  if (pid === undefined) return 0;
-  try {
-    const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-    const kb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0);
-    return kb / 1024;
-  } catch {
-    return 0;
-  }
 }
 
 /**

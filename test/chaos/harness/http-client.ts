@@ -6,6 +6,8 @@ export interface HttpAnswer {
   status: number;
   body: string;
   error?: string;
+  /** Seconds of a `Retry-After` header, when there was one. */
+  retryAfter?: number;
 }
 
 /** Keep-alive requests with arbitrary (but well-formed) methods, headers and bodies. */

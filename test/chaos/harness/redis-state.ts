@@ -33,7 +33,12 @@ export class RunQueues {
     readonly redis: Redis,
     readonly prefix: string,
   ) {
-    this.queues = ALL_QUEUE_NAMES.map((name) => new Queue(name, { connection: redis, prefix }));
+    this.queues = ALL_QUEUE_NAMES.map((name) => {
+      const q = new Queue(name, { connection: redis, prefix });
+      // While Redis is down on purpose its connection errors are expected; BullMQ would print each.
+      q.on('error', () => {});
+      return q;
+    });
   }
 
   queue(name: QueueName): Queue {
