@@ -114,7 +114,7 @@ export class Sender {
         Buffer.from(delivery.body),
         this.opts.attemptTimeoutMs ?? 10_000,
       );
-      status = answer.status > 0 ? answer.status : 0;
+      status = Math.max(answer.status, 0);
       body = answer.body;
       if (answer.retryAfter !== undefined) retryAfterMs = answer.retryAfter * 1000;
       this.count(status === 0 ? 'network' : String(status));
