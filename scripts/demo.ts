@@ -4,6 +4,7 @@
 import { randomBytes } from 'node:crypto';
 import { parseArgs } from 'node:util';
 import { type DemoTarget, runDemo } from './stack/demo/run-demo';
+import { loadEnvFile } from './stack/env-file';
 import { LogOutput, logFormatFrom } from './stack/log-output';
 import { dataDirFrom, shownPath, stateFilePath } from './stack/paths';
 import { planStack } from './stack/plan';
@@ -32,7 +33,7 @@ if (!Number.isFinite(timeoutSeconds) || timeoutSeconds <= 0) {
   process.exit(2);
 }
 
-const env = process.env;
+const { env } = loadEnvFile(process.env);
 const dataDir = dataDirFrom(env);
 const out = (line: string) => process.stdout.write(`${line}\n`);
 const fail = (lines: readonly string[]): never => {

@@ -1,11 +1,13 @@
 // `pnpm start`: receiver, worker and dashboard in one process, with an embedded Redis, DocSpace
 // simulator and helpdesk simulators wherever the environment configures none.
 import { bannerLines } from './stack/banner';
+import { loadEnvFile } from './stack/env-file';
 import { LogOutput, logFormatFrom } from './stack/log-output';
 import { dataDirFrom } from './stack/paths';
 import { type RunningStack, StackError, startStack, stopEmbeddedRedisNow } from './stack/stack';
 
-const logOutput = new LogOutput(logFormatFrom(process.env.LOG_FORMAT));
+const { env, path: envFile, fromFile } = loadEnvFile(process.env);
+const logOutput = new LogOutput(logFormatFrom(env.LOG_FORMAT));
 
 // Signals are handled from the first moment: a Ctrl-C while the stack is still starting stops it
 // as soon as it has started, instead of leaving the embedded Redis behind.
@@ -40,7 +42,7 @@ async function shutdown(running: RunningStack, signal: NodeJS.Signals): Promise<
 }
 
 try {
-  stack = await startStack({ env: process.env, dataDir: dataDirFrom(process.env), logOutput });
+  stack = await startStack({ env, dataDir: dataDirFrom(env), logOutput });
 } catch (err) {
   // Mistakes the user can fix are sentences, not stack traces.
   if (err instanceof StackError) {
@@ -55,5 +57,5 @@ if (stopRequested) {
   logOutput.release();
   await shutdown(stack, stopRequested);
 }
-process.stdout.write(`${bannerLines(stack).join('\n')}\n`);
+process.stdout.write(`${bannerLines(stack, envFile ? { path: envFile, names: fromFile } : undefined).join('\n')}\n`);
 logOutput.release();

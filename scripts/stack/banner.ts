@@ -27,9 +27,21 @@ export function bannerLines(
     | 'serviceUrls'
     | 'queuePrefix'
   >,
+  envFile?: { path: string; names: readonly string[] },
 ): string[] {
   const { plan } = stack;
   const lines = ['Ticket Rooms'];
+  if (envFile) {
+    const count = envFile.names.length;
+    lines.push(
+      row(
+        'config',
+        'env file',
+        shownPath(envFile.path),
+        `${count} variable${count === 1 ? '' : 's'} (the shell's own win)`,
+      ),
+    );
+  }
 
   lines.push(
     plan.redis.embedded

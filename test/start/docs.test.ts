@@ -5,6 +5,7 @@ import { ReceiverEnv } from '@ticket-rooms/receiver';
 import { loadWorkerConfig, WorkerEnv } from '@ticket-rooms/worker';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
+import { ENV_FILE_VARIABLE } from '../../scripts/stack/env-file';
 import { DATA_DIR_VARIABLE, REPO_ROOT } from '../../scripts/stack/paths';
 
 // The docs make promises a reader acts on without reading the code; these checks keep them true.
@@ -21,7 +22,13 @@ describe('docs/configuration.md', () => {
   const documented = new Set([...text.matchAll(/^\| `([A-Z][A-Z0-9_]+)`/gm)].map((m) => m[1]));
 
   it('has a row for every variable the receiver, the worker and pnpm start read', () => {
-    const read = [...variablesOf(ReceiverEnv), ...variablesOf(WorkerEnv), DATA_DIR_VARIABLE, 'LOG_FORMAT'];
+    const read = [
+      ...variablesOf(ReceiverEnv),
+      ...variablesOf(WorkerEnv),
+      DATA_DIR_VARIABLE,
+      ENV_FILE_VARIABLE,
+      'LOG_FORMAT',
+    ];
     expect(read.length).toBeGreaterThan(40);
     expect(read.filter((name) => !documented.has(name))).toEqual([]);
   });

@@ -2,6 +2,7 @@ import { loadReceiverConfig } from '@ticket-rooms/receiver';
 import { loadWorkerConfig } from '@ticket-rooms/worker';
 import { describe, expect, it } from 'vitest';
 import { bannerLines } from '../../scripts/stack/banner';
+import { withEnvFile } from '../../scripts/stack/env-file';
 import { prettyLine } from '../../scripts/stack/log-output';
 import { planStack, stackEnv } from '../../scripts/stack/plan';
 import type { RunningStack } from '../../scripts/stack/stack';
@@ -139,5 +140,21 @@ describe('prettyLine', () => {
     const line = JSON.stringify({ level: 50, time: 0, name: 'worker', msg: 'failed', err: { message: 'boom' } });
     expect(prettyLine(line)).toContain('error failed  (boom)');
     expect(prettyLine('plain text')).toBe('plain text');
+  });
+});
+
+describe('withEnvFile', () => {
+  it('adds what the file sets, keeps what the shell sets, and names what it took', () => {
+    const file = 'REDIS_URL=redis://from-file:6379\nDOCSPACE_URL="https://acme.onlyoffice.com"\nEMPTY_IN_SHELL=x\n';
+    const { env, fromFile } = withEnvFile({ REDIS_URL: 'redis://shell:6379', EMPTY_IN_SHELL: '' }, file);
+    expect(env.REDIS_URL).toBe('redis://shell:6379');
+    expect(env.DOCSPACE_URL).toBe('https://acme.onlyoffice.com');
+    expect(env.EMPTY_IN_SHELL).toBe('x');
+    expect(fromFile).toEqual(['DOCSPACE_URL', 'EMPTY_IN_SHELL']);
+  });
+
+  it('changes nothing without a file', () => {
+    const shell = { A: '1' };
+    expect(withEnvFile(shell, undefined)).toEqual({ env: shell, fromFile: [] });
   });
 });

@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, rmSync, statSync, symlinkSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { findRedisServer, freePort, REDIS_MISSING_MESSAGE } from '@ticket-rooms/core';
@@ -188,6 +188,35 @@ describe('pnpm start', { timeout: 120_000 }, () => {
       expect(processesUsing(dir)).toEqual([]);
     },
   );
+
+  it('reads an env file, and what the shell sets wins over it', async () => {
+    const dir = freshDataDir();
+    const envFile = join(dir, 'settings.env');
+    const shellPort = await freePort();
+    writeFileSync(
+      envFile,
+      `# configured once, beside docker-compose.yml\nDASHBOARD_USER=ops\nDASHBOARD_PASSWORD="from the file"\nPORT=${await freePort()}\n`,
+    );
+    const stack = start({
+      TICKET_ROOMS_DATA_DIR: join(dir, 'data'),
+      TICKET_ROOMS_ENV_FILE: envFile,
+      PORT: String(shellPort),
+      WORKER_METRICS_PORT: '0',
+      ...redisEnv(),
+    });
+    const banner = await stack.waitForLine(/^Ready\./);
+    // PORT is in both: the shell's is used, so two variables come from the file.
+    expect(banner).toMatch(/^ {2}config +env file +\S+settings\.env +2 variables/m);
+    expect(banner).toMatch(/^ {2}dashboard +configured /m);
+    expect(banner).not.toContain('from the file');
+    expect(banner).toContain(`http://127.0.0.1:${shellPort}  POST`);
+    const res = await fetch(`http://127.0.0.1:${shellPort}/admin/queues`, {
+      headers: { authorization: basic('ops', 'from the file') },
+    });
+    expect(res.status).toBe(200);
+    stack.child.kill('SIGTERM');
+    expect((await stack.exited).code).toBe(0);
+  });
 
   it.skipIf(!EMBEDDED_REDIS)('says in one sentence what to install when there is no Redis at all', async () => {
     const dir = freshDataDir();

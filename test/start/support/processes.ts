@@ -6,10 +6,12 @@ export type ScriptEnv = Record<string, string | undefined>;
 
 /**
  * A child's environment with nothing of the caller's configuration in it (no REDIS_URL, no
- * DocSpace or helpdesk variables a CI machine might have), so the command sees a fresh machine.
+ * DocSpace or helpdesk variables a CI machine might have, no `.env`), so the command sees a fresh
+ * machine.
  */
 export function cleanEnv(extra: ScriptEnv): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = {};
+  // No env file either, unless the test brings its own: a developer's `.env` must not leak in.
+  const env: NodeJS.ProcessEnv = { TICKET_ROOMS_ENV_FILE: 'none' };
   for (const name of ['PATH', 'HOME', 'TMPDIR', 'LANG', 'TERM']) {
     if (process.env[name] !== undefined) env[name] = process.env[name];
   }
