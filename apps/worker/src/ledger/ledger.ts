@@ -10,11 +10,9 @@ import { type LedgerEntry, type LedgerUpdate, STAGES, type TicketState } from '.
  */
 const WRITE_SCRIPT = `
 local k = KEYS[1]
-redis.call('HSETNX', k, '${FIELDS.key}', ARGV[1])
-redis.call('HSETNX', k, '${FIELDS.source}', ARGV[2])
-redis.call('HSETNX', k, '${FIELDS.tenant}', ARGV[3])
-redis.call('HSETNX', k, '${FIELDS.ticketId}', ARGV[4])
-redis.call('HSETNX', k, '${FIELDS.createdAt}', ARGV[5])
+if redis.call('HSETNX', k, '${FIELDS.key}', ARGV[1]) == 1 then
+  redis.call('HSET', k, '${FIELDS.source}', ARGV[2], '${FIELDS.tenant}', ARGV[3], '${FIELDS.ticketId}', ARGV[4], '${FIELDS.createdAt}', ARGV[5])
+end
 local nset = tonumber(ARGV[6])
 if nset > 0 then redis.call('HSET', k, unpack(ARGV, 7, 6 + nset)) end
 if #ARGV > 6 + nset then redis.call('HDEL', k, unpack(ARGV, 7 + nset, #ARGV)) end

@@ -87,6 +87,7 @@ export function createRoomProcessor(deps: RoomProcessorDeps) {
       await job.updateProgress(progress);
       const started = performance.now();
       let result: StageResult;
+      let ownershipChecked = false;
       try {
         const ctx: StageContext = {
           event,
@@ -95,7 +96,10 @@ export function createRoomProcessor(deps: RoomProcessorDeps) {
           settings: deps.settings,
           freshRoom,
           beforeCreate: async () => {
-            if (token === undefined) return;
+            // Once per stage, right before its first create: a lock lost later in the same stage
+            // would need the event loop blocked for a whole lock duration in between.
+            if (token === undefined || ownershipChecked) return;
+            ownershipChecked = true;
             // Renewing the lock fails when we no longer own the job: then another worker may be
             // running it, and creating now could make a duplicate.
             const owned = await job.extendLock(token, deps.lockDurationMs);

@@ -34,7 +34,7 @@ export interface StageContext {
   /**
    * Called right before every request that creates something. It throws when this worker no
    * longer owns the job (its lock expired and another worker may be running it), so two workers
-   * never create the same thing side by side.
+   * never create the same thing side by side. It checks with Redis once per stage.
    */
   beforeCreate(): Promise<void>;
 }

@@ -1,0 +1,511 @@
+// Pipeline benchmark (not a test): `pnpm exec tsx bench/pipeline.ts [--tickets 2000] [--concurrency 50]
+//   [--latency 20] [--faults 0] [--rate 0] [--log-level info]`
+//
+// Runs, on this machine and in one go:
+//   1. a Redis with AOF `appendfsync everysec` (as in production) in a temporary directory, or REDIS_URL;
+//   2. the DocSpace, Zendesk, Freshdesk and Jira simulators in one process of their own, every call
+//      delayed by --latency ms, and --faults of the calls faulted (5xx, commit-then-drop, 429, hang);
+//   3. the worker as its own process, as deployed (`apps/worker/src/main.ts`), WORKER_CONCURRENCY=--concurrency;
+//   4. the receiver here, with the sender: --tickets signed deliveries spread over the three
+//      helpdesks, as fast as the receiver takes them (or --rate per second).
+// Waits until every ticket's note is posted, then prints tickets/s, the ideal for that concurrency
+// and latency, the ratio, p50/p99 from 202 to note posted, vendor calls per ticket, and the rooms,
+// folder sets, notes and duplicates counted through the simulators' own read APIs.
+import { type ChildProcess, spawn } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { Agent as HttpAgent, request as httpRequest } from 'node:http';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { LocalRedis, QUEUE_NAMES, roomTag, ticketKey } from '@ticket-rooms/core';
+import { createDocspaceClient, type Room } from '@ticket-rooms/docspace-client';
+import { basicAuthHeader, noteMarker, ZENDESK_TEST_SECRET } from '@ticket-rooms/helpdesk';
+import { loadReceiverConfig, startReceiver } from '@ticket-rooms/receiver';
+import {
+  buildDelivery,
+  createDocspaceSimulator,
+  createFreshdeskSimulator,
+  createJiraSimulator,
+  createZendeskSimulator,
+} from '@ticket-rooms/simulators';
+import { type Job, Queue, QueueEvents } from 'bullmq';
+import { Redis } from 'ioredis';
+import { pino } from 'pino';
+
+const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
+const VENDORS = ['zendesk', 'freshdesk', 'jira'] as const;
+type Vendor = (typeof VENDORS)[number];
+const CREDS = {
+  zendesk: { email: 'agent@zendesk.test', apiToken: 'bench-zendesk-token' },
+  freshdesk: { apiKey: 'bench-freshdesk-key' },
+  jira: { email: 'agent@jira.test', apiToken: 'bench-jira-token' },
+  docspaceKey: `sk-${'0'.repeat(64)}`,
+  freshdeskWebhookToken: 'bench-freshdesk-webhook-token',
+  jiraWebhookSecret: 'bench-jira-webhook-secret',
+};
+const TENANT: Record<Vendor, string> = {
+  zendesk: '22129848',
+  freshdesk: 'bench.freshdesk.com',
+  jira: 'bench.atlassian.net',
+};
+
+const { values: args } = parseArgs({
+  options: {
+    tickets: { type: 'string', default: '2000' },
+    concurrency: { type: 'string', default: '50' },
+    latency: { type: 'string', default: '20' },
+    faults: { type: 'string', default: '0' },
+    rate: { type: 'string', default: '0' },
+    'log-level': { type: 'string', default: 'info' },
+    role: { type: 'string', default: 'bench' },
+    'timeout-s': { type: 'string', default: '1800' },
+  },
+});
+
+function num(name: keyof typeof args, min: number): number {
+  const value = Number(args[name]);
+  if (!Number.isFinite(value) || value < min) throw new Error(`--${name} must be a number ≥ ${min}`);
+  return value;
+}
+
+/** `--faults 0.1`: one call in ten faulted, split across the kinds the simulators inject. */
+function faultConfig(latencyMs: number, share: number) {
+  if (share === 0) return { latencyMs };
+  return {
+    latencyMs,
+    errorRate: share * 0.4,
+    dropAfterCommitRate: share * 0.3,
+    rateLimitRate: share * 0.2,
+    retryAfterSeconds: 1,
+    hangRate: share * 0.1,
+    hangMs: 1_000,
+  };
+}
+
+// -------------------------------------------------------------------------------------------------
+// The simulators' process.
+
+async function runSimulators(): Promise<void> {
+  const faults = faultConfig(num('latency', 0), num('faults', 0));
+  const docspace = await createDocspaceSimulator({ apiKey: CREDS.docspaceKey, faults });
+  const zendesk = await createZendeskSimulator({ ...CREDS.zendesk, faults });
+  const freshdesk = await createFreshdeskSimulator({ ...CREDS.freshdesk, faults });
+  const jira = await createJiraSimulator({ ...CREDS.jira, faults });
+  const on = { port: 0, host: '127.0.0.1' };
+  const urls = {
+    docspace: await docspace.listen(on),
+    zendesk: await zendesk.listen(on),
+    freshdesk: await freshdesk.listen(on),
+    jira: await jira.listen(on),
+  };
+  process.stdout.write(`${JSON.stringify(urls)}\n`);
+  await new Promise<void>((resolve) => process.once('SIGTERM', () => resolve()));
+  await Promise.all([docspace.close(), zendesk.close(), freshdesk.close(), jira.close()]);
+  process.exit(0);
+}
+
+function spawnTsx(script: string, argv: string[], env: NodeJS.ProcessEnv, stdout: 'pipe' | 'ignore'): ChildProcess {
+  const flags = process.env.BENCH_NODE_FLAGS ? process.env.BENCH_NODE_FLAGS.split(' ') : [];
+  return spawn(process.execPath, [...flags, '--import', 'tsx', script, ...argv], {
+    cwd: ROOT,
+    env: { ...process.env, ...env },
+    stdio: ['ignore', stdout, 'inherit'],
+  });
+}
+
+async function startSimulators(): Promise<{ child: ChildProcess; urls: Record<'docspace' | Vendor, string> }> {
+  const child = spawnTsx(
+    'bench/pipeline.ts',
+    ['--role', 'sims', '--latency', String(args.latency), '--faults', String(args.faults)],
+    {},
+    'pipe',
+  );
+  const urls = await new Promise<Record<'docspace' | Vendor, string>>((resolve, reject) => {
+    let out = '';
+    child.stdout?.on('data', (d: Buffer) => {
+      out += d.toString();
+      const line = out.split('\n').find((l) => l.startsWith('{'));
+      if (line) resolve(JSON.parse(line));
+    });
+    child.once('exit', (code) => reject(new Error(`the simulators exited (${code}) before they listened`)));
+  });
+  return { child, urls };
+}
+
+// -------------------------------------------------------------------------------------------------
+// Measuring.
+
+/** CPU seconds a process has used so far (user + system), from /proc; 0 where there is no /proc. */
+function cpuSeconds(pid: number | undefined): number {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return 0;
+  }
+}
+
+function percentile(sorted: number[], p: number): number {
+  if (sorted.length === 0) return Number.NaN;
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] as number;
+}
+
+async function simStats(url: string): Promise<number> {
+  const res = await fetch(`${url}/__sim/stats`);
+  return ((await res.json()) as { total: number }).total;
+}
+
+async function inBatches<T>(items: readonly T[], size: number, fn: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: size }, async () => {
+      while (next < items.length) {
+        const item = items[next++] as T;
+        await fn(item);
+      }
+    }),
+  );
+}
+
+/** Notes carrying `marker` on a ticket, read through the vendor's own API. */
+async function countNotes(urls: Record<Vendor, string>, vendor: Vendor, ticketId: string, marker: string) {
+  let res: Response;
+  if (vendor === 'zendesk') {
+    res = await fetch(`${urls.zendesk}/api/v2/tickets/${ticketId}/comments.json`, {
+      headers: { authorization: basicAuthHeader(`${CREDS.zendesk.email}/token`, CREDS.zendesk.apiToken) },
+    });
+  } else if (vendor === 'freshdesk') {
+    res = await fetch(`${urls.freshdesk}/api/v2/tickets/${ticketId}/conversations?per_page=100`, {
+      headers: { authorization: basicAuthHeader(CREDS.freshdesk.apiKey, 'X') },
+    });
+  } else {
+    res = await fetch(`${urls.jira}/rest/servicedeskapi/request/${ticketId}/comment?limit=100`, {
+      headers: { authorization: basicAuthHeader(CREDS.jira.email, CREDS.jira.apiToken) },
+    });
+  }
+  const body = (await res.json()) as unknown;
+  const list: unknown[] = Array.isArray(body)
+    ? body
+    : ((body as { comments?: unknown[]; values?: unknown[] }).comments ??
+      (body as { values?: unknown[] }).values ??
+      []);
+  return list.filter((note) => JSON.stringify(note).includes(marker)).length;
+}
+
+// -------------------------------------------------------------------------------------------------
+// The benchmark.
+
+const keepAlive = new HttpAgent({ keepAlive: true, maxSockets: 64 });
+
+/**
+ * Sends one delivery on a keep-alive connection: the sender shares this process with the
+ * receiver, and `fetch` costs about twice the CPU per request.
+ */
+function post(baseUrl: string, d: { path: string; headers: Record<string, string>; body: string }) {
+  return new Promise<{ status: number; body: string }>((resolve, reject) => {
+    const req = httpRequest(`${baseUrl}${d.path}`, { method: 'POST', headers: d.headers, agent: keepAlive }, (res) => {
+      let body = '';
+      res.setEncoding('utf8');
+      res.on('data', (chunk: string) => {
+        body += chunk;
+      });
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+    });
+    req.on('error', reject);
+    req.end(d.body);
+  });
+}
+
+interface Ticket {
+  vendor: Vendor;
+  ticketId: string;
+  key: string;
+  acceptedAt: number;
+}
+
+/** Undone in reverse order when the run ends, however it ends: no process or Redis is left behind. */
+const cleanups: Array<() => unknown> = [];
+
+function stopChild(child: ChildProcess): Promise<unknown> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  child.kill('SIGTERM');
+  return exited;
+}
+
+async function runBench(): Promise<boolean> {
+  const tickets = num('tickets', 1);
+  const concurrency = num('concurrency', 1);
+  const latencyMs = num('latency', 0);
+  const faultShare = num('faults', 0);
+  const rate = num('rate', 0);
+  const prefix = `{bench-pipeline-${randomUUID().slice(0, 6)}}`;
+
+  // 1. Redis.
+  const dir = mkdtempSync(join(tmpdir(), 'bench-pipeline-'));
+  cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
+  const local = process.env.REDIS_URL ? undefined : await new LocalRedis({ dir }).start();
+  cleanups.push(() => local?.stop());
+  const redisUrl = process.env.REDIS_URL ?? (local as LocalRedis).url;
+
+  // 2. Simulators, in their own process.
+  const sims = await startSimulators();
+  cleanups.push(() => stopChild(sims.child));
+
+  // 3. The worker, in its own process.
+  const worker = spawnTsx(
+    'apps/worker/src/main.ts',
+    [],
+    {
+      REDIS_URL: redisUrl,
+      QUEUE_PREFIX: prefix,
+      DOCSPACE_URL: sims.urls.docspace,
+      DOCSPACE_API_KEY: CREDS.docspaceKey,
+      WORKER_CONCURRENCY: String(concurrency),
+      WORKER_METRICS_PORT: '0',
+      LOG_LEVEL: String(args['log-level']),
+      ZENDESK_URL: sims.urls.zendesk,
+      ZENDESK_EMAIL: CREDS.zendesk.email,
+      ZENDESK_API_TOKEN: CREDS.zendesk.apiToken,
+      FRESHDESK_URL: sims.urls.freshdesk,
+      FRESHDESK_API_KEY: CREDS.freshdesk.apiKey,
+      JIRA_URL: sims.urls.jira,
+      JIRA_EMAIL: CREDS.jira.email,
+      JIRA_API_TOKEN: CREDS.jira.apiToken,
+    },
+    'ignore',
+  );
+  cleanups.push(() => stopChild(worker));
+  const connection = { url: redisUrl };
+  const rooms = new Queue(QUEUE_NAMES.rooms, { connection, prefix });
+  const notes = Object.values(QUEUE_NAMES.notes).map((name) => new Queue(name, { connection, prefix }));
+  cleanups.push(() => Promise.all([rooms, ...notes].map((q) => q.close())));
+  while ((await rooms.getWorkersCount()) === 0) await new Promise((r) => setTimeout(r, 100));
+
+  // 4. The receiver, here.
+  const receiver = await startReceiver(
+    loadReceiverConfig({
+      PORT: '0',
+      REDIS_URL: redisUrl,
+      QUEUE_PREFIX: prefix,
+      ZENDESK_WEBHOOK_SECRET: ZENDESK_TEST_SECRET,
+      FRESHDESK_WEBHOOK_TOKEN: CREDS.freshdeskWebhookToken,
+      JIRA_WEBHOOK_SECRET: CREDS.jiraWebhookSecret,
+      LOG_LEVEL: 'warn',
+    }),
+    { logger: pino({ level: 'warn' }) },
+  );
+  cleanups.push(() => receiver.close());
+
+  // Notes posted (or failed for good) are counted as they happen.
+  const events = Object.values(QUEUE_NAMES.notes).map((name) => new QueueEvents(name, { connection, prefix }));
+  cleanups.push(() => Promise.all(events.map((e) => e.close())));
+  await Promise.all(events.map((e) => e.waitUntilReady()));
+  const settled = new Set<string>();
+  const failed = new Map<string, string>();
+  let allSettled: () => void = () => {};
+  const done = new Promise<void>((resolve) => {
+    allSettled = resolve;
+  });
+  for (const e of events) {
+    e.on('completed', ({ jobId }) => {
+      settled.add(jobId);
+      if (settled.size >= tickets) allSettled();
+    });
+    e.on('failed', ({ jobId, failedReason }) => {
+      failed.set(jobId, failedReason);
+      settled.add(jobId);
+      if (settled.size >= tickets) allSettled();
+    });
+  }
+
+  const cpuAtStart = {
+    worker: cpuSeconds(worker.pid),
+    simulators: cpuSeconds(sims.child.pid),
+    self: cpuSeconds(process.pid),
+    redis: local ? cpuSeconds(local.pid) : 0,
+  };
+
+  // 5. Send.
+  const runId = Date.now() % 1_000_000;
+  const sent: Ticket[] = [];
+  const rejected: string[] = [];
+  const started = Date.now();
+  const plan = Array.from({ length: tickets }, (_, i) => {
+    const vendor = VENDORS[i % VENDORS.length] as Vendor;
+    const n = runId * 10_000 + i + 1;
+    return { vendor, ticketId: vendor === 'jira' ? `BENCH-${n}` : String(n), i };
+  });
+  await inBatches(plan, 32, async ({ vendor, ticketId, i }) => {
+    if (rate > 0) {
+      const due = started + (i / rate) * 1000;
+      if (due > Date.now()) await new Promise((r) => setTimeout(r, due - Date.now()));
+    }
+    const delivery = buildDelivery(vendor, {
+      ticketId,
+      subject: `Printer on fire ${ticketId}`,
+      tenant: TENANT[vendor],
+      ...(vendor === 'freshdesk' ? { token: CREDS.freshdeskWebhookToken } : {}),
+      ...(vendor === 'jira' ? { secret: CREDS.jiraWebhookSecret } : {}),
+    });
+    const res = await post(receiver.url, delivery);
+    if (res.status !== 202) {
+      rejected.push(`${vendor} ${ticketId}: ${res.status} ${res.body}`);
+      return;
+    }
+    sent.push({ vendor, ticketId, key: (JSON.parse(res.body) as { jobId: string }).jobId, acceptedAt: Date.now() });
+  });
+  const sendSeconds = (Date.now() - started) / 1000;
+
+  const timeout = setTimeout(() => allSettled(), num('timeout-s', 1) * 1000);
+  // A worker that dies ends the wait: what it did not finish is reported as missing.
+  const onWorkerExit = (code: number | null) => {
+    process.stderr.write(`the worker exited (${code}) before every note was posted\n`);
+    allSettled();
+  };
+  worker.once('exit', onWorkerExit);
+  if (sent.length > 0) await done;
+  clearTimeout(timeout);
+  worker.off('exit', onWorkerExit);
+  const cpu = {
+    worker: cpuSeconds(worker.pid) - cpuAtStart.worker,
+    simulators: cpuSeconds(sims.child.pid) - cpuAtStart.simulators,
+    'receiver + sender': cpuSeconds(process.pid) - cpuAtStart.self,
+    redis: local ? cpuSeconds(local.pid) - cpuAtStart.redis : 0,
+  };
+
+  // 6. Measure: when each note was posted, and how many calls the vendors saw.
+  const noteJobs = new Map<string, Job>();
+  for (const q of notes) {
+    for (const job of await q.getJobs(['completed'], 0, tickets * 2)) noteJobs.set(job.id as string, job);
+  }
+  const latencies: number[] = [];
+  let lastPosted = started;
+  for (const t of sent) {
+    const job = noteJobs.get(`note-${t.key}`);
+    if (!job?.finishedOn) continue;
+    latencies.push(job.finishedOn - t.acceptedAt);
+    lastPosted = Math.max(lastPosted, job.finishedOn);
+  }
+  latencies.sort((a, b) => a - b);
+  const docspaceCalls = await simStats(sims.urls.docspace);
+  const helpdeskCalls =
+    (await simStats(sims.urls.zendesk)) + (await simStats(sims.urls.freshdesk)) + (await simStats(sims.urls.jira));
+
+  // 7. Count through the simulators' read APIs: rooms per ticket tag, folder sets, notes per marker.
+  const reader = createDocspaceClient({ baseUrl: sims.urls.docspace, apiKey: CREDS.docspaceKey });
+  const allRooms: Room[] = await reader.findRoomsByTag('ticket-rooms');
+  const roomsByTag = new Map<string, Room[]>();
+  for (const room of allRooms) {
+    for (const tag of room.tags) {
+      if (!tag.startsWith('tr-')) continue;
+      roomsByTag.set(tag, [...(roomsByTag.get(tag) ?? []), room]);
+    }
+  }
+  let missingRooms = 0;
+  let duplicateRooms = 0;
+  let badFolderSets = 0;
+  let missingNotes = 0;
+  let duplicateNotes = 0;
+  await inBatches(sent, 16, async (t) => {
+    const ref = { source: t.vendor, tenant: TENANT[t.vendor], ticketId: t.ticketId };
+    const found = roomsByTag.get(roomTag(ref)) ?? [];
+    if (found.length === 0) missingRooms += 1;
+    duplicateRooms += Math.max(0, found.length - 1);
+    if (found[0]) {
+      const titles = (await reader.listFolders(found[0].id)).map((f) => f.title).sort();
+      if (titles.join('|') !== 'Attachments|Findings|Logs') badFolderSets += 1;
+    }
+    const count = await countNotes(sims.urls, t.vendor, t.ticketId, noteMarker(ticketKey(ref)));
+    if (count === 0) missingNotes += 1;
+    duplicateNotes += Math.max(0, count - 1);
+  });
+  await reader.close();
+
+  // 8. Report.
+  const seconds = (lastPosted - started) / 1000;
+  const throughput = latencies.length / seconds;
+  const docspacePerTicket = docspaceCalls / sent.length;
+  const helpdeskPerTicket = helpdeskCalls / sent.length;
+  // Each room job makes its DocSpace calls one after another, so C jobs in flight finish at most
+  // C / (calls × latency) tickets per second; the notes queues (C per helpdesk) are never the limit.
+  const ideal = concurrency / ((docspacePerTicket * latencyMs) / 1000);
+  const rows: Array<[string, string]> = [
+    ['tickets sent / accepted (202)', `${tickets} / ${sent.length}${rejected.length ? ` (${rejected[0]})` : ''}`],
+    ['concurrency, latency per call', `${concurrency}, ${latencyMs} ms`],
+    ['calls faulted', `${(faultShare * 100).toFixed(0)} %`],
+    ['send phase', `${sendSeconds.toFixed(1)} s (${(sent.length / sendSeconds).toFixed(0)} deliveries/s)`],
+    ['tickets per second (202 → note posted, all)', throughput.toFixed(1)],
+    [
+      'ideal (C / (DocSpace calls × latency))',
+      `${ideal.toFixed(1)} = ${concurrency} / (${docspacePerTicket.toFixed(2)} × ${latencyMs} ms)`,
+    ],
+    ['ratio', (throughput / ideal).toFixed(2)],
+    ['202 → note posted p50 / p99', `${percentile(latencies, 50)} ms / ${percentile(latencies, 99)} ms`],
+    [
+      'vendor calls per ticket',
+      `${(docspacePerTicket + helpdeskPerTicket).toFixed(2)} (DocSpace ${docspacePerTicket.toFixed(2)}, helpdesk ${helpdeskPerTicket.toFixed(2)})`,
+    ],
+    [
+      'rooms found / missing / duplicates',
+      `${sent.length - missingRooms} / ${missingRooms} / ${duplicateRooms} (${allRooms.length} rooms in DocSpace)`,
+    ],
+    ['rooms without exactly the 3 folders', String(badFolderSets)],
+    ['notes found / missing / duplicates', `${sent.length - missingNotes} / ${missingNotes} / ${duplicateNotes}`],
+    ['note jobs failed for good', `${failed.size}${failed.size ? ` (${[...failed.values()][0]})` : ''}`],
+    [
+      'CPU per ticket',
+      `${Object.entries(cpu)
+        .map(([k, v]) => `${k} ${((v * 1000) / Math.max(1, sent.length)).toFixed(2)} ms`)
+        .join(', ')}`,
+    ],
+  ];
+  const width = Math.max(...rows.map(([k]) => k.length));
+  process.stdout.write(`\nPipeline benchmark\n${rows.map(([k, v]) => `  ${k.padEnd(width)}  ${v}`).join('\n')}\n`);
+
+  if (process.env.BENCH_REDIS_STATS) {
+    // Which Redis commands a ticket costs, for finding where the time goes.
+    const stats = new Redis(redisUrl);
+    const info = await stats.info('commandstats');
+    stats.disconnect();
+    const rows = info
+      .split('\n')
+      .filter((l) => l.startsWith('cmdstat_'))
+      .map((l) => {
+        const [name, rest] = l.slice(8).split(':');
+        const calls = Number(/calls=(\d+)/.exec(rest ?? '')?.[1]);
+        const usec = Number(/usec=(\d+)/.exec(rest ?? '')?.[1]);
+        return { name, perTicket: calls / sent.length, usecPerTicket: usec / sent.length };
+      })
+      .sort((a, b) => b.usecPerTicket - a.usecPerTicket);
+    for (const r of rows.slice(0, 15)) {
+      process.stdout.write(
+        `  redis ${r.name}: ${r.perTicket.toFixed(1)} calls, ${r.usecPerTicket.toFixed(0)} µs per ticket\n`,
+      );
+    }
+  }
+
+  return (
+    missingRooms === 0 && duplicateRooms === 0 && missingNotes === 0 && duplicateNotes === 0 && badFolderSets === 0
+  );
+}
+
+if (args.role === 'sims') {
+  await runSimulators();
+} else {
+  let ok = false;
+  try {
+    ok = await runBench();
+  } finally {
+    for (const undo of cleanups.reverse()) {
+      try {
+        await undo();
+      } catch (err) {
+        process.stderr.write(`cleanup: ${String(err)}\n`);
+      }
+    }
+  }
+  process.exit(ok ? 0 : 1);
+}
