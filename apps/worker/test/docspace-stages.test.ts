@@ -75,6 +75,43 @@ describe('the DocSpace stages, on a generic ticket', () => {
     expect((await pipeline.ledgerOf(event))?.room?.origin).toBe('found');
   });
 
+  it('uses the oldest room when an accident left two with the ticket’s tag, and says so', async () => {
+    const event = ticketEvent('generic');
+    const reader = pipeline.reader(docspace);
+    const first = await reader.createRoom({
+      title: 'Old room',
+      roomType: RoomType.Collaboration,
+      tags: [roomTag(event)],
+    });
+    await reader.createRoom({ title: 'Old room', roomType: RoomType.Collaboration, tags: [roomTag(event)] });
+    await pipeline.add(event);
+    await pipeline.finished(event);
+    expect((await pipeline.ledgerOf(event))?.room).toMatchObject({ id: first.id, origin: 'found' });
+    expect(await reader.findRoomsByTag(roomTag(event))).toHaveLength(2);
+    expect((await reader.listFolders(first.id)).map((f) => f.title).sort()).toEqual([
+      'Attachments',
+      'Findings',
+      'Logs',
+    ]);
+  });
+
+  it('leaves an archived room of the ticket as it is and links to it', async () => {
+    const event = ticketEvent('generic');
+    const reader = pipeline.reader(docspace);
+    const room = await reader.createRoom({ title: 'Closed', roomType: RoomType.Collaboration, tags: [roomTag(event)] });
+    await reader.archiveRoom(room.id);
+    await pipeline.add(event);
+    await pipeline.finished(event);
+    const entry = await pipeline.ledgerOf(event);
+    expect(entry).toMatchObject({
+      state: 'done',
+      room: { id: room.id, archived: true, origin: 'found' },
+      stages: { folders: 'skipped', share: 'skipped', link: 'done' },
+    });
+    expect(entry?.link?.url).toBe(reader.roomPortalUrl(room.id, { archived: true }));
+    expect(await reader.findRoomsByTag(roomTag(event))).toHaveLength(1);
+  });
+
   it('fails at once when DocSpace rejects the key, naming the stage and what DocSpace said', async () => {
     const other = await new Pipeline('badkey').ready();
     try {
