@@ -26,7 +26,7 @@ const SECRET = 'bench-zendesk-signing-secret';
 const PREFIX = '{bench}';
 
 /** V8 flags the receiver runs with, as in apps/receiver/Dockerfile; `--node-flags ""` drops them. */
-const RECEIVER_NODE_FLAGS = ['--enable-source-maps', '--optimize-for-size'];
+const RECEIVER_NODE_FLAGS = ['--enable-source-maps', '--max-old-space-size=128'];
 
 function textArg(name: string): string | undefined {
   const i = process.argv.indexOf(`--${name}`);
@@ -78,6 +78,10 @@ interface RunResult {
   ok: number;
   notOk: number;
   errors: number;
+  /** CPU the server process spent per answered request: comparable even on a busy machine. */
+  serverCpuMsPerReq: number;
+  /** CPU Redis spent per answered request. */
+  redisCpuMsPerReq: number;
 }
 
 function percentile(sorted: Float64Array, p: number): number {
@@ -89,9 +93,11 @@ function percentile(sorted: Float64Array, p: number): number {
 async function load(
   label: string,
   url: string,
-  opts: { duration: number; connections: number; overallRate?: number },
+  opts: { duration: number; connections: number; overallRate?: number; serverPid: number; redisPid: number },
 ): Promise<RunResult> {
   const latencies: number[] = [];
+  const serverCpu = cpuMs(opts.serverPid);
+  const redisCpu = cpuMs(opts.redisPid);
   const result = await new Promise<autocannon.Result>((resolve, reject) => {
     const instance = autocannon(
       {
@@ -108,6 +114,7 @@ async function load(
     });
   });
   const sorted = Float64Array.from(latencies).sort();
+  const answered = Math.max(1, result['2xx'] + result.non2xx);
   return {
     label,
     rps: result.requests.average,
@@ -117,7 +124,17 @@ async function load(
     ok: result['2xx'],
     notOk: result.non2xx,
     errors: result.errors + result.timeouts,
+    serverCpuMsPerReq: (cpuMs(opts.serverPid) - serverCpu) / answered,
+    redisCpuMsPerReq: (cpuMs(opts.redisPid) - redisCpu) / answered,
   };
+}
+
+/** User + system CPU time of a process so far, in ms (Linux: /proc/<pid>/stat, 100 ticks/s). */
+function cpuMs(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  // Fields after the `(comm)`, which may itself contain spaces: utime and stime are 14 and 15.
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) * 10;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -208,16 +225,21 @@ async function main(): Promise<void> {
       `receiver bench: ${duration} s per run, ${connections} connections, Node ${process.version} ${receiverFlags.join(' ')}, Redis AOF everysec`,
     );
     // Warm both up so JIT and connection pools are settled before anything is measured.
-    const warmUp = await load('warm-up', receiverUrl, { duration: 3, connections });
-    await load('warm-up', bareUrl, { duration: 3, connections });
+    const onReceiver = { serverPid: receiver.pid as number, redisPid: redis.pid as number };
+    const onBare = { serverPid: bare.pid as number, redisPid: redis.pid as number };
+    const warmUp = await load('warm-up', receiverUrl, { duration: 3, connections, ...onReceiver });
+    await load('warm-up', bareUrl, { duration: 3, connections, ...onBare });
 
-    const bareRun = await load('bare Fastify', bareUrl, { duration, connections });
-    const receiverRun = await load('receiver', receiverUrl, { duration, connections });
+    const loadBefore = readFileSync('/proc/loadavg', 'utf8').split(' ')[0];
+    const bareRun = await load('bare Fastify', bareUrl, { duration, connections, ...onBare });
+    const receiverRun = await load('receiver', receiverUrl, { duration, connections, ...onReceiver });
     const fixedRun = await load(`receiver @ ${rate} req/s`, receiverUrl, {
       duration,
       connections: Math.min(connections, 16),
       overallRate: rate,
+      ...onReceiver,
     });
+    const loadAfter = readFileSync('/proc/loadavg', 'utf8').split(' ')[0];
     const rss = peakRssMb(receiver.pid as number);
 
     // Every 202 must be a job in Redis (the distinct tickets make every delivery new).
@@ -230,17 +252,23 @@ async function main(): Promise<void> {
     const rows = [bareRun, receiverRun, fixedRun];
     const f = (n: number) => (Number.isFinite(n) ? n.toFixed(2) : '-');
     console.log('');
-    console.log('| run | requests/s | p50 ms | p99 ms | p99.9 ms | 2xx | non-2xx | errors |');
-    console.log('|---|---:|---:|---:|---:|---:|---:|---:|');
+    console.log(
+      '| run | requests/s | p50 ms | p99 ms | p99.9 ms | 2xx | non-2xx | errors | server CPU ms/req | Redis CPU ms/req |',
+    );
+    console.log('|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
+    const g = (n: number) => n.toFixed(3);
     for (const r of rows) {
       console.log(
-        `| ${r.label} | ${Math.round(r.rps)} | ${f(r.p50)} | ${f(r.p99)} | ${f(r.p999)} | ${r.ok} | ${r.notOk} | ${r.errors} |`,
+        `| ${r.label} | ${Math.round(r.rps)} | ${f(r.p50)} | ${f(r.p99)} | ${f(r.p999)} | ${r.ok} | ${r.notOk} | ${r.errors} | ${g(r.serverCpuMsPerReq)} | ${g(r.redisCpuMsPerReq)} |`,
       );
     }
     const ratio = receiverRun.rps / bareRun.rps;
+    const cpuRatio = bareRun.serverCpuMsPerReq / receiverRun.serverCpuMsPerReq;
     const accepted = warmUp.ok + receiverRun.ok + fixedRun.ok;
     console.log('');
+    console.log(`machine load average (1 min) before/after the measured runs: ${loadBefore} / ${loadAfter}`);
     console.log(`ratio receiver/bare: ${ratio.toFixed(2)} (target >= 0.45)`);
+    console.log(`ratio of CPU per request, bare/receiver: ${cpuRatio.toFixed(2)} (the same ratio, free of other load)`);
     console.log(`p99 at ${rate} req/s: ${f(fixedRun.p99)} ms (target <= 5 ms)`);
     console.log(`receiver peak RSS: ${rss.toFixed(1)} MB (target <= 150 MB)`);
     // Requests still in flight when a run ends are enqueued but never counted, so jobs >= 202s.

@@ -7,11 +7,33 @@
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { build } from 'esbuild';
+import { build, type Plugin } from 'esbuild';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { dependencies: Record<string, string> };
 const external = Object.keys(pkg.dependencies).filter((name) => !name.startsWith('@ticket-rooms/'));
+
+/**
+ * Our workspace packages have no import-time side effects, so modules the receiver never uses
+ * (the outbound HTTP transport and helpdesk writers, which pull in undici: about 23 MB of
+ * resident memory) are left out of the bundle.
+ */
+const workspaceWithoutSideEffects: Plugin = {
+  name: 'workspace-without-side-effects',
+  setup(b) {
+    b.onResolve({ filter: /.*/ }, async (args) => {
+      if (args.pluginData === 'resolved' || args.kind === 'entry-point') return undefined;
+      const result = await b.resolve(args.path, {
+        kind: args.kind,
+        resolveDir: args.resolveDir,
+        pluginData: 'resolved',
+      });
+      if (result.errors.length > 0) return { errors: result.errors };
+      const ours = !result.external && /[/\\]packages[/\\][^/\\]+[/\\]src[/\\]/.test(result.path);
+      return ours ? { ...result, sideEffects: false } : result;
+    });
+  },
+};
 
 await build({
   entryPoints: [join(root, 'src/main.ts')],
@@ -27,6 +49,7 @@ await build({
   banner: {
     js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);",
   },
+  plugins: [workspaceWithoutSideEffects],
   logLevel: 'warning',
 });
 process.stdout.write(`built ${join(root, 'dist/main.mjs')}\n`);
