@@ -13,7 +13,7 @@
 // folder sets, notes and duplicates counted through the simulators' own read APIs.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
 import { Agent as HttpAgent, request as httpRequest } from 'node:http';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -106,7 +106,12 @@ async function runSimulators(): Promise<void> {
   process.exit(0);
 }
 
-function spawnTsx(script: string, argv: string[], env: NodeJS.ProcessEnv, stdout: 'pipe' | 'ignore'): ChildProcess {
+function spawnTsx(
+  script: string,
+  argv: string[],
+  env: NodeJS.ProcessEnv,
+  stdout: 'pipe' | 'ignore' | number,
+): ChildProcess {
   const flags = process.env.BENCH_NODE_FLAGS ? process.env.BENCH_NODE_FLAGS.split(' ') : [];
   return spawn(process.execPath, [...flags, '--import', 'tsx', script, ...argv], {
     cwd: ROOT,
@@ -275,7 +280,8 @@ async function runBench(): Promise<boolean> {
       JIRA_EMAIL: CREDS.jira.email,
       JIRA_API_TOKEN: CREDS.jira.apiToken,
     },
-    'ignore',
+    // BENCH_WORKER_LOG=<file> keeps the worker's log lines for a closer look.
+    process.env.BENCH_WORKER_LOG ? openSync(process.env.BENCH_WORKER_LOG, 'w') : 'ignore',
   );
   cleanups.push(() => stopChild(worker));
   const connection = { url: redisUrl };
@@ -390,6 +396,14 @@ async function runBench(): Promise<boolean> {
     lastPosted = Math.max(lastPosted, job.finishedOn);
   }
   latencies.sort((a, b) => a - b);
+  // How long a job was in a worker's hands, against the sum of its calls' latencies.
+  const activeMs = (jobs: Job[]) =>
+    jobs
+      .filter((j) => j.finishedOn && j.processedOn)
+      .map((j) => (j.finishedOn as number) - (j.processedOn as number))
+      .sort((a, b) => a - b);
+  const roomActive = activeMs(await rooms.getJobs(['completed'], 0, tickets * 2));
+  const noteActive = activeMs([...noteJobs.values()]);
   const docspaceCalls = await simStats(sims.urls.docspace);
   const helpdeskCalls =
     (await simStats(sims.urls.zendesk)) + (await simStats(sims.urls.freshdesk)) + (await simStats(sims.urls.jira));
@@ -444,6 +458,10 @@ async function runBench(): Promise<boolean> {
     ],
     ['ratio', (throughput / ideal).toFixed(2)],
     ['202 → note posted p50 / p99', `${percentile(latencies, 50)} ms / ${percentile(latencies, 99)} ms`],
+    [
+      'job in a worker p50 / p99: room, note',
+      `${percentile(roomActive, 50)} / ${percentile(roomActive, 99)} ms, ${percentile(noteActive, 50)} / ${percentile(noteActive, 99)} ms (calls alone: ${Math.round(docspacePerTicket * latencyMs)}, ${Math.round(helpdeskPerTicket * latencyMs)} ms)`,
+    ],
     [
       'vendor calls per ticket',
       `${(docspacePerTicket + helpdeskPerTicket).toFixed(2)} (DocSpace ${docspacePerTicket.toFixed(2)}, helpdesk ${helpdeskPerTicket.toFixed(2)})`,
