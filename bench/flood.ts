@@ -1,4 +1,4 @@
-// Flood run: `pnpm exec tsx bench/flood.ts [--deliveries 100000] [--concurrency 200] [--docspace-rate 50]
+// Flood run: `pnpm exec tsx bench/flood.ts [--deliveries 100000] [--concurrency 64] [--docspace-rate 50]
 //   [--redis-outage-ms 3000] [--drain-window 60] [--seed N]`.
 // A burst of signed deliveries from every vendor at a receiver child process while workers drain
 // at the configured DocSpace rate; Redis is SIGKILLed once mid-burst and restarted from its AOF.
@@ -36,7 +36,7 @@ const report = await runFlood({
   dir,
   seed,
   deliveries: numberFlag(flags, 'deliveries', 100_000),
-  concurrency: numberFlag(flags, 'concurrency', 200),
+  concurrency: numberFlag(flags, 'concurrency', 64),
   workers: numberFlag(flags, 'workers', 1),
   docspaceRate: numberFlag(flags, 'docspace-rate', 50),
   redisOutageMs: numberFlag(flags, 'redis-outage-ms', 3_000),

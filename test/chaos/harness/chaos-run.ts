@@ -61,6 +61,8 @@ export interface ChaosReport {
   drained: boolean;
   queues: QueueSnapshot;
   failedJobs: Array<{ queue: string; id: string | undefined; reason: string }>;
+  /** Requests the simulators answered and the faults they injected, before the counting reads. */
+  simulators: Record<string, { requests: number; injected: Record<string, number> }>;
   /** Jobs a killed worker held that another incarnation took over (the workers' `stalled` lines). */
   jobsTakenOver: number;
   /** Completed jobs by the attempts they used (an attempt is used by each retried fault or crash). */
@@ -78,13 +80,48 @@ export interface ChaosReport {
 export interface RateLimitReport {
   windowSeconds: number;
   configuredRatePerSecond: number | undefined;
-  /** DocSpace requests answered during the 429 window (all 429), per second. */
-  requestsPerSecondDuringWindow: number;
-  /** Rooms jobs waiting when the window closed. */
+  /** DocSpace requests per second and room jobs waiting, in the 30 s before the window. */
+  before: { requestsPerSecond: number; roomsPending: number };
+  /** During the window: every request is answered 429. */
+  during: { requestsPerSecond: number; answered429: number };
+  /** Room jobs waiting when the window closed. */
   backlogAtWindowEnd: number;
-  /** DocSpace requests per second from the window's end until the rooms queue was empty. */
-  drainRequestsPerSecond: number | undefined;
-  drainSeconds: number | undefined;
+  /** From the window's end until the backlog was back to its level before the window. */
+  drain: { seconds: number; requestsPerSecond: number } | undefined;
+  /** Room jobs waiting, every 10 s from 30 s before the window (for the figure in the docs). */
+  pendingEvery10s: number[];
+}
+
+interface Sample {
+  at: number;
+  requests: number;
+  answered429: number;
+  roomsPending: number;
+}
+
+function rateLimitFigures(
+  samples: Sample[],
+  window: { from: number; to: number; seconds: number },
+  configured: number | undefined,
+): RateLimitReport {
+  const at = (t: number) => samples.reduce((best, s) => (Math.abs(s.at - t) < Math.abs(best.at - t) ? s : best));
+  const rate = (a: Sample, b: Sample) => (b.requests - a.requests) / Math.max(0.001, (b.at - a.at) / 1000);
+  const pre = at(window.from - 30_000);
+  const start = at(window.from);
+  const end = at(window.to);
+  const baseline = Math.max(pre.roomsPending, start.roomsPending);
+  const back = samples.find((s) => s.at > window.to && s.roomsPending <= baseline);
+  return {
+    windowSeconds: window.seconds,
+    configuredRatePerSecond: configured,
+    before: { requestsPerSecond: rate(pre, start), roomsPending: start.roomsPending },
+    during: { requestsPerSecond: rate(start, end), answered429: end.answered429 - start.answered429 },
+    backlogAtWindowEnd: end.roomsPending,
+    drain: back ? { seconds: (back.at - end.at) / 1000, requestsPerSecond: rate(end, back) } : undefined,
+    pendingEvery10s: samples
+      .filter((s) => s.at >= window.from - 30_000 && (((s.at - window.from) % 10_000) + 10_000) % 10_000 < 1_000)
+      .map((s) => s.roomsPending),
+  };
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -189,48 +226,41 @@ export async function runChaos(opts: ChaosOptions): Promise<ChaosReport> {
       }
     })();
 
-    let loadDone = false;
-    let rateLimit: RateLimitReport | undefined;
+    let rateLimitWindow: { from: number; to: number; seconds: number } | undefined;
     const window = opts.rateLimitWindow;
     const rateLimitRun = window
       ? (async () => {
           await sleep(Math.max(0, t0 + window.atFraction * loadMs - Date.now()));
           const base = stack.docspace.faults.get();
-          const before = stack.docspace.stats.total;
           stack.setDocspaceFaults({
             ...base,
             rateLimitForSeconds: window.seconds,
             retryAfterSeconds: window.retryAfterSeconds,
           });
+          const from = Date.now();
           log(`DocSpace answers 429 for ${window.seconds} s (Retry-After ${window.retryAfterSeconds} s)`);
           await sleep(window.seconds * 1000);
+          // The faults' own clock ended the window; set the base again so later 429s are the usual mix.
           stack.setDocspaceFaults(base);
-          const during = stack.docspace.stats.total - before;
-          const endedAt = Date.now();
-          const backlog = (await queues.snapshot()).pending.rooms ?? 0;
-          log(`429 window over: ${during} DocSpace requests during it, ${backlog} room jobs waiting`);
-          // Drain: until the rooms queue is empty (and the load is over).
-          const startCount = stack.docspace.stats.total;
-          let drainSeconds: number | undefined;
-          while (Date.now() < opts.deadline - 60_000) {
-            await sleep(1_000);
-            const s = await queues.snapshot();
-            if ((s.pending.rooms ?? 0) === 0 && loadDone) {
-              drainSeconds = (Date.now() - endedAt) / 1000;
-              break;
-            }
-          }
-          rateLimit = {
-            windowSeconds: window.seconds,
-            configuredRatePerSecond: opts.docspaceRateLimit,
-            requestsPerSecondDuringWindow: during / window.seconds,
-            backlogAtWindowEnd: backlog,
-            drainRequestsPerSecond:
-              drainSeconds === undefined ? undefined : (stack.docspace.stats.total - startCount) / drainSeconds,
-            drainSeconds,
-          };
+          rateLimitWindow = { from, to: Date.now(), seconds: window.seconds };
+          log('429 window over');
         })()
       : Promise.resolve();
+    // One sample a second: DocSpace requests and 429s, and the rooms backlog.
+    const samples: Sample[] = [];
+    let sampling = window !== undefined;
+    const sampler = (async () => {
+      while (sampling) {
+        const roomsPending = (await queues.snapshot()).pending.rooms ?? 0;
+        samples.push({
+          at: Date.now(),
+          requests: stack.docspace.stats.total,
+          answered429: stack.docspace.faults.injected.rateLimit,
+          roomsPending,
+        });
+        await sleep(1_000);
+      }
+    })();
 
     const progress = setInterval(() => {
       const s = sender.stats;
@@ -240,7 +270,6 @@ export async function runChaos(opts: ChaosOptions): Promise<ChaosReport> {
       );
     }, 10_000);
     await load;
-    loadDone = true;
     const loadEnd = Date.now();
     log(`load done in ${((loadEnd - t0) / 1000).toFixed(1)} s: ${sender.stats.acknowledged} acknowledged`);
     await chaos;
@@ -251,10 +280,24 @@ export async function runChaos(opts: ChaosOptions): Promise<ChaosReport> {
       if (Date.now() % 10_000 < 1_000) log(`draining: ${JSON.stringify(s.pending)}`);
     });
     clearInterval(progress);
+    sampling = false;
+    await sampler;
+    const rateLimit =
+      rateLimitWindow === undefined ? undefined : rateLimitFigures(samples, rateLimitWindow, opts.docspaceRateLimit);
     const drained = snapshot.totalPending === 0;
     const completions = await queues.completions();
     const lastCompletion = completions.last;
     const lastKill = kills.length > 0 ? t0 + Math.max(...kills.map((k) => k.atS * 1000 + k.backInMs)) : undefined;
+    const simulators = Object.fromEntries(
+      (
+        [
+          ['docspace', stack.docspace],
+          ['zendesk', stack.zendesk],
+          ['freshdesk', stack.freshdesk],
+          ['jira', stack.jira],
+        ] as const
+      ).map(([name, sim]) => [name, { requests: sim.stats.total, injected: { ...sim.faults.injected } }]),
+    );
     stack.faultsOff();
 
     const acked = new Map<string, AcknowledgedTicket>();
@@ -305,6 +348,7 @@ export async function runChaos(opts: ChaosOptions): Promise<ChaosReport> {
       drained,
       queues: snapshot,
       failedJobs,
+      simulators,
       jobsTakenOver,
       attemptsPerJob: completions.attempts,
       lastKillToLastCompletionS:

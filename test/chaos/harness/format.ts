@@ -15,6 +15,9 @@ export function formatChaosReport(r: ChaosReport): string {
       `refused ${r.deliveries.sender.refused.length}, other 5xx ${r.deliveries.sender.serverErrors}, gave up ${r.deliveries.sender.gaveUp}`,
     `kills: worker ${kills('worker')}, receiver ${kills('receiver')}, redis ${kills('redis')}; ` +
       `back up in ${r.kills.map((k) => `${k.target}@${s(k.atS)}s:${k.backInMs}ms`).join(' ')}`,
+    `simulators (requests, faults injected): ${Object.entries(r.simulators)
+      .map(([name, v]) => `${name} ${v.requests} ${JSON.stringify(v.injected)}`)
+      .join('; ')}`,
     `jobs taken over from killed workers: ${r.jobsTakenOver}`,
     `unexpected exits: ${r.unexpectedExits.length === 0 ? 'none' : JSON.stringify(r.unexpectedExits)}`,
     `drained: ${r.drained}; pending ${JSON.stringify(r.queues.pending)}; completed ${JSON.stringify(r.queues.completed)}; failed ${JSON.stringify(r.queues.failed)}`,
@@ -27,9 +30,12 @@ export function formatChaosReport(r: ChaosReport): string {
   if (r.rateLimit) {
     const rl = r.rateLimit;
     lines.push(
-      `429 window ${rl.windowSeconds} s: ${s(rl.requestsPerSecondDuringWindow)} DocSpace req/s during it; ` +
-        `${rl.backlogAtWindowEnd} room jobs waiting at its end; drained in ${s(rl.drainSeconds)} s at ` +
-        `${s(rl.drainRequestsPerSecond)} req/s (configured ${rl.configuredRatePerSecond ?? 'unlimited'})`,
+      `429 window ${rl.windowSeconds} s (DOCSPACE_RATE_LIMIT ${rl.configuredRatePerSecond ?? 'unset'}/s): ` +
+        `before ${s(rl.before.requestsPerSecond)} req/s with ${rl.before.roomsPending} room jobs waiting; ` +
+        `during ${s(rl.during.requestsPerSecond)} req/s (${rl.during.answered429} answered 429); ` +
+        `${rl.backlogAtWindowEnd} waiting at its end; back to the earlier backlog in ${s(rl.drain?.seconds)} s ` +
+        `at ${s(rl.drain?.requestsPerSecond)} req/s`,
+      `rooms waiting every 10 s from 30 s before the window: ${rl.pendingEvery10s.join(' ')}`,
     );
   }
   lines.push(
