@@ -69,6 +69,17 @@ function zendeskDelivery(): { headers: Record<string, string>; body: string } {
   return { headers, body };
 }
 
+/**
+ * Deliveries are built and signed before a run starts, so the load generator does little more
+ * than send bytes while measuring: on two cores its own work would otherwise show up in both
+ * servers' figures. Signatures stay within Zendesk's 5-minute tolerance for a run of minutes.
+ */
+function deliveryPool(size: number): () => { headers: Record<string, string>; body: string } {
+  const pool = Array.from({ length: size }, zendeskDelivery);
+  let next = 0;
+  return () => pool[next++] ?? zendeskDelivery();
+}
+
 interface RunResult {
   label: string;
   rps: number;
@@ -93,9 +104,18 @@ function percentile(sorted: Float64Array, p: number): number {
 async function load(
   label: string,
   url: string,
-  opts: { duration: number; connections: number; overallRate?: number; serverPid: number; redisPid: number },
+  opts: {
+    duration: number;
+    connections: number;
+    overallRate?: number;
+    serverPid: number;
+    redisPid: number;
+    /** Deliveries built ahead of the run (more are built on the fly if they run out). */
+    poolSize: number;
+  },
 ): Promise<RunResult> {
   const latencies: number[] = [];
+  const nextDelivery = deliveryPool(opts.poolSize);
   const serverCpu = cpuMs(opts.serverPid);
   const redisCpu = cpuMs(opts.redisPid);
   const result = await new Promise<autocannon.Result>((resolve, reject) => {
@@ -105,7 +125,7 @@ async function load(
         connections: opts.connections,
         duration: opts.duration,
         ...(opts.overallRate ? { overallRate: opts.overallRate } : {}),
-        requests: [{ method: 'POST', setupRequest: (req) => ({ ...req, ...zendeskDelivery() }) }],
+        requests: [{ method: 'POST', setupRequest: (req) => ({ ...req, ...nextDelivery() }) }],
       },
       (err, res) => (err ? reject(err) : resolve(res)),
     );
@@ -227,14 +247,25 @@ async function main(): Promise<void> {
     // Warm both up so JIT and connection pools are settled before anything is measured.
     const onReceiver = { serverPid: receiver.pid as number, redisPid: redis.pid as number };
     const onBare = { serverPid: bare.pid as number, redisPid: redis.pid as number };
-    const warmUp = await load('warm-up', receiverUrl, { duration: 3, connections, ...onReceiver });
-    await load('warm-up', bareUrl, { duration: 3, connections, ...onBare });
+    const warmUp = await load('warm-up', receiverUrl, { duration: 3, connections, poolSize: 5_000, ...onReceiver });
+    await load('warm-up', bareUrl, { duration: 3, connections, poolSize: 5_000, ...onBare });
 
     const loadBefore = readFileSync('/proc/loadavg', 'utf8').split(' ')[0];
-    const bareRun = await load('bare Fastify', bareUrl, { duration, connections, ...onBare });
-    const receiverRun = await load('receiver', receiverUrl, { duration, connections, ...onReceiver });
+    const bareRun = await load('bare Fastify', bareUrl, {
+      duration,
+      connections,
+      poolSize: duration * 8_000,
+      ...onBare,
+    });
+    const receiverRun = await load('receiver', receiverUrl, {
+      duration,
+      connections,
+      poolSize: duration * 4_000,
+      ...onReceiver,
+    });
     const fixedRun = await load(`receiver @ ${rate} req/s`, receiverUrl, {
       duration,
+      poolSize: Math.ceil(duration * rate * 1.1),
       connections: Math.min(connections, 16),
       overallRate: rate,
       ...onReceiver,

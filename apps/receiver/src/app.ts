@@ -1,6 +1,6 @@
 import { ALL_QUEUE_NAMES, type Logger, QUEUE_NAMES, type RoomJobData } from '@ticket-rooms/core';
 import { Queue } from 'bullmq';
-import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyRequest, LogController } from 'fastify';
 import type { Redis } from 'ioredis';
 import type { ReceiverConfig } from './config/config';
 import { isReceiverError, ReceiverError, toReceiverError } from './http/errors';
@@ -26,9 +26,8 @@ declare module 'fastify' {
 export interface ReceiverDeps {
   config: Readonly<ReceiverConfig>;
   /**
-   * The producer connection (`createRedis(url, {role: 'producer', autoPipelining: true})`): no
-   * offline queue, so a delivery fails fast while Redis is down instead of waiting in memory.
-   * The caller owns it.
+   * The producer connection (`createRedis(url, {role: 'producer'})`): no offline queue, so a
+   * delivery fails fast while Redis is down instead of waiting in memory. The caller owns it.
    */
   redis: Redis;
   logger: Logger;
@@ -79,13 +78,13 @@ export function buildApp(deps: ReceiverDeps): FastifyInstance {
   });
   app.decorateRequest('delivery', null);
   app.decorateRequest('failure', null);
-  app.addHook('onRequest', async (req, reply) => {
+  // Callback-style hooks: they run on every request, and need no promise.
+  app.addHook('onRequest', (req, reply, done) => {
     const source = req.routeOptions.config.source;
     if (source !== undefined) req.delivery = { source };
-    if (draining) {
-      reply.header('connection', 'close');
-      throw ReceiverError.of('SHUTTING_DOWN', 'The receiver is shutting down; retry in a few seconds.');
-    }
+    if (!draining) return done();
+    reply.header('connection', 'close');
+    done(ReceiverError.of('SHUTTING_DOWN', 'The receiver is shutting down; retry in a few seconds.'));
   });
   app.addHook('preClose', async () => {
     draining = true;
@@ -104,11 +103,13 @@ export function buildApp(deps: ReceiverDeps): FastifyInstance {
   });
 
   // 4. One log line per delivery (and per failed request), with the metrics that go with it.
-  app.addHook('onResponse', async (req, reply) => {
-    const status = reply.statusCode;
+  app.addHook('onResponse', (req, reply, done) => {
+    logOutcome(req, reply.statusCode, Math.round(reply.elapsedTime * 100) / 100);
+    done();
+  });
+  function logOutcome(req: FastifyRequest, status: number, durationMs: number): void {
     const failure = req.failure;
     if (failure) metrics.rejection(failure.code);
-    const durationMs = Math.round(reply.elapsedTime * 100) / 100;
     const record = req.delivery;
     if (record) {
       const outcome: DeliveryOutcome =
@@ -125,7 +126,7 @@ export function buildApp(deps: ReceiverDeps): FastifyInstance {
       if (status >= 500) req.log.error({ ...line, err: failure?.err }, 'request failed');
       else req.log.info(line, 'request refused');
     }
-  });
+  }
 
   // 5. Routes.
   app.register(webhookRoutes, { config, intake, metrics, clock });

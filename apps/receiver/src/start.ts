@@ -27,12 +27,10 @@ export async function startReceiver(
   opts: StartReceiverOptions = {},
 ): Promise<RunningReceiver> {
   const logger = opts.logger ?? createLogger({ name: 'receiver', level: config.logLevel });
-  const redis = createRedis(config.redisUrl, {
-    role: 'producer',
-    connectionName: 'ticket-rooms-receiver',
-    // Many deliveries in flight: one write to Redis per event-loop turn instead of one per command.
-    autoPipelining: true,
-  });
+  // No auto-pipelining: every pipeline ioredis builds copies the ~60 scripts BullMQ defines on the
+  // connection, which cost more CPU per delivery than the writes it saves (bench/receiver.ts).
+  const redis = createRedis(config.redisUrl, { role: 'producer', connectionName: 'ticket-rooms-receiver' });
+
   // Without a listener ioredis prints every reconnect failure as an unhandled error event.
   let redisDown = false;
   redis.on('error', (err: Error) => {

@@ -69,12 +69,8 @@ export function createTicketIntake(opts: TicketIntakeOptions): TicketIntake {
       return { jobId: key, duplicate: false, repaired: false };
     }
     // 3. Seen before: the ticket is safe if its job or its ledger (written by the worker, kept for
-    //    as long as the room exists) is in Redis.
-    const found = await redis.pipeline().exists(rooms.toKey(key)).exists(ledgerKey(prefix, key)).exec();
-    const present = (found ?? []).some(([err, n]) => {
-      if (err) throw err;
-      return n === 1;
-    });
+    //    as long as the room exists) is in Redis. One EXISTS counts both (same hash tag).
+    const present = (await redis.exists(rooms.toKey(key), ledgerKey(prefix, key))) > 0;
     if (present) return { jobId: key, duplicate: true, repaired: false };
     // 4. Seen but neither exists: the delivery that claimed it never enqueued. Do it now.
     await enqueue(key, event);

@@ -67,7 +67,7 @@ export async function startReceiverUnderTest(opts: StartOptions = {}): Promise<R
     level: 'trace',
     destination: { write: (line: string) => void logs.push(line) },
   });
-  const redis = createRedis(redisUrl, { role: 'producer', autoPipelining: true });
+  const redis = createRedis(redisUrl, { role: 'producer' });
   redis.on('error', () => {});
   await nextEvent(redis, 'ready');
   const app = buildApp({ config, redis, logger, ...(opts.clock ? { clock: opts.clock } : {}) });
