@@ -66,6 +66,11 @@ export async function startWorker(
     opts.queues ?? [QUEUE_NAMES.rooms, ...(Object.values(QUEUE_NAMES.notes) as NotesQueueName[])],
   );
   const prefix = config.queuePrefix;
+  // The metrics port first: if it is taken, nothing else has been opened that would need closing.
+  let metricsServer: MetricsServer | undefined;
+  if (opts.metricsServer ?? true) {
+    metricsServer = await startMetricsServer(metrics.registry, config.metrics);
+  }
   // Auto-pipelining: the commands of many concurrent jobs in one event-loop turn go out as one
   // write, which roughly halves the worker's Redis client CPU under load.
   const redis = createRedis(config.redisUrl, {
@@ -168,11 +173,7 @@ export async function startWorker(
   }
   for (const worker of workers) watch(worker, { logger, metrics, ledger });
 
-  // 4. Metrics port, then start taking jobs.
-  let metricsServer: MetricsServer | undefined;
-  if (opts.metricsServer ?? true) {
-    metricsServer = await startMetricsServer(metrics.registry, config.metrics);
-  }
+  // 4. Start taking jobs.
   for (const worker of workers) void worker.run();
   await Promise.all(workers.map((w) => w.waitUntilReady()));
 
