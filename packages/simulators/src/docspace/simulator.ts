@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Logger } from '@ticket-rooms/core';
-import type { FastifyInstance } from 'fastify';
 import { type FaultConfig, Faults, RequestStats } from '../faults';
+import { type SimulatorServer, withLifecycle } from '../shared/lifecycle';
 import { buildDocspaceApp } from './app';
 import { SIM_GROUPS, SIM_USERS, type SimGroup, type SimUser } from './directory';
 import { Portal } from './portal';
@@ -23,17 +23,10 @@ export interface DocspaceSimulatorOptions {
   logger?: Logger | false;
 }
 
-export interface DocspaceSimulator {
-  readonly app: FastifyInstance;
+export interface DocspaceSimulator extends SimulatorServer {
   readonly apiKey: string;
-  readonly faults: Faults;
-  readonly stats: RequestStats;
   /** The portal's state, for debugging and for seeding large data sets; tests read through the HTTP API. */
   readonly portal: Portal;
-  /** Set once `listen` has returned. */
-  readonly baseUrl: string | undefined;
-  listen(opts?: { port?: number; host?: string }): Promise<string>;
-  close(): Promise<void>;
 }
 
 /** A random key in DocSpace's own format: `sk-` and 64 lowercase hex characters. */
@@ -65,28 +58,5 @@ export async function createDocspaceSimulator(opts: DocspaceSimulatorOptions = {
     logger: opts.logger ?? false,
   });
   await app.ready();
-  let baseUrl: string | undefined;
-
-  return {
-    app,
-    apiKey,
-    faults,
-    stats,
-    portal,
-    get baseUrl() {
-      return baseUrl;
-    },
-    async listen({ port = 0, host = '127.0.0.1' } = {}) {
-      await app.listen({ port, host });
-      const address = app.server.address();
-      if (address === null || typeof address === 'string') throw new Error('the simulator is not listening on TCP');
-      const shownHost = address.family === 'IPv6' ? `[${address.address}]` : address.address;
-      baseUrl = `http://${shownHost}:${address.port}`;
-      return baseUrl;
-    },
-    async close() {
-      portal.close();
-      await app.close();
-    },
-  };
+  return withLifecycle({ app, apiKey, faults, stats, portal }, () => portal.close());
 }
