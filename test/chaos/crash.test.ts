@@ -1,4 +1,4 @@
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -30,7 +30,7 @@ function options(kind: KillKind): ChaosOptions {
 }
 
 function expectExactlyOneCompleteRoomPerTicket(r: ChaosReport) {
-  // The figures first, so a failure shows the whole run.
+  // The figures first, so a failure shows the whole run (and its directory, kept for a look).
   expect(r.ok, formatChaosReport(r)).toBe(true);
   expect(r.count.tickets).toBe(40);
   expect(r.count.roomsPerTicket).toEqual({ '1': 40 });
@@ -50,6 +50,7 @@ describe('crash runs: every acknowledged ticket becomes exactly one complete roo
     expect(r.kills.map((k) => k.kind)).toEqual(['worker']);
     // The kill hit work in progress: the restarted worker took over jobs the dead one held.
     expect(r.jobsTakenOver).toBeGreaterThan(0);
+    rmSync(r.dir, { recursive: true, force: true });
   }, 90_000);
 
   it('when the receiver is SIGKILLed under load and the senders retry what got no answer', async () => {
@@ -59,6 +60,7 @@ describe('crash runs: every acknowledged ticket becomes exactly one complete roo
     expect(r.deliveries.acknowledged).toBe(r.deliveries.planned);
     // Some deliveries went unanswered while it was down, and were delivered again.
     expect(r.deliveries.sender.byStatus.network ?? 0).toBeGreaterThan(0);
+    rmSync(r.dir, { recursive: true, force: true });
   }, 90_000);
 
   it('when Redis is SIGKILLed and restarted from its AOF', async () => {
@@ -68,5 +70,6 @@ describe('crash runs: every acknowledged ticket becomes exactly one complete roo
     // While it was down the receiver said so (503, or no answer while it noticed), and the senders retried.
     const refusedWhileDown = (r.deliveries.sender.byStatus['503'] ?? 0) + (r.deliveries.sender.byStatus.network ?? 0);
     expect(refusedWhileDown).toBeGreaterThan(0);
+    rmSync(r.dir, { recursive: true, force: true });
   }, 90_000);
 });

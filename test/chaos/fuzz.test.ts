@@ -1,13 +1,19 @@
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { formatFuzzReport } from './harness/format-fuzz';
 import { type FuzzReport, runFuzz } from './harness/fuzz-run';
 
 /** The fast version of `bench/fuzz.ts`: the same generator, fewer requests. */
 describe('the receiver under generated attacks and bad input', () => {
   let report: FuzzReport;
+  let passed = 0;
+
+  // The run's directory (logs, Redis data, dumps) is kept when anything failed, for a look.
+  afterAll(() => {
+    if (report && passed === 5) rmSync(report.dir, { recursive: true, force: true });
+  });
 
   it('answers every request below 500, stays up, and makes jobs only from authenticated deliveries', async () => {
     report = await runFuzz({
@@ -26,12 +32,14 @@ describe('the receiver under generated attacks and bad input', () => {
     // The run did exercise the accepting path: authentic deliveries became jobs.
     expect(report.jobs.total).toBeGreaterThan(0);
     expect(report.byCategory.legit).toEqual({ '202': expect.any(Number) });
+    passed += 1;
   }, 120_000);
 
   it('rejects correctly signed deliveries whose timestamp is outside the 300 s tolerance', () => {
     const replays = report.byCategory['replay-expired'] ?? {};
     expect(Object.keys(replays)).toEqual(['401']);
     expect(replays['401']).toBeGreaterThan(0);
+    passed += 1;
   });
 
   it('answers an exact replay within the tolerance as a duplicate, without a second job', () => {
@@ -41,6 +49,7 @@ describe('the receiver under generated attacks and bad input', () => {
     // jobs are fewer than the 202s.
     const accepted = Object.values(report.byCategory).reduce((n, s) => n + (s['202'] ?? 0), 0);
     expect(report.jobs.total).toBeLessThan(accepted);
+    passed += 1;
   });
 
   it('keeps the dashboard and /metrics behind their credentials', () => {
@@ -50,10 +59,12 @@ describe('the receiver under generated attacks and bad input', () => {
     // The right credentials do open them, so the 401s are the credential check at work.
     expect(probes['200']).toBeGreaterThan(0);
     expect(report.unauthenticatedAccepted).toBe(0);
+    passed += 1;
   });
 
   it('leaks no secret into logs, jobs, the ledger, Redis, or error responses', () => {
     expect(report.secrets.files).toBeGreaterThan(0);
     expect(report.secrets.leaks).toEqual([]);
+    passed += 1;
   });
 });
