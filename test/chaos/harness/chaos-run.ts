@@ -159,6 +159,9 @@ export async function runChaos(opts: ChaosOptions): Promise<ChaosReport> {
     giveUpAt: opts.deadline - 60_000,
   });
 
+  // Timers and loops that must stop however the run ends.
+  let progress: NodeJS.Timeout | undefined;
+  let sampling = false;
   try {
     log(`stack up: receiver ${stack.receiverUrl}, ${stack.workers.length} worker(s), redis ${stack.redisUrl}`);
     // 1. The plan: tickets, their (duplicate) deliveries, and the kill moments.
@@ -248,7 +251,7 @@ export async function runChaos(opts: ChaosOptions): Promise<ChaosReport> {
       : Promise.resolve();
     // One sample a second: DocSpace requests and 429s, and the rooms backlog.
     const samples: Sample[] = [];
-    let sampling = window !== undefined;
+    sampling = window !== undefined;
     const sampler = (async () => {
       while (sampling) {
         const roomsPending = (await queues.snapshot()).pending.rooms ?? 0;
@@ -262,7 +265,7 @@ export async function runChaos(opts: ChaosOptions): Promise<ChaosReport> {
       }
     })();
 
-    const progress = setInterval(() => {
+    progress = setInterval(() => {
       const s = sender.stats;
       log(
         `t=${((Date.now() - t0) / 1000).toFixed(0)} s acked ${s.acknowledged}/${sends.length}, retries ${s.retries}, ` +
@@ -372,6 +375,8 @@ export async function runChaos(opts: ChaosOptions): Promise<ChaosReport> {
       scan.leaks.length === 0;
     return report;
   } catch (err) {
+    clearInterval(progress);
+    sampling = false;
     redis.disconnect();
     await stack.close();
     throw err;

@@ -105,6 +105,8 @@ export async function runFlood(opts: FloodOptions): Promise<FloodReport> {
   });
   const unavailableAt: number[] = [];
 
+  let rssTimer: NodeJS.Timeout | undefined;
+  let progress: NodeJS.Timeout | undefined;
   try {
     const rng = createRng(opts.seed);
     const tickets = planTickets(opts.deliveries, rng);
@@ -112,7 +114,7 @@ export async function runFlood(opts: FloodOptions): Promise<FloodReport> {
     const rssStart = rssMb(receiver.pid);
     let rssMax = rssStart;
     const rssAt: Record<string, number> = {};
-    const rssTimer = setInterval(() => {
+    rssTimer = setInterval(() => {
       rssMax = Math.max(rssMax, rssMb(receiver.pid));
     }, 250);
 
@@ -122,7 +124,7 @@ export async function runFlood(opts: FloodOptions): Promise<FloodReport> {
     let done = 0;
     let outageStarted = false;
     const marks = new Set([0.1, 0.25, 0.5, 0.75, 1].map((f) => Math.floor(f * opts.deliveries)));
-    const progress = setInterval(
+    progress = setInterval(
       () =>
         log(
           `t=${((Date.now() - t0) / 1000).toFixed(0)} s: ${done} answered, ${sender.stats.acknowledged} acknowledged, ` +
@@ -235,6 +237,8 @@ export async function runFlood(opts: FloodOptions): Promise<FloodReport> {
       scan.leaks.length === 0;
     return report;
   } catch (err) {
+    clearInterval(rssTimer);
+    clearInterval(progress);
     redis.disconnect();
     await stack.close();
     throw err;

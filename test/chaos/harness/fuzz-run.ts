@@ -86,6 +86,7 @@ export async function runFuzz(opts: FuzzOptions): Promise<FuzzReport> {
   const receiver = stack.receiver;
   if (!receiver) throw new Error('the fuzz run needs the receiver');
 
+  let rssTimer: NodeJS.Timeout | undefined;
   try {
     const ctx: FuzzContext = { rng: createRng(opts.seed), secrets, bodyLimit, accepted: [], nextTicket: 1 };
     const byCategory: Record<string, Record<string, number>> = {};
@@ -96,7 +97,7 @@ export async function runFuzz(opts: FuzzOptions): Promise<FuzzReport> {
     let noAnswer = 0;
     let unauthenticatedAccepted = 0;
     let maxRss = rssMb(receiver.pid);
-    const rssTimer = setInterval(() => {
+    rssTimer = setInterval(() => {
       maxRss = Math.max(maxRss, rssMb(receiver.pid));
     }, 500);
 
@@ -212,6 +213,7 @@ export async function runFuzz(opts: FuzzOptions): Promise<FuzzReport> {
       scan.leaks.length === 0;
     return report;
   } catch (err) {
+    clearInterval(rssTimer);
     client.close();
     redis.disconnect();
     await stack.close();
