@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util';
 import { createLogger } from '@ticket-rooms/core';
 import { FaultConfig } from '../faults';
+import { parsePort, SIM_CLI_OPTIONS, serveUntilSignal } from '../shared/cli';
 import { createDocspaceSimulator, generateApiKey } from './simulator';
 
 const USAGE = `usage: pnpm sim docspace [--port 8081] [--host 127.0.0.1] [--api-key sk-…] [--faults '{"errorRate":0.1}']
@@ -12,14 +13,10 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
   const { values } = parseArgs({
     args: argv,
     options: {
-      port: { type: 'string' },
-      host: { type: 'string' },
+      ...SIM_CLI_OPTIONS,
       'api-key': { type: 'string' },
-      faults: { type: 'string' },
       'public-url': { type: 'string' },
       'operation-ms': { type: 'string' },
-      'log-level': { type: 'string' },
-      help: { type: 'boolean', short: 'h' },
     },
     strict: true,
   });
@@ -29,9 +26,7 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
   }
 
   // An empty variable (`FOO=` in a .env file) means "not set".
-  const port = Number(values.port || env.DOCSPACE_SIM_PORT || 8081);
-  if (!Number.isInteger(port) || port < 0 || port > 65_535)
-    throw new Error(`--port must be 0 to 65535, got ${values.port}`);
+  const port = parsePort(values.port || env.DOCSPACE_SIM_PORT || 8081, values.port);
   const rawFaults = values.faults || env.DOCSPACE_SIM_FAULTS;
   let faults: FaultConfig = {};
   if (rawFaults) {
@@ -49,20 +44,11 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
     ...(values['public-url'] ? { publicUrl: values['public-url'] } : {}),
     ...(operationMs === undefined ? {} : { operationMs }),
   });
-  const baseUrl = await sim.listen({ port, host: values.host ?? '127.0.0.1' });
-  console.log(`DocSpace simulator listening on ${baseUrl}`);
-  console.log(`API key: ${apiKey}`);
-  console.log(`Faults: ${JSON.stringify(faults)} (change with PUT ${baseUrl}/__sim/faults)`);
-
-  await new Promise<void>((resolve) => {
-    const stop = () => {
-      process.off('SIGINT', stop);
-      process.off('SIGTERM', stop);
-      resolve();
-    };
-    process.on('SIGINT', stop);
-    process.on('SIGTERM', stop);
+  await serveUntilSignal(sim, {
+    title: 'DocSpace',
+    port,
+    host: values.host,
+    faults,
+    credentials: () => `API key: ${apiKey}`,
   });
-  await sim.close();
-  console.log('DocSpace simulator stopped');
 }

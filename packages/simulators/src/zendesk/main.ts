@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util';
 import { createLogger } from '@ticket-rooms/core';
 import { FaultConfig } from '../faults';
+import { parsePort, SIM_CLI_OPTIONS, serveUntilSignal } from '../shared/cli';
 import { createZendeskSimulator } from './simulator';
 
 const USAGE = `usage: pnpm sim zendesk [--port 8082] [--host 127.0.0.1] [--email agent@example.com] [--token T]
@@ -12,13 +13,9 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
   const { values } = parseArgs({
     args: argv,
     options: {
-      port: { type: 'string' },
-      host: { type: 'string' },
+      ...SIM_CLI_OPTIONS,
       email: { type: 'string' },
       token: { type: 'string' },
-      faults: { type: 'string' },
-      'log-level': { type: 'string' },
-      help: { type: 'boolean', short: 'h' },
     },
     strict: true,
   });
@@ -26,9 +23,7 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
     console.log(USAGE);
     return;
   }
-  const port = Number(values.port ?? env.ZENDESK_SIM_PORT ?? 8082);
-  if (!Number.isInteger(port) || port < 0 || port > 65_535)
-    throw new Error(`--port must be 0 to 65535, got ${values.port}`);
+  const port = parsePort(values.port ?? env.ZENDESK_SIM_PORT ?? 8082, values.port);
   const rawFaults = values.faults ?? env.ZENDESK_SIM_FAULTS;
   const faults = rawFaults ? FaultConfig.parse(JSON.parse(rawFaults)) : {};
   const email = values.email ?? env.ZENDESK_EMAIL ?? 'agent@example.com';
@@ -40,23 +35,12 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
     faults,
     logger: createLogger({ name: 'zendesk-sim', level: values['log-level'] ?? 'warn' }),
   });
-  const baseUrl = await sim.listen({ port, host: values.host ?? '127.0.0.1' });
-  console.log(`Zendesk simulator listening on ${baseUrl}`);
-  console.log(`Credentials: ZENDESK_URL=${baseUrl} ZENDESK_EMAIL=${email} ZENDESK_API_TOKEN=${apiToken}`);
-  console.log(`Faults: ${JSON.stringify(faults)} (change with PUT ${baseUrl}/__sim/faults)`);
-  await untilSignal();
-  await sim.close();
-  console.log('Zendesk simulator stopped');
-}
-
-function untilSignal(): Promise<void> {
-  return new Promise((resolve) => {
-    const stop = () => {
-      process.off('SIGINT', stop);
-      process.off('SIGTERM', stop);
-      resolve();
-    };
-    process.on('SIGINT', stop);
-    process.on('SIGTERM', stop);
+  await serveUntilSignal(sim, {
+    title: 'Zendesk',
+    port,
+    host: values.host,
+    faults,
+    credentials: (baseUrl) =>
+      `Credentials: ZENDESK_URL=${baseUrl} ZENDESK_EMAIL=${email} ZENDESK_API_TOKEN=${apiToken}`,
   });
 }
