@@ -1,6 +1,7 @@
 import type { Logger } from '@ticket-rooms/core';
-import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
-import { type Faults, installFaults, type RequestStats } from '../faults';
+import type { FastifyError, FastifyInstance } from 'fastify';
+import type { Faults, RequestStats } from '../faults';
+import { createSimulatorApp } from '../shared/app';
 import { DocspaceException, errorBody, ValidationFailure } from './errors';
 import { validationBody } from './http';
 import type { Portal } from './portal';
@@ -30,13 +31,7 @@ function bearer(header: string | undefined): string | undefined {
  * check, then the routes; every error leaves in DocSpace's own shape.
  */
 export function buildDocspaceApp(deps: DocspaceAppDeps): FastifyInstance {
-  const app = Fastify({
-    ...(deps.logger ? { loggerInstance: deps.logger } : { logger: false }),
-    // A hung request must not keep `close()` waiting.
-    forceCloseConnections: true,
-  }) as unknown as FastifyInstance;
-
-  installFaults(app, deps.faults, deps.stats);
+  const app = createSimulatorApp(deps);
 
   const expected = deps.apiKey;
   app.addHook('onRequest', async (req, reply) => {

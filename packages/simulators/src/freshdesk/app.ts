@@ -1,7 +1,8 @@
 import type { Logger } from '@ticket-rooms/core';
-import { parseBasicAuth, safeEqual } from '@ticket-rooms/helpdesk';
-import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
-import { type Faults, installFaults, type RequestStats } from '../faults';
+import { safeEqual } from '@ticket-rooms/helpdesk';
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { Faults, RequestStats } from '../faults';
+import { createSimulatorApp, requireBasicAuth } from '../shared/app';
 import { htmlToText, sanitizeHtml } from './html';
 import { type FreshdeskStore, noteView, ticketView } from './store';
 
@@ -30,24 +31,17 @@ function ticketIdOf(raw: string): number | undefined {
 
 /** Freshdesk's HTTP face: tickets, private notes and the conversation list, with API-key basic auth. */
 export function buildFreshdeskApp(deps: FreshdeskAppDeps): FastifyInstance {
-  const app = Fastify({
-    ...(deps.logger ? { loggerInstance: deps.logger } : { logger: false }),
-    forceCloseConnections: true,
-    bodyLimit: 4 * 1024 * 1024,
-  }) as unknown as FastifyInstance;
+  const app = createSimulatorApp(deps, { bodyLimit: 4 * 1024 * 1024 });
   const { store } = deps;
 
-  installFaults(app, deps.faults, deps.stats);
-
   // The API key is the basic-auth user name; the password is ignored.
-  app.addHook('onRequest', async (req, reply) => {
-    if (!req.url.startsWith('/api/v2/')) return;
-    const creds = parseBasicAuth(req.headers.authorization);
-    if (!creds || !safeEqual(creds.username, deps.apiKey)) {
-      return reply
+  requireBasicAuth(app, {
+    prefix: '/api/v2/',
+    accepts: (creds) => safeEqual(creds.username, deps.apiKey),
+    reject: (reply) =>
+      reply
         .code(401)
-        .send({ code: 'invalid_credentials', message: 'You have to be logged in to perform this action.' });
-    }
+        .send({ code: 'invalid_credentials', message: 'You have to be logged in to perform this action.' }),
   });
 
   app.addHook('onSend', async (req, reply, payload) => {

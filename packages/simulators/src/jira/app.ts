@@ -1,7 +1,8 @@
 import type { Logger } from '@ticket-rooms/core';
-import { parseBasicAuth, safeEqual } from '@ticket-rooms/helpdesk';
-import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
-import { type Faults, installFaults, type RequestStats } from '../faults';
+import { safeEqual } from '@ticket-rooms/helpdesk';
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { Faults, RequestStats } from '../faults';
+import { createSimulatorApp, requireBasicAuth } from '../shared/app';
 import type { JiraStore } from './store';
 import { issueView, jsmCommentView, jsmDate, platformCommentView, userView } from './views';
 
@@ -36,27 +37,19 @@ function flag(value: string | undefined, fallback: boolean): boolean {
 
 /** Jira Cloud's HTTP face: create and show issues, JSM internal comments and both comment lists, with basic auth. */
 export function buildJiraApp(deps: JiraAppDeps): FastifyInstance {
-  const app = Fastify({
-    ...(deps.logger ? { loggerInstance: deps.logger } : { logger: false }),
-    forceCloseConnections: true,
-    bodyLimit: 4 * 1024 * 1024,
-  }) as unknown as FastifyInstance;
+  const app = createSimulatorApp(deps, { bodyLimit: 4 * 1024 * 1024 });
   const { store } = deps;
 
-  installFaults(app, deps.faults, deps.stats);
-
-  app.addHook('onRequest', async (req, reply) => {
-    if (!req.url.startsWith('/rest/')) return;
-    const creds = parseBasicAuth(req.headers.authorization);
-    const ok = creds !== undefined && safeEqual(creds.username, deps.email) && safeEqual(creds.password, deps.apiToken);
+  requireBasicAuth(app, {
+    prefix: '/rest/',
+    accepts: (creds) => safeEqual(creds.username, deps.email) && safeEqual(creds.password, deps.apiToken),
     // Atlassian answers a failed basic auth with a plain-text sentence, not its JSON error shape.
-    if (!ok) {
-      return reply
+    reject: (reply) =>
+      reply
         .code(401)
         .type('text/plain; charset=UTF-8')
         .header('www-authenticate', 'Basic realm="protected-area"')
-        .send('Client must be authenticated to access this resource.');
-    }
+        .send('Client must be authenticated to access this resource.'),
   });
 
   // Platform: create and show issues.

@@ -1,7 +1,8 @@
 import type { Logger } from '@ticket-rooms/core';
-import { parseBasicAuth, safeEqual } from '@ticket-rooms/helpdesk';
-import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
-import { type Faults, installFaults, type RequestStats } from '../faults';
+import { safeEqual } from '@ticket-rooms/helpdesk';
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { Faults, RequestStats } from '../faults';
+import { createSimulatorApp, requireBasicAuth } from '../shared/app';
 import { htmlToText, sanitizeHtml, textToHtml } from './html';
 import { MAX_COMMENTS, ticketView, type ZendeskStore, type ZendeskTicket } from './store';
 
@@ -70,27 +71,17 @@ function hasText(input: CommentInput | undefined): input is CommentInput {
 
 /** Zendesk's HTTP face: Tickets API create/show/update and the comments list, with basic auth. */
 export function buildZendeskApp(deps: ZendeskAppDeps): FastifyInstance {
-  const app = Fastify({
-    ...(deps.logger ? { loggerInstance: deps.logger } : { logger: false }),
-    forceCloseConnections: true,
-    bodyLimit: 4 * 1024 * 1024,
-  }) as unknown as FastifyInstance;
+  const app = createSimulatorApp(deps, { bodyLimit: 4 * 1024 * 1024 });
   const { store } = deps;
 
-  installFaults(app, deps.faults, deps.stats);
-
-  app.addHook('onRequest', async (req, reply) => {
-    if (!req.url.startsWith('/api/v2/')) return;
-    const creds = parseBasicAuth(req.headers.authorization);
-    const ok =
-      creds !== undefined &&
-      safeEqual(creds.username, `${deps.email}/token`) &&
-      safeEqual(creds.password, deps.apiToken);
-    if (!ok)
-      return reply
+  requireBasicAuth(app, {
+    prefix: '/api/v2/',
+    accepts: (creds) => safeEqual(creds.username, `${deps.email}/token`) && safeEqual(creds.password, deps.apiToken),
+    reject: (reply) =>
+      reply
         .code(401)
         .header('www-authenticate', 'Basic realm="Web Password"')
-        .send({ error: "Couldn't authenticate you" });
+        .send({ error: "Couldn't authenticate you" }),
   });
 
   app.addHook('onSend', async (req, reply, payload) => {
