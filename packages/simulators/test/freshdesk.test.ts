@@ -1,7 +1,8 @@
-import { ticketKey, VendorError } from '@ticket-rooms/core';
+import { ticketKey } from '@ticket-rooms/core';
 import { basicAuthHeader, createFreshdeskWriter, type NoteWriter, renderRoomNote } from '@ticket-rooms/helpdesk';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createFreshdeskSimulator, type FreshdeskSimulator } from '../src/freshdesk/index';
+import { caught, requestsByRoute, resetStats } from './support';
 
 const API_KEY = 'fd-api-key-123';
 let sim: FreshdeskSimulator;
@@ -43,15 +44,6 @@ async function conversations(ticketId: string): Promise<Conversation[]> {
     url = /<([^>]+)>;\s*rel="next"/.exec(res.headers.get('link') ?? '')?.[1];
   }
   return out;
-}
-
-async function caught(promise: Promise<unknown>): Promise<VendorError> {
-  const err = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(err).toBeInstanceOf(VendorError);
-  return err as VendorError;
 }
 
 beforeAll(async () => {
@@ -142,10 +134,9 @@ describe('Freshdesk writer against the simulator', () => {
     }
     const note = noteFor(ticketId);
     const posted = await writer.addNote(ticketId, note);
-    await fetch(`${baseUrl}/__sim/stats/reset`, { method: 'POST' });
+    await resetStats(baseUrl);
     expect(await writer.findNote(ticketId, note.marker)).toEqual({ noteId: posted.noteId });
-    const stats = (await (await fetch(`${baseUrl}/__sim/stats`)).json()) as { byRoute: Record<string, number> };
-    expect(stats.byRoute['GET /api/v2/tickets/:id/conversations']).toBe(3);
+    expect((await requestsByRoute(baseUrl))['GET /api/v2/tickets/:id/conversations']).toBe(3);
   });
 
   it('never posts twice when the response to the first post was lost', async () => {

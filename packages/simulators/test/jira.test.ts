@@ -1,7 +1,8 @@
-import { ticketKey, VendorError } from '@ticket-rooms/core';
+import { ticketKey } from '@ticket-rooms/core';
 import { basicAuthHeader, createJiraWriter, type NoteWriter, renderRoomNote } from '@ticket-rooms/helpdesk';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createJiraSimulator, type JiraSimulator } from '../src/jira/index';
+import { caught, requestsByRoute, resetStats } from './support';
 
 const EMAIL = 'agent@example.com';
 const TOKEN = 'jira-api-token-123';
@@ -44,15 +45,6 @@ async function comments(key: string): Promise<JsmComment[]> {
     if (page.isLastPage) return out;
     start += page.size;
   }
-}
-
-async function caught(promise: Promise<unknown>): Promise<VendorError> {
-  const err = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(err).toBeInstanceOf(VendorError);
-  return err as VendorError;
 }
 
 beforeAll(async () => {
@@ -148,10 +140,9 @@ describe('Jira writer against the simulator', () => {
     for (let i = 0; i < 210; i += 1) sim.store.addComment(issue, { body: `c${i}`, public: true });
     const note = noteFor(key);
     const posted = await writer.addNote(key, note);
-    await fetch(`${baseUrl}/__sim/stats/reset`, { method: 'POST' });
+    await resetStats(baseUrl);
     expect(await writer.findNote(key, note.marker)).toEqual({ noteId: posted.noteId });
-    const stats = (await (await fetch(`${baseUrl}/__sim/stats`)).json()) as { byRoute: Record<string, number> };
-    expect(stats.byRoute['GET /rest/servicedeskapi/request/:key/comment']).toBe(3);
+    expect((await requestsByRoute(baseUrl))['GET /rest/servicedeskapi/request/:key/comment']).toBe(3);
   });
 
   it('never posts twice when the response to the first post was lost', async () => {

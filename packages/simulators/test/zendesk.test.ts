@@ -1,7 +1,8 @@
-import { ticketKey, VendorError } from '@ticket-rooms/core';
+import { ticketKey } from '@ticket-rooms/core';
 import { basicAuthHeader, createZendeskWriter, type NoteWriter, renderRoomNote } from '@ticket-rooms/helpdesk';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createZendeskSimulator, type ZendeskSimulator } from '../src/zendesk/index';
+import { caught, requestsByRoute, resetStats } from './support';
 
 const EMAIL = 'agent@example.com';
 const TOKEN = 'zd-api-token-123';
@@ -36,15 +37,6 @@ async function comments(ticketId: string): Promise<Comment[]> {
   const res = await fetch(`${baseUrl}/api/v2/tickets/${ticketId}/comments.json`, { headers: auth });
   expect(res.status).toBe(200);
   return ((await res.json()) as { comments: Comment[] }).comments;
-}
-
-async function caught(promise: Promise<unknown>): Promise<VendorError> {
-  const err = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(err).toBeInstanceOf(VendorError);
-  return err as VendorError;
 }
 
 beforeAll(async () => {
@@ -132,10 +124,9 @@ describe('Zendesk writer against the simulator', () => {
     }
     const note = noteFor(ticketId);
     const posted = await writer.addNote(ticketId, note);
-    await fetch(`${baseUrl}/__sim/stats/reset`, { method: 'POST' });
+    await resetStats(baseUrl);
     expect(await writer.findNote(ticketId, note.marker)).toEqual({ noteId: posted.noteId });
-    const stats = (await (await fetch(`${baseUrl}/__sim/stats`)).json()) as { byRoute: Record<string, number> };
-    expect(stats.byRoute['GET /api/v2/tickets/:id/comments.json']).toBe(3);
+    expect((await requestsByRoute(baseUrl))['GET /api/v2/tickets/:id/comments.json']).toBe(3);
     expect(await writer.findNote(ticketId, 'ticket-rooms-ref-000000000000000000000000')).toBeUndefined();
   });
 
