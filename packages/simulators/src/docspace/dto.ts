@@ -199,6 +199,25 @@ export function sectionDto(archive: boolean, total: number) {
   };
 }
 
+/** One page of a rooms listing (the Rooms or Archive section), as both listing endpoints answer it. */
+export function roomListingDto(
+  portal: Portal,
+  opts: { archive: boolean; rooms: readonly RoomState[]; startIndex: number; count: number; portalUrl: string },
+) {
+  const page = opts.rooms.slice(opts.startIndex, opts.startIndex + opts.count);
+  const current = sectionDto(opts.archive, opts.rooms.length);
+  return {
+    files: [],
+    folders: page.map((r) => roomDto(portal, r, opts.portalUrl)),
+    current,
+    pathParts: [{ id: current.id, title: current.title, folderType: current.rootFolderType }],
+    startIndex: opts.startIndex,
+    count: page.length,
+    total: opts.rooms.length,
+    new: 0,
+  };
+}
+
 export function pathParts(portal: Portal, entry: Entry) {
   const path = portal.path(entry);
   const room = portal.roomOf(entry);

@@ -23,6 +23,16 @@ function jsmError(reply: FastifyReply, status: number, message: string, i18nKey:
   return reply.code(status).send({ errorMessage: message, i18nErrorMessage: { i18nKey, parameters: [] } });
 }
 
+/** JSM's 404 for a request key that does not exist (or is not visible). */
+function requestNotFound(reply: FastifyReply) {
+  return jsmError(
+    reply,
+    404,
+    'Request does not exist or you do not have permission to see it.',
+    'sd.request.error.not.found',
+  );
+}
+
 function platformError(reply: FastifyReply, status: number, messages: string[], errors: Record<string, string> = {}) {
   return reply.code(status).send({ errorMessages: messages, errors });
 }
@@ -145,13 +155,7 @@ export function buildJiraApp(deps: JiraAppDeps): FastifyInstance {
 
   app.post<{ Params: Params }>('/rest/servicedeskapi/request/:key/comment', async (req, reply) => {
     const issue = store.find(req.params.key);
-    if (!issue)
-      return jsmError(
-        reply,
-        404,
-        'Request does not exist or you do not have permission to see it.',
-        'sd.request.error.not.found',
-      );
+    if (!issue) return requestNotFound(reply);
     const body = (req.body ?? {}) as { body?: unknown; public?: unknown };
     if (typeof body.body !== 'string' || body.body.trim() === '') {
       return jsmError(reply, 400, 'Comment body can not be empty.', 'sd.comment.error.body.empty');
@@ -165,13 +169,7 @@ export function buildJiraApp(deps: JiraAppDeps): FastifyInstance {
 
   app.get<{ Params: Params; Querystring: Query }>('/rest/servicedeskapi/request/:key/comment', async (req, reply) => {
     const issue = store.find(req.params.key);
-    if (!issue)
-      return jsmError(
-        reply,
-        404,
-        'Request does not exist or you do not have permission to see it.',
-        'sd.request.error.not.found',
-      );
+    if (!issue) return requestNotFound(reply);
     const includePublic = flag(req.query.public, true);
     const includeInternal = flag(req.query.internal, true);
     const start = Math.max(0, Number(req.query.start ?? 0) || 0);

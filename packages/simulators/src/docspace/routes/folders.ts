@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import { entryDto, folderDto, pathParts, roomDto, sectionDto } from '../dto';
+import { entryDto, folderDto, pathParts, roomListingDto } from '../dto';
 import { notFound } from '../errors';
 import {
   bodyOf,
@@ -69,18 +69,12 @@ export function folderRoutes(app: FastifyInstance, { portal, publicUrl }: RouteC
         ...(filterValue ? { filterValue } : {}),
         ...(sortBy ? { sortBy } : {}),
       });
-      const page = rooms.slice(startIndex, startIndex + count);
-      const current = sectionDto(id === ARCHIVE_FOLDER_ID, rooms.length);
-      return ok(req, reply, publicUrl, {
-        files: [],
-        folders: page.map((r) => roomDto(portal, r, portalUrl)),
-        current,
-        pathParts: [{ id: current.id, title: current.title, folderType: current.rootFolderType }],
-        startIndex,
-        count: page.length,
-        total: rooms.length,
-        new: 0,
-      });
+      return ok(
+        req,
+        reply,
+        publicUrl,
+        roomListingDto(portal, { archive: id === ARCHIVE_FOLDER_ID, rooms, startIndex, count, portalUrl }),
+      );
     }
 
     const entry: Entry | undefined = portal.entry(id);

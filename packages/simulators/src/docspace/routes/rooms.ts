@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import { roomDto, sectionDto } from '../dto';
+import { roomDto, roomListingDto } from '../dto';
 import {
   bodyOf,
   ok,
@@ -72,19 +72,13 @@ export function roomRoutes(app: FastifyInstance, { portal, publicUrl }: RouteCon
       ...(sortBy ? { sortBy } : {}),
       ...(types.length > 0 ? { types } : {}),
     });
-    const page = matches.slice(startIndex, startIndex + count);
     const portalUrl = portalUrlOf(req, publicUrl);
-    const current = sectionDto(searchArea === 1, matches.length);
-    return ok(req, reply, publicUrl, {
-      files: [],
-      folders: page.map((r) => roomDto(portal, r, portalUrl)),
-      current,
-      pathParts: [{ id: current.id, title: current.title, folderType: current.rootFolderType }],
-      startIndex,
-      count: page.length,
-      total: matches.length,
-      new: 0,
-    });
+    return ok(
+      req,
+      reply,
+      publicUrl,
+      roomListingDto(portal, { archive: searchArea === 1, rooms: matches, startIndex, count, portalUrl }),
+    );
   });
 
   app.put(`${API}/files/rooms/${ID}/tags`, async (req, reply) => {
