@@ -17,6 +17,7 @@ export {
   type HttpResponse,
   type HttpTransport,
   type HttpTransportOptions,
+  requestFetch,
 } from './http';
 export {
   ALL_QUEUE_NAMES,

@@ -1,4 +1,10 @@
-import { createHttpTransport, type FetchLike, type HttpRequest, type HttpTransport } from '@ticket-rooms/core';
+import {
+  createHttpTransport,
+  type FetchLike,
+  type HttpRequest,
+  type HttpTransport,
+  requestFetch,
+} from '@ticket-rooms/core';
 import { Agent, type Dispatcher } from 'undici';
 import { z } from 'zod';
 import { type AccessRole, isAccessRole } from './access-role';
@@ -25,7 +31,6 @@ import {
   toRoom,
 } from './schemas';
 import { sanitizeTitle } from './title';
-import { undiciRequestFetch } from './undici-fetch';
 import { portalBase, roomPortalUrl } from './urls';
 
 const API = '/api/2.0';
@@ -121,7 +126,7 @@ export function createDocspaceClient(options: DocspaceClientOptions): DocspaceCl
       ? undefined
       : new Agent({ connections: opts.connections ?? 64, keepAliveTimeout: 10_000, keepAliveMaxTimeout: 60_000 });
   const dispatcher: Dispatcher | undefined = opts.dispatcher ?? ownAgent;
-  const fetchImpl: FetchLike = opts.fetch ?? undiciRequestFetch(dispatcher!);
+  const fetchImpl: FetchLike = opts.fetch ?? requestFetch(dispatcher!);
   const transport: HttpTransport = createHttpTransport({
     vendor: 'docspace',
     baseUrl: portal,

@@ -1,5 +1,5 @@
-import type { FetchLike } from '@ticket-rooms/core';
-import { Agent, type Dispatcher, request } from 'undici';
+import { type FetchLike, requestFetch } from '@ticket-rooms/core';
+import { Agent } from 'undici';
 import type { WorkerMetrics } from '../metrics/metrics';
 import type { SharedRateLimiter } from './shared-rate-limiter';
 
@@ -39,32 +39,4 @@ export function createVendorFetch(opts: {
     }
   };
   return { fetch, close: async () => agent?.close() };
-}
-
-/**
- * `FetchLike` on undici's `request`: the same pool as its `fetch` at about half the CPU per call,
- * which counts when a worker makes thousands of vendor calls a minute. Redirects are not followed:
- * none of the vendor APIs we call redirect, so a 3xx is reported as the error it is.
- */
-function requestFetch(dispatcher: Dispatcher): FetchLike {
-  return async (url, init) => {
-    const res = await request(url, {
-      method: init.method as Dispatcher.HttpMethod,
-      headers: init.headers,
-      body: init.body ?? null,
-      signal: init.signal ?? null,
-      dispatcher,
-    });
-    return {
-      status: res.statusCode,
-      headers: {
-        get(name: string) {
-          const value = res.headers[name.toLowerCase()];
-          if (value === undefined) return null;
-          return Array.isArray(value) ? value.join(', ') : String(value);
-        },
-      },
-      text: () => res.body.text(),
-    };
-  };
 }
