@@ -56,7 +56,13 @@ export function buildApp(deps: ReceiverDeps): FastifyInstance {
   });
 
   // 1. The queues: `rooms` takes the jobs; all of them appear on the dashboard and in the metrics.
-  const queues = ALL_QUEUE_NAMES.map((name) => new Queue(name, { connection: redis, prefix: config.queuePrefix }));
+  const queues = ALL_QUEUE_NAMES.map((name) => {
+    const queue = new Queue(name, { connection: redis, prefix: config.queuePrefix });
+    // Without a listener BullMQ prints each connection error with its stack to stderr; the
+    // connection's own error handler already logs the outage once per attempt.
+    queue.on('error', (err) => logger.debug({ queue: name, err: err.message }, 'queue error'));
+    return queue;
+  });
   const rooms = queues.find((q) => q.name === QUEUE_NAMES.rooms) as Queue<RoomJobData>;
   const intake = createTicketIntake({
     redis,

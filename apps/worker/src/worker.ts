@@ -120,7 +120,13 @@ export async function startWorker(
 
   // 2. Queues: the rooms queue (to pause it on a DocSpace 429) and the notes queues (to hand notes on).
   const ledger = new Ledger(redis, prefix);
-  const queue = (name: QueueName) => new Queue(name, { connection: redis, prefix });
+  const queue = (name: QueueName) => {
+    const q = new Queue(name, { connection: redis, prefix });
+    // Without a listener BullMQ prints each connection error with its stack to stderr; the
+    // connection's own error handler already logs the outage.
+    q.on('error', (err) => logger.debug({ queue: name, err: err.message }, 'queue error'));
+    return q;
+  };
   const roomsQueue = queue(QUEUE_NAMES.rooms);
   const notesQueues = {
     [QUEUE_NAMES.notes.zendesk]: queue(QUEUE_NAMES.notes.zendesk),

@@ -81,7 +81,10 @@ export function createTicketIntake(opts: TicketIntakeOptions): TicketIntake {
     async accept(event) {
       try {
         return await withDeadline(run(event), timeoutMs, () =>
-          ReceiverError.of('REDIS_UNAVAILABLE', `Redis did not accept the job within ${timeoutMs} ms; retry later.`),
+          ReceiverError.of(
+            'REDIS_UNAVAILABLE',
+            `Redis did not accept the job within ${timeoutMs} ms (Redis is slow or unreachable, or this receiver is overloaded); retry later.`,
+          ),
         );
       } catch (err) {
         if (err instanceof ReceiverError) throw err;
