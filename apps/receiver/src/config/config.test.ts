@@ -56,6 +56,12 @@ describe('loadReceiverConfig', () => {
     expect(problemsOf({ DEDUPE_WINDOW_HOURS: '24' })[0]).toMatch(/^DEDUPE_WINDOW_HOURS: .*72/);
   });
 
+  it('reports a missing partner variable alongside a variable that is wrong on its own', () => {
+    const problems = problemsOf({ PORT: 'abc', DASHBOARD_USER: 'ops' });
+    expect(problems.some((p) => p.startsWith('PORT:'))).toBe(true);
+    expect(problems.some((p) => p.startsWith('DASHBOARD_PASSWORD:'))).toBe(true);
+  });
+
   it('wants dashboard credentials in pairs, and for protected metrics', () => {
     expect(problemsOf({ DASHBOARD_USER: 'ops' })[0]).toMatch(/^DASHBOARD_PASSWORD: /);
     expect(problemsOf({ METRICS_REQUIRE_AUTH: 'true' })[0]).toMatch(/^METRICS_REQUIRE_AUTH: /);

@@ -27,75 +27,52 @@ const integer = (min: number, max: number, fallback: number, what: string) =>
 const MiB = 1024 * 1024;
 
 /** The receiver's environment. Every variable is optional; the defaults run it on one machine. */
-export const ReceiverEnv = z
-  .object({
-    PORT: integer(0, 65_535, 3000, 'a port number from 0 to 65535'),
-    /** Loopback by default; containers set `HOST=0.0.0.0` (docker-compose.yml does). */
-    HOST: z.string().min(1).default('127.0.0.1'),
-    REDIS_URL: z
-      .string()
-      .regex(/^rediss?:\/\/\S+$/, { message: 'must be a redis:// or rediss:// URL' })
-      .default('redis://127.0.0.1:6379'),
-    QUEUE_PREFIX: z
-      .string()
-      .regex(/^[^\s:]+$/, { message: 'must be non-empty, without spaces or ":"' })
-      .default(DEFAULT_QUEUE_PREFIX),
-    BODY_LIMIT: z
-      .string()
-      .optional()
-      .transform((v, ctx) => {
-        if (v === undefined) return MiB;
-        const bytes = parseByteSize(v);
-        if (bytes === undefined || bytes < 1024 || bytes > 100 * MiB) {
-          ctx.addIssue({ code: 'custom', message: 'must be a size from 1kb to 100mb, such as 1048576, 512kb or 1mb' });
-          return z.NEVER;
-        }
-        return bytes;
-      }),
-    /** How long one delivery may wait for Redis before the sender is told 503 to retry later. */
-    ENQUEUE_TIMEOUT_MS: integer(50, 30_000, 2_000, 'a number of milliseconds from 50 to 30000'),
-    /** How long a ticket is remembered as seen. The senders retry for up to 72 hours. */
-    DEDUPE_WINDOW_HOURS: integer(
-      72,
-      24 * 365,
-      30 * 24,
-      "a number of hours from 72 to 8760 (72 is the senders' retry horizon)",
-    ),
-    SHUTDOWN_TIMEOUT_MS: integer(100, 600_000, 10_000, 'a number of milliseconds from 100 to 600000'),
-    LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-    DASHBOARD_USER: z.string().optional(),
-    DASHBOARD_PASSWORD: z.string().optional(),
-    DASHBOARD_READ_ONLY: flag('DASHBOARD_READ_ONLY', false),
-    METRICS_REQUIRE_AUTH: flag('METRICS_REQUIRE_AUTH', false),
-    // Helpdesk credentials; `@ticket-rooms/helpdesk` reads them (comma-separated lists rotate secrets).
-    ZENDESK_WEBHOOK_SECRET: z.string().optional(),
-    FRESHDESK_WEBHOOK_TOKEN: z.string().optional(),
-    JIRA_WEBHOOK_SECRET: z.string().optional(),
-    GENERIC_WEBHOOK_SECRET: z.string().optional(),
-    GENERIC_WEBHOOK_TOKEN: z.string().optional(),
-  })
-  .superRefine((env, ctx) => {
-    const hasUser = env.DASHBOARD_USER !== undefined;
-    const hasPassword = env.DASHBOARD_PASSWORD !== undefined;
-    if (hasUser !== hasPassword) {
-      ctx.addIssue({
-        code: 'custom',
-        path: [hasUser ? 'DASHBOARD_PASSWORD' : 'DASHBOARD_USER'],
-        message:
-          'must be set together with the other DASHBOARD_ variable, or both left unset to turn the dashboard off',
-      });
-    }
-    if (hasPassword && (env.DASHBOARD_PASSWORD ?? '').length < 8) {
-      ctx.addIssue({ code: 'custom', path: ['DASHBOARD_PASSWORD'], message: 'must be at least 8 characters long' });
-    }
-    if (env.METRICS_REQUIRE_AUTH && !(hasUser && hasPassword)) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['METRICS_REQUIRE_AUTH'],
-        message: 'needs DASHBOARD_USER and DASHBOARD_PASSWORD, whose credentials protect /metrics',
-      });
-    }
-  });
+export const ReceiverEnv = z.object({
+  PORT: integer(0, 65_535, 3000, 'a port number from 0 to 65535'),
+  /** Loopback by default; containers set `HOST=0.0.0.0` (docker-compose.yml does). */
+  HOST: z.string().min(1).default('127.0.0.1'),
+  REDIS_URL: z
+    .string()
+    .regex(/^rediss?:\/\/\S+$/, { message: 'must be a redis:// or rediss:// URL' })
+    .default('redis://127.0.0.1:6379'),
+  QUEUE_PREFIX: z
+    .string()
+    .regex(/^[^\s:]+$/, { message: 'must be non-empty, without spaces or ":"' })
+    .default(DEFAULT_QUEUE_PREFIX),
+  BODY_LIMIT: z
+    .string()
+    .optional()
+    .transform((v, ctx) => {
+      if (v === undefined) return MiB;
+      const bytes = parseByteSize(v);
+      if (bytes === undefined || bytes < 1024 || bytes > 100 * MiB) {
+        ctx.addIssue({ code: 'custom', message: 'must be a size from 1kb to 100mb, such as 1048576, 512kb or 1mb' });
+        return z.NEVER;
+      }
+      return bytes;
+    }),
+  /** How long one delivery may wait for Redis before the sender is told 503 to retry later. */
+  ENQUEUE_TIMEOUT_MS: integer(50, 30_000, 2_000, 'a number of milliseconds from 50 to 30000'),
+  /** How long a ticket is remembered as seen. The senders retry for up to 72 hours. */
+  DEDUPE_WINDOW_HOURS: integer(
+    72,
+    24 * 365,
+    30 * 24,
+    "a number of hours from 72 to 8760 (72 is the senders' retry horizon)",
+  ),
+  SHUTDOWN_TIMEOUT_MS: integer(100, 600_000, 10_000, 'a number of milliseconds from 100 to 600000'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  DASHBOARD_USER: z.string().optional(),
+  DASHBOARD_PASSWORD: z.string().optional(),
+  DASHBOARD_READ_ONLY: flag('DASHBOARD_READ_ONLY', false),
+  METRICS_REQUIRE_AUTH: flag('METRICS_REQUIRE_AUTH', false),
+  // Helpdesk credentials; `@ticket-rooms/helpdesk` reads them (comma-separated lists rotate secrets).
+  ZENDESK_WEBHOOK_SECRET: z.string().optional(),
+  FRESHDESK_WEBHOOK_TOKEN: z.string().optional(),
+  JIRA_WEBHOOK_SECRET: z.string().optional(),
+  GENERIC_WEBHOOK_SECRET: z.string().optional(),
+  GENERIC_WEBHOOK_TOKEN: z.string().optional(),
+});
 
 export interface DashboardCredentials {
   user: string;
@@ -123,8 +100,34 @@ export interface ReceiverConfig {
  * Reads and checks the environment once. Throws `ConfigError` with one sentence per bad variable;
  * secret values are never echoed.
  */
+/**
+ * Rules between variables, read from the raw environment so they are reported alongside any
+ * variable that fails on its own (zod skips object refinements once a field has failed).
+ */
+function crossProblems(env: Env): string[] {
+  const set = (name: string) => env[name] !== undefined && env[name] !== '';
+  const problems: string[] = [];
+  const hasUser = set('DASHBOARD_USER');
+  const hasPassword = set('DASHBOARD_PASSWORD');
+  if (hasUser !== hasPassword) {
+    problems.push(
+      `${hasUser ? 'DASHBOARD_PASSWORD' : 'DASHBOARD_USER'}: must be set together with ${hasUser ? 'DASHBOARD_USER' : 'DASHBOARD_PASSWORD'}, or both left unset to turn the dashboard off.`,
+    );
+  }
+  if (hasPassword && (env.DASHBOARD_PASSWORD ?? '').length < 8) {
+    problems.push('DASHBOARD_PASSWORD: must be at least 8 characters long.');
+  }
+  if (/^(true|1|yes|on)$/i.test((env.METRICS_REQUIRE_AUTH ?? '').trim()) && !(hasUser && hasPassword)) {
+    problems.push(
+      'METRICS_REQUIRE_AUTH: needs DASHBOARD_USER and DASHBOARD_PASSWORD, whose credentials protect /metrics.',
+    );
+  }
+  return problems;
+}
+
 export function loadReceiverConfig(env: Env = process.env): Readonly<ReceiverConfig> {
-  // Both halves are checked before either complains, so one start-up names every bad variable.
+  // Every check runs before any complains, so one start-up names every bad variable.
+  const cross = crossProblems(env);
   let inbound: InboundConfig = {};
   let inboundProblems: readonly string[] = [];
   try {
@@ -138,9 +141,9 @@ export function loadReceiverConfig(env: Env = process.env): Readonly<ReceiverCon
     e = loadConfig(ReceiverEnv, env);
   } catch (err) {
     if (!(err instanceof ConfigError)) throw err;
-    throw new ConfigError([...err.problems, ...inboundProblems]);
+    throw new ConfigError([...err.problems, ...cross, ...inboundProblems]);
   }
-  if (inboundProblems.length > 0) throw new ConfigError(inboundProblems);
+  if (cross.length > 0 || inboundProblems.length > 0) throw new ConfigError([...cross, ...inboundProblems]);
 
   const config: ReceiverConfig = {
     port: e.PORT,
