@@ -10,6 +10,7 @@ export {
   type VendorErrorInit,
 } from './errors';
 export {
+  buildUrl,
   createHttpTransport,
   errorFromResponse,
   type FetchLike,
@@ -17,6 +18,7 @@ export {
   type HttpResponse,
   type HttpTransport,
   type HttpTransportOptions,
+  isTimeoutError,
   requestFetch,
 } from './http';
 export {

@@ -336,8 +336,8 @@ describe('connection and options', () => {
       apiKey: KEY,
       fetch: async (url, init) => {
         seen.push(`${init.method} ${new URL(url).pathname}`);
-        const { dispatcher: _unused, ...rest } = init;
-        return fetch(url, rest as RequestInit);
+        const { timeoutMs, ...rest } = init;
+        return fetch(url, { ...rest, signal: AbortSignal.timeout(timeoutMs) });
       },
     });
     await viaFetch.getSelf();

@@ -1,4 +1,4 @@
-import { type FetchLike, requestFetch } from '@ticket-rooms/core';
+import { type FetchLike, isTimeoutError, requestFetch } from '@ticket-rooms/core';
 import { Agent } from 'undici';
 import type { WorkerMetrics } from '../metrics/metrics';
 import type { SharedRateLimiter } from './shared-rate-limiter';
@@ -33,7 +33,7 @@ export function createVendorFetch(opts: {
       opts.metrics.vendorCalls.inc({ vendor: opts.vendor, method: init.method, status: String(res.status) });
       return res;
     } catch (err) {
-      const status = init.signal?.aborted ? 'timeout' : 'network';
+      const status = isTimeoutError(err) ? 'timeout' : 'network';
       opts.metrics.vendorCalls.inc({ vendor: opts.vendor, method: init.method, status });
       throw err;
     }
