@@ -13,7 +13,7 @@ import { createFreshdeskWriter, createJiraWriter, createZendeskWriter, type Note
 import { type Job, Queue, Worker, type WorkerOptions } from 'bullmq';
 import { type WorkerConfig, WRITE_BACK_VARIABLES, type WriteBackVendor } from './config/config';
 import { STAGES, type StageName } from './ledger/entry';
-import { Ledger } from './ledger/ledger';
+import { type CheckpointTrail, Ledger } from './ledger/ledger';
 import { SharedRateLimiter } from './limits/shared-rate-limiter';
 import { createVendorFetch, type VendorFetch } from './limits/vendor-fetch';
 import { WorkerMetrics } from './metrics/metrics';
@@ -161,6 +161,7 @@ export async function startWorker(
       notesQueues,
       stopping: () => stopping,
       lockDurationMs: config.lockDurationMs,
+      jobKeys: jobKeysOf(roomsQueue),
     });
     workers.push(new Worker(QUEUE_NAMES.rooms, processor, { ...common, concurrency: config.concurrency }));
   }
@@ -175,6 +176,7 @@ export async function startWorker(
       rateLimit: (ms) => notesQueues[name].rateLimit(ms),
       vendor,
       writer: writers[vendor],
+      jobKeys: jobKeysOf(notesQueues[name]),
     });
     workers.push(new Worker(name, processor, { ...common, concurrency: config.notesConcurrency }));
   }
@@ -240,6 +242,11 @@ export async function startWorker(
       return closed;
     },
   };
+}
+
+/** BullMQ's key names for a job of `queue`, as its own scripts use them. */
+function jobKeysOf(queue: Queue): (jobId: string) => CheckpointTrail['keys'] {
+  return (jobId) => ({ job: queue.toKey(jobId), events: queue.keys.events as string, meta: queue.keys.meta as string });
 }
 
 function stageOf(job: Job): StageName | 'unknown' {

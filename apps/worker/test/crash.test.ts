@@ -35,10 +35,10 @@ function describePoint(p: KillPoint): string {
 }
 
 /**
- * Kills `child` the moment the simulated portal has committed `method`, before the HTTP answer
- * is written: the exact window between a DocSpace change and the worker's checkpoint.
+ * Runs `then` once, the moment the simulated portal has run `method` (before the HTTP answer is
+ * written): killing the worker there hits the window between a DocSpace change and its checkpoint.
  */
-function killOnCommit(docspace: DocspaceSimulator, method: string, child: ChildWorker): Promise<void> {
+function afterPortalCall(docspace: DocspaceSimulator, method: string, then: () => void): Promise<void> {
   const portal = docspace.portal as unknown as Record<string, (...args: unknown[]) => unknown>;
   const original = portal[method];
   if (typeof original !== 'function') throw new Error(`the simulated portal has no ${method}`);
@@ -46,11 +46,15 @@ function killOnCommit(docspace: DocspaceSimulator, method: string, child: ChildW
     portal[method] = (...args: unknown[]) => {
       const result = original.apply(docspace.portal, args);
       portal[method] = original;
-      child.process.kill('SIGKILL');
+      then();
       resolve();
       return result;
     };
   });
+}
+
+function killOnCommit(docspace: DocspaceSimulator, method: string, child: ChildWorker): Promise<void> {
+  return afterPortalCall(docspace, method, () => child.process.kill('SIGKILL'));
 }
 
 describe('a worker process killed mid-job', () => {
@@ -169,15 +173,8 @@ describe('a worker process killed mid-job', () => {
     await a.ready();
     const event = ticketEvent('generic');
     const key = ticketKey(event);
-    const terminated = new Promise<void>((resolve) => {
-      const onProgress = ({ jobId, data }: { jobId: string; data: unknown }) => {
-        if (jobId !== key || (data as { stage?: string }).stage !== 'folders') return;
-        pipeline.roomEvents.off('progress', onProgress);
-        a.process.kill('SIGTERM');
-        resolve();
-      };
-      pipeline.roomEvents.on('progress', onProgress);
-    });
+    // SIGTERM while the folders stage is inside DocSpace: its first folder is being created.
+    const terminated = afterPortalCall(docspace, 'createFolder', () => a.process.kill('SIGTERM'));
     await pipeline.add(event);
     await terminated;
     expect(await a.exited).toEqual({ code: 0, signal: null });

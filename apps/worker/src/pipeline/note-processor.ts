@@ -3,6 +3,7 @@ import { type NoteWriter, renderRoomNote } from '@ticket-rooms/helpdesk';
 import { type Job, UnrecoverableError } from 'bullmq';
 import { WRITE_BACK_VARIABLES, type WriteBackVendor } from '../config/config';
 import { isDone } from '../ledger/entry';
+import type { CheckpointTrail } from '../ledger/ledger';
 import { type FailureContext, failStage } from './queue-behaviour';
 import type { RoomJobProgress } from './room-processor';
 import { StageError } from './stage-error';
@@ -11,6 +12,8 @@ export interface NoteProcessorDeps extends FailureContext {
   vendor: WriteBackVendor;
   /** `undefined` when the vendor's write-back variables are not set. */
   writer: NoteWriter | undefined;
+  /** BullMQ's Redis keys of a notes job, for writing its log line with the checkpoint. */
+  jobKeys(jobId: string): CheckpointTrail['keys'];
 }
 
 export interface NoteJobResult {
@@ -50,14 +53,21 @@ export function createNoteProcessor(deps: NoteProcessorDeps) {
       const summary = result.alreadyPresent
         ? `note ${result.noteId} was already on ${event.source} ticket ${event.ticketId}`
         : `posted note ${result.noteId} on ${event.source} ticket ${event.ticketId}`;
-      await Promise.all([
-        deps.ledger.write(event, {
+      // The checkpoint and the job's log line: one script.
+      await deps.ledger.write(
+        event,
+        {
           stage: { name: 'helpdesk', state: 'done' },
           note: { id: result.noteId, alreadyPresent: result.alreadyPresent },
           lastError: null,
-        }),
-        job.log(`helpdesk: ${summary}`),
-      ]);
+        },
+        {
+          keys: deps.jobKeys(job.id as string),
+          jobId: job.id as string,
+          log: `helpdesk: ${summary}`,
+          ...(job.opts.keepLogs === undefined ? {} : { keepLogs: job.opts.keepLogs }),
+        },
+      );
       deps.metrics.stageDuration.observe({ stage: 'helpdesk', result: 'done' }, (performance.now() - started) / 1000);
       deps.logger.info(
         { jobId: job.id, ticket: key, stage: 'helpdesk', noteId: result.noteId, roomId: room.id },

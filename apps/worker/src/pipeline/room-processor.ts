@@ -10,6 +10,7 @@ import {
 } from '@ticket-rooms/core';
 import { DelayedError, type Job, type Queue, UnrecoverableError } from 'bullmq';
 import { emptyEntry, isDone, type LedgerEntry, mergeUpdate, ROOM_STAGES, type RoomStageName } from '../ledger/entry';
+import type { CheckpointTrail } from '../ledger/ledger';
 import type { DocspacePort, RoomSettings, StageContext, StageResult } from '../stages/context';
 import { runFoldersStage } from '../stages/folders-stage';
 import { runLinkStage } from '../stages/link-stage';
@@ -24,6 +25,8 @@ export interface RoomProcessorDeps extends FailureContext {
   /** True once shutdown began: the job goes back to the queue before its next stage. */
   stopping(): boolean;
   lockDurationMs: number;
+  /** BullMQ's Redis keys of a rooms job, for writing its log and progress with the checkpoint. */
+  jobKeys(jobId: string): CheckpointTrail['keys'];
 }
 
 export interface RoomJobResult {
@@ -69,7 +72,9 @@ export function createRoomProcessor(deps: RoomProcessorDeps) {
       emptyEntry({ key, source: event.source, tenant: event.tenant, ticketId: event.ticketId }, new Date());
     let freshRoom = false;
 
-    // 3. Run each stage that is not in the ledger yet.
+    // 3. Run each stage that is not in the ledger yet. The first stage's progress is written on
+    //    its own; every later one's goes out with the checkpoint before it.
+    let progressWritten: Promise<unknown> | undefined;
     for (const stage of ROOM_STAGES) {
       if (isDone(entry.stages[stage])) continue;
       if (deps.stopping()) {
@@ -78,15 +83,11 @@ export function createRoomProcessor(deps: RoomProcessorDeps) {
         await job.moveToDelayed(Date.now(), token);
         throw new DelayedError();
       }
-      const progress: RoomJobProgress = {
-        stage,
-        step: NUMBER[stage],
-        of: 5,
-        done: ROOM_STAGES.filter((s) => isDone(entry.stages[s])),
-      };
-      // Shown in Bull Board while the stage runs; written alongside the stage's first call rather
-      // than before it, which saves a Redis round trip per stage.
-      const progressWritten = job.updateProgress(progress);
+      if (progressWritten === undefined) {
+        // Shown in Bull Board while the stage runs; written alongside the stage's first call
+        // rather than before it, which saves a round trip.
+        progressWritten = job.updateProgress(progressOf(stage, entry));
+      }
       const started = performance.now();
       let result: StageResult;
       let ownershipChecked = false;
@@ -102,6 +103,9 @@ export function createRoomProcessor(deps: RoomProcessorDeps) {
             // would need the event loop blocked for a whole lock duration in between.
             if (token === undefined || ownershipChecked) return;
             ownershipChecked = true;
+            // The lock taken with the job lasts lockDuration from `processedOn` at least (BullMQ
+            // sets both from the same clock reading); within half of it, we certainly own the job.
+            if (typeof job.processedOn === 'number' && Date.now() - job.processedOn < deps.lockDurationMs / 2) return;
             // Renewing the lock fails when we no longer own the job: then another worker may be
             // running it, and creating now could make a duplicate.
             const owned = await job.extendLock(token, deps.lockDurationMs);
@@ -116,13 +120,22 @@ export function createRoomProcessor(deps: RoomProcessorDeps) {
         await progressWritten.catch(() => {});
         return failStage(err, stage, job, event, deps);
       }
-      // The checkpoint and the operator's log line go out together (one write when pipelined).
+      // The checkpoint, the operator's log line and the next stage's progress: one script.
+      const next = mergeUpdate(entry, result.update, new Date());
+      const nextStage = ROOM_STAGES.find((s) => NUMBER[s] > NUMBER[stage] && !isDone(next.stages[s]));
+      const progress = nextStage === undefined ? undefined : progressOf(nextStage, next);
       await Promise.all([
         progressWritten,
-        deps.ledger.write(event, result.update),
-        job.log(`${stage}: ${result.summary}`),
+        deps.ledger.write(event, result.update, {
+          keys: deps.jobKeys(job.id as string),
+          jobId: job.id as string,
+          log: `${stage}: ${result.summary}`,
+          ...(job.opts.keepLogs === undefined ? {} : { keepLogs: job.opts.keepLogs }),
+          ...(progress === undefined ? {} : { progress }),
+        }),
       ]);
-      entry = mergeUpdate(entry, result.update, new Date());
+      if (progress !== undefined) job.progress = progress;
+      entry = next;
       const state = result.update.stage?.state ?? 'done';
       deps.metrics.stageDuration.observe({ stage, result: state }, (performance.now() - started) / 1000);
       log.debug({ stage, state, ...result.details }, `${stage}: ${result.summary}`);
@@ -148,6 +161,10 @@ export function createRoomProcessor(deps: RoomProcessorDeps) {
     );
     return { key, roomId: room.id, url: link.url, note };
   };
+}
+
+function progressOf(stage: RoomStageName, entry: LedgerEntry): RoomJobProgress {
+  return { stage, step: NUMBER[stage], of: 5, done: ROOM_STAGES.filter((s) => isDone(entry.stages[s])) };
 }
 
 async function runStage(stage: RoomStageName, ctx: StageContext): Promise<StageResult> {
