@@ -12,7 +12,10 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 
 describe('the production bundle', () => {
   it('builds, accepts a signed delivery, serves metrics and stops cleanly on SIGTERM', async () => {
-    execFileSync(process.execPath, ['--import', 'tsx', 'scripts/build.ts'], { cwd: root, stdio: 'pipe' });
+    execFileSync(process.execPath, ['--import', 'tsx', '../../scripts/bundle-app.ts', '.'], {
+      cwd: root,
+      stdio: 'pipe',
+    });
     const child = spawn(process.execPath, ['--max-old-space-size=128', 'dist/main.mjs'], {
       cwd: root,
       env: {

@@ -4,14 +4,18 @@ import type { Env } from '@ticket-rooms/core';
 
 const REPO_ROOT = fileURLToPath(new URL('../../../..', import.meta.url));
 
-/** A worker in its own process, as `pnpm --filter ./apps/worker start` runs it, so it can be killed. */
+/**
+ * A worker in its own process, as `pnpm --filter ./apps/worker start` runs it (or, with
+ * `bundle`, as its Docker image does: `dist/main.mjs` under plain Node), so it can be killed.
+ */
 export class ChildWorker {
   readonly process: ChildProcess;
   private output = '';
   readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 
-  constructor(env: Env) {
-    this.process = spawn(process.execPath, ['--import', 'tsx', 'apps/worker/src/main.ts'], {
+  constructor(env: Env, opts: { bundle?: boolean } = {}) {
+    const argv = opts.bundle ? ['apps/worker/dist/main.mjs'] : ['--import', 'tsx', 'apps/worker/src/main.ts'];
+    this.process = spawn(process.execPath, argv, {
       cwd: REPO_ROOT,
       // Info level: the test waits for the "worker started" line.
       env: { ...process.env, ...env, LOG_LEVEL: 'info' },

@@ -1,21 +1,22 @@
-// `pnpm --filter ./apps/receiver build`: bundles the receiver into `dist/main.mjs` for production.
+// `pnpm --filter ./apps/receiver build` (and `./apps/worker`): bundles an app's `src/main.ts`
+// into its `dist/main.mjs` for production. Usage: `tsx scripts/bundle-app.ts <app directory>`.
 //
 // Why: running TypeScript through tsx costs every process about 45 MB of resident memory and a
-// slower start. The bundle holds our own code and the workspace packages; the npm dependencies
-// of this package stay external (resolved from its node_modules at run time), because some of
-// them (Bull Board's static assets, pino's worker files) locate files relative to themselves.
+// slower start, and the loader's helpers run in hot paths too. The bundle holds our own code and
+// the workspace packages; the npm dependencies of the app stay external (resolved from its
+// node_modules at run time), because some of them (Bull Board's static assets, pino's worker
+// files) locate files relative to themselves.
 import { readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join, resolve } from 'node:path';
 import { build, type Plugin } from 'esbuild';
 
-const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const root = resolve(process.argv[2] ?? '.');
 const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { dependencies: Record<string, string> };
 const external = Object.keys(pkg.dependencies).filter((name) => !name.startsWith('@ticket-rooms/'));
 
 /**
- * Our workspace packages have no import-time side effects, so modules the receiver never uses
- * (the outbound HTTP transport and helpdesk writers, which pull in undici: about 23 MB of
+ * Our workspace packages have no import-time side effects, so modules an app never uses (for the
+ * receiver, the outbound HTTP transport and helpdesk writers, which pull in undici: about 23 MB of
  * resident memory) are left out of the bundle.
  */
 const workspaceWithoutSideEffects: Plugin = {
@@ -45,7 +46,7 @@ await build({
   sourcemap: true,
   // Subpaths too: `@bull-board/api/bullMQAdapter`.
   external: external.flatMap((name) => [name, `${name}/*`]),
-  // CommonJS dependencies bundled into ESM (undici) still call require().
+  // CommonJS dependencies bundled into ESM still call require().
   banner: {
     js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);",
   },
