@@ -13,7 +13,7 @@ try {
   process.exit(1);
 }
 
-const logger = createLogger({ name: 'receiver', level: config.logLevel });
+const logger = createLogger({ name: 'receiver', level: config.logLevel, buffered: true });
 const receiver = await startReceiver(config, { logger }).catch((err: unknown) => {
   logger.fatal({ err }, 'receiver could not start');
   process.exit(1);

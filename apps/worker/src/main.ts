@@ -1,4 +1,4 @@
-import { ConfigError } from '@ticket-rooms/core';
+import { ConfigError, createLogger } from '@ticket-rooms/core';
 import { loadWorkerConfig } from './config/config';
 import { startWorker } from './worker';
 
@@ -17,7 +17,9 @@ export async function main(): Promise<void> {
     }
     throw err;
   }
-  const worker = await startWorker(config);
+  const worker = await startWorker(config, {
+    logger: createLogger({ name: 'worker', level: config.logLevel, buffered: true }),
+  });
   let signals = 0;
   const stop = (signal: NodeJS.Signals) => {
     signals += 1;

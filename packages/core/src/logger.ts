@@ -29,6 +29,12 @@ export interface CreateLoggerOptions {
   destination?: DestinationStream;
   /** Extra redaction paths on top of `REDACT_PATHS`. */
   redact?: string[];
+  /**
+   * Write to stdout asynchronously (ignored with `destination`): lines logged while a write is in
+   * flight go out together in the next one, instead of one blocking write per line. pino writes
+   * what is left when the process exits; a process killed outright can lose its last lines.
+   */
+  buffered?: boolean;
 }
 
 export function createLogger(opts: CreateLoggerOptions): Logger {
@@ -38,7 +44,8 @@ export function createLogger(opts: CreateLoggerOptions): Logger {
     redact: { paths: [...REDACT_PATHS, ...(opts.redact ?? [])], censor: '[redacted]' },
     base: { pid: process.pid },
   };
-  return opts.destination ? pino(options, opts.destination) : pino(options);
+  const destination = opts.destination ?? (opts.buffered ? pino.destination({ dest: 1, sync: false }) : undefined);
+  return destination ? pino(options, destination) : pino(options);
 }
 
 export type { Logger } from 'pino';
