@@ -1,5 +1,5 @@
 import { createHmac } from 'node:crypto';
-import { safeEqualsAny } from '../crypto/safe-equal';
+import { signatureMatchesAny } from '../crypto/safe-equal';
 
 /** Standard Webhooks (standardwebhooks.com) header names. */
 export const WEBHOOK_ID_HEADER = 'webhook-id';
@@ -49,13 +49,13 @@ export function verifyStandardWebhook(
     .filter((entry) => entry.startsWith('v1,'))
     .map((entry) => entry.slice(3));
   if (given.length === 0) return false;
-  const expected: string[] = [];
+  const expected: Buffer[] = [];
   for (const secret of secrets) {
     const key = standardWebhooksKey(secret);
     if (!key) continue;
-    expected.push(createHmac('sha256', key).update(`${id}.${timestamp}.`).update(rawBody).digest('base64'));
+    expected.push(createHmac('sha256', key).update(`${id}.${timestamp}.`).update(rawBody).digest());
   }
   let found = false;
-  for (const signature of given) if (safeEqualsAny(signature, expected)) found = true;
+  for (const signature of given) if (signatureMatchesAny(signature, 'base64', expected)) found = true;
   return found;
 }

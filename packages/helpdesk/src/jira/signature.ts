@@ -1,5 +1,5 @@
 import { createHmac } from 'node:crypto';
-import { safeEqualsAny } from '../crypto/safe-equal';
+import { signatureMatchesAny } from '../crypto/safe-equal';
 
 export const JIRA_SIGNATURE_HEADER = 'x-hub-signature';
 
@@ -22,10 +22,10 @@ export function verifyJiraSignature(
   const eq = headerValue.indexOf('=');
   const method = eq < 0 ? '' : headerValue.slice(0, eq).trim().toLowerCase();
   if (method !== 'sha256') return eq < 0 ? 'invalid' : 'unsupported-method';
-  const given = `sha256=${headerValue
+  const given = headerValue
     .slice(eq + 1)
     .trim()
-    .toLowerCase()}`;
-  const expected = secrets.filter((s) => s !== '').map((s) => signJira(rawBody, s));
-  return safeEqualsAny(given, expected) ? 'valid' : 'invalid';
+    .toLowerCase();
+  const expected = secrets.filter((s) => s !== '').map((s) => createHmac('sha256', s).update(rawBody).digest());
+  return signatureMatchesAny(given, 'hex', expected) ? 'valid' : 'invalid';
 }

@@ -1,5 +1,5 @@
 import { createHmac } from 'node:crypto';
-import { safeEqualsAny } from '../crypto/safe-equal';
+import { signatureMatchesAny } from '../crypto/safe-equal';
 
 export const ZENDESK_SIGNATURE_HEADER = 'x-zendesk-webhook-signature';
 export const ZENDESK_TIMESTAMP_HEADER = 'x-zendesk-webhook-signature-timestamp';
@@ -22,6 +22,8 @@ export function verifyZendeskSignature(
   timestamp: string,
   secrets: readonly string[],
 ): boolean {
-  const expected = secrets.filter((s) => s !== '').map((s) => signZendesk(rawBody, timestamp, s));
-  return safeEqualsAny(signature, expected);
+  const expected = secrets
+    .filter((s) => s !== '')
+    .map((s) => createHmac('sha256', s).update(timestamp).update(rawBody).digest());
+  return signatureMatchesAny(signature, 'base64', expected);
 }
