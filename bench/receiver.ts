@@ -163,7 +163,12 @@ async function paced(
   label: string,
   url: string,
   opts: { duration: number; rate: number; serverPid: number; redisPid: number },
-): Promise<RunResult & { lagMs: number }> {
+): Promise<
+  RunResult & {
+    lagMs: number;
+    loop: { p99Ms: number; maxMs: number; gcPauses: number; gcMs: number; majorGcs: number };
+  }
+> {
   const target = new URL(`${url}/webhooks/zendesk`);
   // Keep-alive connections, opened during the warm-up phase so the measured phase reuses them.
   const agent = new Agent({ keepAlive: true, maxSockets: 256 });
@@ -228,12 +233,17 @@ async function paced(
   };
 
   await phase(Math.min(3, opts.duration));
+  // Reading the metrics resets prom-client's event-loop-delay histogram: what the run reads after
+  // is the measured phase's own.
+  await serverMetrics(url);
+  const gcBefore = await serverMetrics(url);
   const serverCpu = cpuMs(opts.serverPid);
   const redisCpu = cpuMs(opts.redisPid);
   const measured = await phase(opts.duration);
   const serverCpuMs = cpuMs(opts.serverPid) - serverCpu;
   const redisCpuMs = cpuMs(opts.redisPid) - redisCpu;
   agent.destroy();
+  const after = await serverMetrics(url);
 
   const sorted = Float64Array.from(measured.latencies).sort();
   const answered = Math.max(1, measured.ok + measured.notOk);
@@ -249,7 +259,32 @@ async function paced(
     serverCpuMsPerReq: serverCpuMs / answered,
     redisCpuMsPerReq: redisCpuMs / answered,
     lagMs: measured.lagMs,
+    loop: {
+      p99Ms: (after.get('receiver_nodejs_eventloop_lag_p99_seconds') ?? Number.NaN) * 1000,
+      maxMs: (after.get('receiver_nodejs_eventloop_lag_max_seconds') ?? Number.NaN) * 1000,
+      gcPauses: (after.get('gc_count') ?? 0) - (gcBefore.get('gc_count') ?? 0),
+      gcMs: ((after.get('gc_sum') ?? 0) - (gcBefore.get('gc_sum') ?? 0)) * 1000,
+      majorGcs: (after.get('gc_major') ?? 0) - (gcBefore.get('gc_major') ?? 0),
+    },
   };
+}
+
+/** The receiver's own view: event-loop delay (prom-client's) and GC pauses from its /metrics. */
+async function serverMetrics(url: string): Promise<Map<string, number>> {
+  const text = await (await fetch(`${url}/metrics`)).text();
+  const values = new Map<string, number>();
+  for (const line of text.split('\n')) {
+    const m = /^(\w+)(\{[^}]*\})? ([\d.eE+-]+|NaN)$/.exec(line);
+    if (!m?.[1] || m[3] === undefined) continue;
+    const [name, labels = '', value] = [m[1], m[2], Number(m[3])];
+    if (name === 'receiver_nodejs_gc_duration_seconds_count') {
+      values.set('gc_count', (values.get('gc_count') ?? 0) + value);
+      if (labels.includes('kind="major"')) values.set('gc_major', (values.get('gc_major') ?? 0) + value);
+    } else if (name === 'receiver_nodejs_gc_duration_seconds_sum') {
+      values.set('gc_sum', (values.get('gc_sum') ?? 0) + value);
+    } else if (!labels) values.set(name, value);
+  }
+  return values;
 }
 
 /** User + system CPU time of a process so far, in ms (Linux: /proc/<pid>/stat, 100 ticks/s). */
@@ -337,7 +372,10 @@ async function main(): Promise<void> {
   const receiverPort = await freePort();
   const barePort = await freePort();
   // The production artefact: the bundle `pnpm --filter ./apps/receiver build` makes (no tsx in the process).
-  execFileSync(process.execPath, ['--import', 'tsx', 'apps/receiver/scripts/build.ts'], { cwd: ROOT, stdio: 'ignore' });
+  execFileSync(process.execPath, ['--import', 'tsx', 'scripts/bundle-app.ts', 'apps/receiver'], {
+    cwd: ROOT,
+    stdio: 'ignore',
+  });
   const receiver = startNode(
     [...receiverFlags, 'apps/receiver/dist/main.mjs'],
     {
@@ -421,6 +459,10 @@ async function main(): Promise<void> {
     console.log(`ratio of CPU per request, bare/receiver: ${cpuRatio.toFixed(2)} (the same ratio, free of other load)`);
     console.log(
       `p99 at a steady ${rate} req/s: ${f(fixedRun.p99)} ms (target <= 5 ms; the sender was at most ${f(fixedRun.lagMs)} ms behind schedule)`,
+    );
+    const loop = fixedRun.loop;
+    console.log(
+      `  the receiver's event loop in that run: delay p99 ${f(loop.p99Ms)} ms, max ${f(loop.maxMs)} ms; ${loop.gcPauses} GC pauses (${loop.majorGcs} major), ${f(loop.gcMs)} ms in all`,
     );
     console.log(`receiver peak RSS: ${rss.toFixed(1)} MB (target <= 150 MB)`);
     // Requests still in flight when a run ends are enqueued but never counted, so jobs >= 202s.
