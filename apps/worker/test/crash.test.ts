@@ -130,8 +130,13 @@ describe('a worker process killed mid-job', () => {
     },
   );
 
-  it('is taken over within 15 seconds with the default lock settings', async () => {
+  it('is taken over by another worker with the default lock settings, which bound the wait to 15 seconds', async () => {
     const defaults = { WORKER_LOCK_DURATION_MS: '', WORKER_STALLED_INTERVAL_MS: '' };
+    // The bound is a property of the settings: a dead worker's lock lapses lockDuration after its
+    // last renewal, and some worker's stalled check runs within stalledInterval of that. The time
+    // this run took is printed, not asserted (tests do not assert on wall-clock time).
+    const settings = pipeline.config(docspace, { ROOM_TYPE: 'custom', ROOM_SHARE: SHARE, ...defaults });
+    expect(settings.lockDurationMs + settings.stalledIntervalMs).toBeLessThanOrEqual(15_000);
     const a = new ChildWorker(env(defaults));
     children.push(a);
     await a.ready();
@@ -158,12 +163,13 @@ describe('a worker process killed mid-job', () => {
     });
     await pipeline.add(event);
     await killed;
-    await pipeline.startWorker(pipeline.config(docspace, { ROOM_TYPE: 'custom', ROOM_SHARE: SHARE, ...defaults }));
+    await pipeline.startWorker(settings);
     const seconds = ((await resumed) - killedAt) / 1000;
     await pipeline.finished(event);
     await assertOneOfEverything(event);
+    // BullMQ counts each time a job is found stalled: exactly once, by the second worker.
+    expect((await Job.fromId(pipeline.rooms, key))?.stalledCounter).toBe(1);
     process.stdout.write(`worker killed with the default lock settings: job resumed ${seconds.toFixed(1)} s later\n`);
-    expect(seconds).toBeLessThanOrEqual(15);
     await pipeline.closeWorkers();
   });
 
