@@ -1,4 +1,5 @@
-import type { z } from 'zod';
+import { z } from 'zod';
+import { DEFAULT_QUEUE_PREFIX } from './jobs';
 
 /** Raised at start-up when the environment is wrong; `problems` has one sentence per mistake. */
 export class ConfigError extends Error {
@@ -36,3 +37,18 @@ export function loadConfig<S extends z.ZodType>(schema: S, env: Env = process.en
 export function looksSecret(name: string): boolean {
   return /SECRET|TOKEN|PASSWORD|API_KEY|_KEY$|REDIS_URL/i.test(name);
 }
+
+/**
+ * The variables every process on the queues reads, the same way: where Redis is and the prefix
+ * of every key. Spread into an app's environment schema.
+ */
+export const QUEUE_ENV = {
+  REDIS_URL: z
+    .string()
+    .regex(/^rediss?:\/\/\S+$/, { message: 'must be a redis:// or rediss:// URL' })
+    .default('redis://127.0.0.1:6379'),
+  QUEUE_PREFIX: z
+    .string()
+    .regex(/^[^\s:]+$/, { message: 'must be non-empty, without spaces or ":"' })
+    .default(DEFAULT_QUEUE_PREFIX),
+};

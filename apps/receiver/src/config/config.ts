@@ -1,4 +1,4 @@
-import { ConfigError, DEFAULT_QUEUE_PREFIX, type Env, loadConfig } from '@ticket-rooms/core';
+import { ConfigError, type Env, loadConfig, QUEUE_ENV } from '@ticket-rooms/core';
 import { type InboundConfig, inboundConfigFromEnv } from '@ticket-rooms/helpdesk';
 import { z } from 'zod';
 import { parseByteSize } from './byte-size';
@@ -31,14 +31,7 @@ export const ReceiverEnv = z.object({
   PORT: integer(0, 65_535, 3000, 'a port number from 0 to 65535'),
   /** Loopback by default; containers set `HOST=0.0.0.0` (docker-compose.yml does). */
   HOST: z.string().min(1).default('127.0.0.1'),
-  REDIS_URL: z
-    .string()
-    .regex(/^rediss?:\/\/\S+$/, { message: 'must be a redis:// or rediss:// URL' })
-    .default('redis://127.0.0.1:6379'),
-  QUEUE_PREFIX: z
-    .string()
-    .regex(/^[^\s:]+$/, { message: 'must be non-empty, without spaces or ":"' })
-    .default(DEFAULT_QUEUE_PREFIX),
+  ...QUEUE_ENV,
   BODY_LIMIT: z
     .string()
     .optional()

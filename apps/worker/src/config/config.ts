@@ -1,4 +1,4 @@
-import { ConfigError, DEFAULT_QUEUE_PREFIX, type Env, loadConfig } from '@ticket-rooms/core';
+import { ConfigError, type Env, loadConfig, QUEUE_ENV } from '@ticket-rooms/core';
 import { parseRoomType, type RoomType } from '@ticket-rooms/docspace-client';
 import { z } from 'zod';
 import { DEFAULT_FOLDERS, type FolderNode, parseFolderPaths } from '../stages/folder-plan';
@@ -33,14 +33,7 @@ export type WriteBackVendor = keyof typeof WRITE_BACK_VARIABLES;
 /** The worker's environment. Only the DocSpace URL and key have no default. */
 export const WorkerEnv = z
   .object({
-    REDIS_URL: z
-      .string()
-      .regex(/^rediss?:\/\/\S+$/, { message: 'must be a redis:// or rediss:// URL' })
-      .default('redis://127.0.0.1:6379'),
-    QUEUE_PREFIX: z
-      .string()
-      .regex(/^[^\s:]+$/, { message: 'must be non-empty, without spaces or ":"' })
-      .default(DEFAULT_QUEUE_PREFIX),
+    ...QUEUE_ENV,
     DOCSPACE_URL: httpUrl('your DocSpace portal, such as https://yourcompany.onlyoffice.com'),
     DOCSPACE_API_KEY: secret(
       'is missing; create a key in DocSpace (Settings → Developer Tools → API keys) with the rooms:write and files:write scopes and set it here',
