@@ -1,7 +1,7 @@
 import { ticketKey } from '@ticket-rooms/core';
 import { type DocspaceSimulator, SIM_GROUPS, SIM_USERS } from '@ticket-rooms/simulators';
 import { Job } from 'bullmq';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { BASE_LATENCY_MS, FAULT_KINDS, type FaultName, faultOnceAtStage } from './support/faults';
 import { Pipeline, roomsOf, startDocspace, ticketEvent } from './support/harness';
 
@@ -69,5 +69,55 @@ describe('a fault at each DocSpace stage still ends in exactly one room, folder 
       expect(job?.attemptsMade).toBeGreaterThanOrEqual(2);
       expect(logs.some((l) => l.startsWith(`${stage}: attempt 1 of 300 failed, will retry`))).toBe(true);
     }
+  });
+});
+
+describe('a stage’s backoff counts its own failures, not the job’s', () => {
+  let docspace: DocspaceSimulator;
+  let pipeline: Pipeline;
+
+  beforeAll(async () => {
+    docspace = await startDocspace({ faults: { latencyMs: BASE_LATENCY_MS } });
+    pipeline = await new Pipeline('stage-backoff').ready();
+  });
+  afterAll(async () => {
+    await pipeline.close();
+    await docspace.close();
+  });
+
+  it('retries a first 502 at the folders stage after the base delay, though the job has used 30 attempts', async () => {
+    const policy = { baseMs: 2_000, capMs: 600_000 };
+    const event = ticketEvent('generic');
+    const key = ticketKey(event);
+    // An earlier outage at the room stage used 30 of the job's attempts.
+    const job = await pipeline.add(event);
+    await pipeline.redis.hset(pipeline.rooms.toKey(key), 'atm', '30');
+    await pipeline.ledger.write(event, {
+      lastError: {
+        stage: 'room',
+        message: 'room: docspace answered 502',
+        code: 'SERVER_ERROR',
+        at: 'then',
+        failures: 30,
+      },
+    });
+
+    await faultOnceAtStage({
+      events: pipeline.roomEvents,
+      jobId: key,
+      stage: 'folders',
+      faults: docspace.faults,
+      fault: '5xx',
+      start: () => pipeline.startWorker(pipeline.config(docspace), { retryPolicy: policy }),
+    });
+    await vi.waitFor(async () => expect(await job.getState()).toBe('delayed'), { timeout: 10_000, interval: 10 });
+    const delayed = await Job.fromId(pipeline.rooms, key);
+    // The job's 31st attempt would back off for minutes; the stage's first failure waits the base delay.
+    expect(delayed?.attemptsMade).toBe(31);
+    expect(delayed?.delay).toBeLessThanOrEqual(policy.baseMs);
+    expect((await pipeline.ledgerOf(event))?.lastError).toMatchObject({ stage: 'folders', failures: 1 });
+
+    await pipeline.finished(event);
+    expect((await pipeline.ledgerOf(event))?.lastError).toBeUndefined();
   });
 });

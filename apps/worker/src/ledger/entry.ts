@@ -46,6 +46,11 @@ export interface LedgerError {
   message: string;
   code: string;
   at: string;
+  /**
+   * Failed attempts of this stage in a row (rate limits not counted): the stage's own retry count,
+   * so its backoff starts over at the base delay however often an earlier stage failed.
+   */
+  failures?: number;
 }
 
 /** Everything we know about one ticket: the checkpoint store of the pipeline. */

@@ -76,7 +76,7 @@ export function createNoteProcessor(deps: NoteProcessorDeps) {
       return { noteId: result.noteId, alreadyPresent: result.alreadyPresent };
     } catch (err) {
       deps.metrics.stageDuration.observe({ stage: 'helpdesk', result: 'error' }, (performance.now() - started) / 1000);
-      return failStage(err, 'helpdesk', job, event, deps);
+      return failStage(err, 'helpdesk', job, event, deps, entry?.lastError);
     }
   };
 }

@@ -1,10 +1,10 @@
 import type { TicketRef } from '@ticket-rooms/core';
 import { type Job, RateLimitError, UnrecoverableError } from 'bullmq';
 import type { Logger } from 'pino';
-import type { StageName } from '../ledger/entry';
+import type { LedgerError, StageName } from '../ledger/entry';
 import type { Ledger } from '../ledger/ledger';
 import type { WorkerMetrics } from '../metrics/metrics';
-import { type Decision, decide, type RetryPolicy } from './retry-policy';
+import { type Decision, decide, type RetryPolicy, stageFailuresAfter } from './retry-policy';
 import { StageError } from './stage-error';
 
 export interface FailureContext {
@@ -22,7 +22,8 @@ export interface FailureContext {
  * The one place where a stage's error becomes queue behaviour. It records the error in the ledger
  * (and the stage as failed when this is the end), then throws what BullMQ understands:
  * - `RateLimitError` after pausing the queue: no attempt is used;
- * - the `StageError` itself: an attempt is used and the `vendor` backoff picks the delay;
+ * - the `StageError` itself: an attempt is used and the `vendor` backoff picks the delay from the
+ *   stage's own failures in a row (`previous` is the ledger's last error, when the processor has it);
  * - `UnrecoverableError` with "<stage>: <what the vendor said>": the job fails now.
  */
 export async function failStage(
@@ -31,6 +32,7 @@ export async function failStage(
   job: Job,
   ticket: TicketRef | undefined,
   ctx: FailureContext,
+  previous?: LedgerError,
 ): Promise<never> {
   const error = StageError.from(stage, err);
   const attempts = job.opts.attempts ?? 1;
@@ -41,6 +43,8 @@ export async function failStage(
     (ctx.now ?? Date.now)(),
   );
   const final = decision.kind === 'fail' || (decision.kind === 'retry' && job.attemptsMade + 1 >= attempts);
+  const failures = stageFailuresAfter(previous, stage, decision.kind);
+  if (decision.kind === 'retry') error.stageFailures = failures;
   if (ticket) {
     await ctx.ledger.write(ticket, {
       ...(final
@@ -48,7 +52,7 @@ export async function failStage(
             stage: { name: stage, state: 'failed', reason: decision.kind === 'fail' ? decision.reason : error.message },
           }
         : {}),
-      lastError: { stage, message: error.message, code: error.code, at: new Date().toISOString() },
+      lastError: { stage, message: error.message, code: error.code, at: new Date().toISOString(), failures },
     });
   }
   switch (decision.kind) {

@@ -1,6 +1,6 @@
 import { roomJobOptions, VendorError } from '@ticket-rooms/core';
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_RETRY_POLICY, decide, minimumRetryWindowMs, vendorBackoff } from './retry-policy';
+import { DEFAULT_RETRY_POLICY, decide, minimumRetryWindowMs, stageFailuresAfter, vendorBackoff } from './retry-policy';
 import { StageError } from './stage-error';
 
 const vendorError = (code: VendorError['code'], extra: { statusCode?: number; retryAfterMs?: number } = {}) =>
@@ -75,9 +75,33 @@ describe('vendorBackoff', () => {
     expect(backoff(200, 'vendor', err)).toBeLessThanOrEqual(DEFAULT_RETRY_POLICY.capMs);
   });
 
+  it('counts from the failing stage’s own failures, not the job’s attempts, when it knows them', () => {
+    const err = StageError.from('folders', vendorError('SERVER_ERROR'));
+    err.stageFailures = 1;
+    // The job has used 40 attempts (an earlier stage's outage); this stage failed once: base delay.
+    expect(backoff(40, 'vendor', err)).toBeLessThanOrEqual(DEFAULT_RETRY_POLICY.baseMs);
+    err.stageFailures = 40;
+    expect(backoff(1, 'vendor', err)).toBeGreaterThanOrEqual(DEFAULT_RETRY_POLICY.capMs / 2);
+  });
+
   it('uses the vendor’s Retry-After when there is one', () => {
     const err = StageError.from('room', vendorError('SERVER_ERROR', { retryAfterMs: 4_321 }));
     expect(backoff(3, 'vendor', err)).toBe(4_321);
+  });
+});
+
+describe('stageFailuresAfter', () => {
+  it('carries on the count of the same stage and starts over for another one', () => {
+    expect(stageFailuresAfter(undefined, 'room', 'retry')).toBe(1);
+    expect(stageFailuresAfter({ stage: 'room', failures: 12 }, 'room', 'retry')).toBe(13);
+    expect(stageFailuresAfter({ stage: 'room', failures: 12 }, 'folders', 'retry')).toBe(1);
+    // A ledger error written before counts existed counts as none.
+    expect(stageFailuresAfter({ stage: 'room' }, 'room', 'retry')).toBe(1);
+  });
+
+  it('does not count rate limits or final failures as retries', () => {
+    expect(stageFailuresAfter({ stage: 'share', failures: 3 }, 'share', 'rate-limit')).toBe(3);
+    expect(stageFailuresAfter({ stage: 'share', failures: 3 }, 'share', 'fail')).toBe(3);
   });
 });
 

@@ -78,13 +78,30 @@ export function decide(error: StageError, job: AttemptInfo, policy: RetryPolicy,
 
 /**
  * The `vendor` backoff strategy registered on every worker: capped exponential with jitter, or
- * exactly the vendor's `Retry-After` when the error carries one.
+ * exactly the vendor's `Retry-After` when the error carries one. The exponent is the failing
+ * stage's own count of failures in a row when the error carries it (the job's attempts otherwise),
+ * so one 502 at the folders stage after an hour-long outage at the room stage waits seconds, not
+ * the cap. The job's attempts stay one budget for all its stages.
  */
 export function vendorBackoff(policy: RetryPolicy): (attemptsMade: number, type?: string, err?: Error) => number {
   return (attemptsMade, _type, err) => {
     if (err instanceof StageError && err.retryAfterMs !== undefined) return err.retryAfterMs;
-    return backoffMs(attemptsMade, { baseMs: policy.baseMs, capMs: policy.capMs });
+    const n = err instanceof StageError && err.stageFailures !== undefined ? err.stageFailures : attemptsMade;
+    return backoffMs(n, { baseMs: policy.baseMs, capMs: policy.capMs });
   };
+}
+
+/**
+ * A stage's failed attempts in a row after this one: the count in the ledger's last error carries
+ * on when it is the same stage's, and only attempts that are retried (not rate limits) add to it.
+ */
+export function stageFailuresAfter(
+  previous: { stage: string; failures?: number } | undefined,
+  stage: string,
+  decision: Decision['kind'],
+): number {
+  const before = previous?.stage === stage ? (previous.failures ?? 0) : 0;
+  return decision === 'retry' ? before + 1 : before;
 }
 
 /** The shortest time `attempts` attempts can span: every jitter at its minimum. */

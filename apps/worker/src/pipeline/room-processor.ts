@@ -118,7 +118,7 @@ export function createRoomProcessor(deps: RoomProcessorDeps) {
       } catch (err) {
         deps.metrics.stageDuration.observe({ stage, result: 'error' }, (performance.now() - started) / 1000);
         await progressWritten.catch(() => {});
-        return failStage(err, stage, job, event, deps);
+        return failStage(err, stage, job, event, deps, entry.lastError);
       }
       // The checkpoint, the operator's log line and the next stage's progress: one script.
       const next = mergeUpdate(entry, result.update, new Date());

@@ -12,6 +12,8 @@ export class StageError extends Error {
   readonly retryable: boolean;
   /** The vendor's `Retry-After`, honoured exactly by the `vendor` backoff. */
   readonly retryAfterMs: number | undefined;
+  /** Set when the attempt is retried: this stage's failed attempts in a row, this one included. */
+  stageFailures: number | undefined;
 
   constructor(
     stage: StageName,
