@@ -80,4 +80,15 @@ describe('loadWorkerConfig', () => {
     });
     expect(config.helpdesk).toEqual({ freshdesk: { baseUrl: 'https://acme.freshdesk.com', apiKey: 'fd-key' } });
   });
+
+  it('guards /metrics with both WORKER_METRICS_ credentials, and says when one is missing', () => {
+    expect(loadWorkerConfig(base).metrics.credentials).toBeUndefined();
+    const both = loadWorkerConfig({ ...base, WORKER_METRICS_USER: 'prom', WORKER_METRICS_PASSWORD: 'pw-secret' });
+    expect(both.metrics.credentials).toEqual({ user: 'prom', password: 'pw-secret' });
+    const one = problems({ ...base, WORKER_METRICS_PASSWORD: 'pw-secret' });
+    expect(one).toEqual([
+      'WORKER_METRICS_USER: is missing; /metrics needs WORKER_METRICS_USER and WORKER_METRICS_PASSWORD together (or neither to leave it open).',
+    ]);
+    expect(one.join(' ')).not.toContain('pw-secret');
+  });
 });

@@ -95,6 +95,9 @@ export const WorkerEnv = z
       }),
     WORKER_METRICS_PORT: integer(0, 65_535, 9101, 'a port number from 0 to 65535'),
     WORKER_METRICS_HOST: z.string().min(1).default('127.0.0.1'),
+    /** Basic-auth credentials for `/metrics` (both or neither); `/healthz` stays open for probes. */
+    WORKER_METRICS_USER: z.string().optional(),
+    WORKER_METRICS_PASSWORD: z.string().optional(),
     /** How long a job's lock lasts; a killed worker's job is taken over after about 1.5× this. */
     WORKER_LOCK_DURATION_MS: integer(1_000, 600_000, 8_000, 'a number of milliseconds from 1000 to 600000'),
     WORKER_STALLED_INTERVAL_MS: integer(500, 600_000, 4_000, 'a number of milliseconds from 500 to 600000'),
@@ -139,7 +142,13 @@ export const WorkerEnv = z
         share: env.ROOM_SHARE.map(({ id, type, access }) => ({ id, type, access })),
       },
       helpdesk,
-      metrics: { port: env.WORKER_METRICS_PORT, host: env.WORKER_METRICS_HOST },
+      metrics: {
+        port: env.WORKER_METRICS_PORT,
+        host: env.WORKER_METRICS_HOST,
+        ...(env.WORKER_METRICS_USER !== undefined && env.WORKER_METRICS_PASSWORD !== undefined
+          ? { credentials: { user: env.WORKER_METRICS_USER, password: env.WORKER_METRICS_PASSWORD } }
+          : {}),
+      },
       lockDurationMs: env.WORKER_LOCK_DURATION_MS,
       stalledIntervalMs: env.WORKER_STALLED_INTERVAL_MS,
       shutdownTimeoutMs: env.WORKER_SHUTDOWN_TIMEOUT_MS,
@@ -174,7 +183,7 @@ export interface WorkerConfig {
   room: { type: RoomType; titleTemplate: string; folders: FolderNode[]; share: ShareTarget[] };
   /** Write-back credentials of each configured helpdesk; a missing vendor fails its notes visibly. */
   helpdesk: { zendesk?: ZendeskWriteBack; freshdesk?: FreshdeskWriteBack; jira?: JiraWriteBack };
-  metrics: { port: number; host: string };
+  metrics: { port: number; host: string; credentials?: { user: string; password: string } };
   lockDurationMs: number;
   stalledIntervalMs: number;
   shutdownTimeoutMs: number;
@@ -213,6 +222,13 @@ function crossCheck(raw: Env): string[] {
         `${missing}: is missing; the ${vendor} write-back needs ${names.join(', ')} together (or none of them to leave it off).`,
       );
     }
+  }
+  const metricsAuth = ['WORKER_METRICS_USER', 'WORKER_METRICS_PASSWORD'];
+  if (metricsAuth.filter((n) => env[n] !== undefined).length === 1) {
+    const missing = metricsAuth.find((n) => env[n] === undefined);
+    problems.push(
+      `${missing}: is missing; /metrics needs WORKER_METRICS_USER and WORKER_METRICS_PASSWORD together (or neither to leave it open).`,
+    );
   }
   if (env.ROOM_SHARE !== undefined) {
     let roomType: RoomType | undefined;
