@@ -34,9 +34,8 @@ describe('the shared DocSpace rate limit', () => {
   it('lets the first request through at once and leaves nothing behind when idle', async () => {
     const key = `${testPrefix('rate')}:docspace-rate`;
     const limiter = new SharedRateLimiter(a, key, 50);
-    const started = performance.now();
-    await limiter.acquire();
-    expect(performance.now() - started).toBeLessThan(1_000);
+    // The slot Redis booked for it is now: no wait at all.
+    expect(await limiter.acquire()).toBe(0);
     const ttl = await a.pttl(key);
     expect(ttl).toBeGreaterThan(0);
     expect(ttl).toBeLessThanOrEqual(1_100);

@@ -36,9 +36,10 @@ export class SharedRateLimiter {
     this.intervalMs = 1000 / requestsPerSecond;
   }
 
-  /** Resolves when this caller may send its request. */
-  async acquire(): Promise<void> {
+  /** Resolves when this caller may send its request, with how long its slot made it wait (ms). */
+  async acquire(): Promise<number> {
     const waitMs = await this.redis.ticketRoomsReserveSlot(this.key, this.intervalMs.toFixed(3));
     if (waitMs > 0) await new Promise((resolve) => setTimeout(resolve, waitMs));
+    return Math.max(0, waitMs);
   }
 }
