@@ -35,8 +35,14 @@ export class HttpClient {
     timeoutMs = 10_000,
   ): Promise<HttpAnswer> {
     const first = await this.once(method, path, headers, body, timeoutMs, this.agent);
-    if (!first.reused || first.status !== 0) return first;
-    return this.once(method, path, headers, body, timeoutMs, false);
+    if (first.status !== 0) return first;
+    if (!first.reused) return { ...first, error: `${first.error ?? 'closed'} (on a new connection)` };
+    const second = await this.once(method, path, headers, body, timeoutMs, false);
+    if (second.status !== 0) return second;
+    return {
+      ...second,
+      error: `${first.error ?? 'closed'} on a reused connection, then ${second.error ?? 'closed'} on a new one`,
+    };
   }
 
   private once(
