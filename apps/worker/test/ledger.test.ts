@@ -95,6 +95,10 @@ describe('the ticket ledger in Redis', () => {
       expect(progress.at(-1)).toEqual(['event', 'progress', 'jobId', 'trail-1', 'data', '{"stage":"next","step":4}']);
       expect((await ledger.read(t))?.stages).toMatchObject({ room: 'done', folders: 'done', share: 'done' });
 
+      // keepLogs 0 means "keep them all", as in BullMQ's own addLog.
+      await ledger.write(t, { lastError: null }, { keys, jobId: 'trail-1', log: 'kept', keepLogs: 0 });
+      expect((await queue.getJobLogs('trail-1')).logs).toEqual(['folders: done', 'share: done', 'kept']);
+
       // A job removed meanwhile gets no log and no progress back, but the checkpoint is kept.
       await job.remove();
       await ledger.write(

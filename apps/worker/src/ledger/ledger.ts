@@ -121,7 +121,8 @@ export class Ledger {
       String(del.length),
       trail?.jobId ?? '',
       trail?.log ?? '',
-      trail?.keepLogs === undefined ? '' : String(trail.keepLogs),
+      // As BullMQ's addLog: no trimming unless a positive count is set (LTRIM refuses `-0`).
+      trail?.keepLogs !== undefined && trail.keepLogs > 0 ? String(trail.keepLogs) : '',
       trail?.progress === undefined ? '' : JSON.stringify(trail.progress),
       ...set,
       ...del,
