@@ -103,9 +103,6 @@ export function createRoomProcessor(deps: RoomProcessorDeps) {
             // would need the event loop blocked for a whole lock duration in between.
             if (token === undefined || ownershipChecked) return;
             ownershipChecked = true;
-            // The lock taken with the job lasts lockDuration from `processedOn` at least (BullMQ
-            // sets both from the same clock reading); within half of it, we certainly own the job.
-            if (typeof job.processedOn === 'number' && Date.now() - job.processedOn < deps.lockDurationMs / 2) return;
             // Renewing the lock fails when we no longer own the job: then another worker may be
             // running it, and creating now could make a duplicate.
             const owned = await job.extendLock(token, deps.lockDurationMs);
