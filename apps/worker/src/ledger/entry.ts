@@ -51,6 +51,8 @@ export interface LedgerError {
    * so its backoff starts over at the base delay however often an earlier stage failed.
    */
   failures?: number;
+  /** The job's `attemptsMade` once this failure is counted: a later run continues the count only if it matches. */
+  attemptsMade?: number;
 }
 
 /** Everything we know about one ticket: the checkpoint store of the pipeline. */

@@ -43,7 +43,9 @@ export async function failStage(
     (ctx.now ?? Date.now)(),
   );
   const final = decision.kind === 'fail' || (decision.kind === 'retry' && job.attemptsMade + 1 >= attempts);
-  const failures = stageFailuresAfter(previous, stage, decision.kind);
+  const failures = stageFailuresAfter(previous, stage, decision.kind, job.attemptsMade);
+  // BullMQ counts a retried (or finally failed) attempt once this throws; a rate limit uses none.
+  const attemptsMade = job.attemptsMade + (decision.kind === 'rate-limit' ? 0 : 1);
   if (decision.kind === 'retry') error.stageFailures = failures;
   if (ticket) {
     await ctx.ledger.write(ticket, {
@@ -52,7 +54,14 @@ export async function failStage(
             stage: { name: stage, state: 'failed', reason: decision.kind === 'fail' ? decision.reason : error.message },
           }
         : {}),
-      lastError: { stage, message: error.message, code: error.code, at: new Date().toISOString(), failures },
+      lastError: {
+        stage,
+        message: error.message,
+        code: error.code,
+        at: new Date().toISOString(),
+        failures,
+        attemptsMade,
+      },
     });
   }
   switch (decision.kind) {

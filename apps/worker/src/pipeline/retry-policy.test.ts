@@ -91,17 +91,19 @@ describe('vendorBackoff', () => {
 });
 
 describe('stageFailuresAfter', () => {
-  it('carries on the count of the same stage and starts over for another one', () => {
-    expect(stageFailuresAfter(undefined, 'room', 'retry')).toBe(1);
-    expect(stageFailuresAfter({ stage: 'room', failures: 12 }, 'room', 'retry')).toBe(13);
-    expect(stageFailuresAfter({ stage: 'room', failures: 12 }, 'folders', 'retry')).toBe(1);
+  it('carries on the count of the same stage from the job’s previous attempt, and starts over otherwise', () => {
+    expect(stageFailuresAfter(undefined, 'room', 'retry', 0)).toBe(1);
+    expect(stageFailuresAfter({ stage: 'room', failures: 12, attemptsMade: 12 }, 'room', 'retry', 12)).toBe(13);
+    expect(stageFailuresAfter({ stage: 'room', failures: 12, attemptsMade: 12 }, 'folders', 'retry', 12)).toBe(1);
+    // A new job for the ticket, or one whose attempts were reset: the old count is not this run's.
+    expect(stageFailuresAfter({ stage: 'room', failures: 12, attemptsMade: 12 }, 'room', 'retry', 0)).toBe(1);
     // A ledger error written before counts existed counts as none.
-    expect(stageFailuresAfter({ stage: 'room' }, 'room', 'retry')).toBe(1);
+    expect(stageFailuresAfter({ stage: 'room' }, 'room', 'retry', 3)).toBe(1);
   });
 
   it('does not count rate limits or final failures as retries', () => {
-    expect(stageFailuresAfter({ stage: 'share', failures: 3 }, 'share', 'rate-limit')).toBe(3);
-    expect(stageFailuresAfter({ stage: 'share', failures: 3 }, 'share', 'fail')).toBe(3);
+    expect(stageFailuresAfter({ stage: 'share', failures: 3, attemptsMade: 3 }, 'share', 'rate-limit', 3)).toBe(3);
+    expect(stageFailuresAfter({ stage: 'share', failures: 3, attemptsMade: 3 }, 'share', 'fail', 3)).toBe(3);
   });
 });
 

@@ -92,15 +92,19 @@ export function vendorBackoff(policy: RetryPolicy): (attemptsMade: number, type?
 }
 
 /**
- * A stage's failed attempts in a row after this one: the count in the ledger's last error carries
- * on when it is the same stage's, and only attempts that are retried (not rate limits) add to it.
+ * A stage's failed attempts in a row after this one. The count in the ledger's last error carries
+ * on only when it is the same stage's and was left by this job's previous attempt (the job's
+ * `attemptsMade` then is what it is now): a new job for the ticket, or a job whose attempts an
+ * operator reset, starts over. Only attempts that are retried (not rate limits) add to it.
  */
 export function stageFailuresAfter(
-  previous: { stage: string; failures?: number } | undefined,
+  previous: { stage: string; failures?: number; attemptsMade?: number } | undefined,
   stage: string,
   decision: Decision['kind'],
+  attemptsMade: number,
 ): number {
-  const before = previous?.stage === stage ? (previous.failures ?? 0) : 0;
+  const continues = previous?.stage === stage && previous.attemptsMade === attemptsMade;
+  const before = continues ? (previous?.failures ?? 0) : 0;
   return decision === 'retry' ? before + 1 : before;
 }
 
