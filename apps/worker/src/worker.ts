@@ -88,11 +88,12 @@ export async function startWorker(
       ? undefined
       : new SharedRateLimiter(redis, `${prefix}:docspace-rate`, config.docspace.rateLimitPerSecond);
   const fetches: VendorFetch[] = [];
-  const vendorFetch = (vendor: string, withLimiter?: SharedRateLimiter) => {
+  const vendorFetch = (vendor: string, connectTimeoutMs: number | undefined, withLimiter?: SharedRateLimiter) => {
     const f = createVendorFetch({
       vendor,
       metrics,
       connections: Math.max(16, config.concurrency * 2),
+      ...(connectTimeoutMs === undefined ? {} : { connectTimeoutMs }),
       ...(withLimiter ? { limiter: withLimiter } : {}),
     });
     fetches.push(f);
@@ -102,19 +103,31 @@ export async function startWorker(
     baseUrl: config.docspace.baseUrl,
     apiKey: config.docspace.apiKey,
     timeoutMs: config.docspace.timeoutMs,
-    fetch: vendorFetch('docspace', limiter),
+    fetch: vendorFetch('docspace', config.docspace.timeoutMs, limiter),
     logger: logger.child({ component: 'docspace' }),
   });
   const helpdeskTimeout = opts.helpdeskTimeoutMs === undefined ? {} : { timeoutMs: opts.helpdeskTimeoutMs };
   const writers: Record<WriteBackVendor, NoteWriter | undefined> = {
     zendesk: config.helpdesk.zendesk
-      ? createZendeskWriter({ ...config.helpdesk.zendesk, ...helpdeskTimeout, fetch: vendorFetch('zendesk') })
+      ? createZendeskWriter({
+          ...config.helpdesk.zendesk,
+          ...helpdeskTimeout,
+          fetch: vendorFetch('zendesk', opts.helpdeskTimeoutMs),
+        })
       : undefined,
     freshdesk: config.helpdesk.freshdesk
-      ? createFreshdeskWriter({ ...config.helpdesk.freshdesk, ...helpdeskTimeout, fetch: vendorFetch('freshdesk') })
+      ? createFreshdeskWriter({
+          ...config.helpdesk.freshdesk,
+          ...helpdeskTimeout,
+          fetch: vendorFetch('freshdesk', opts.helpdeskTimeoutMs),
+        })
       : undefined,
     jira: config.helpdesk.jira
-      ? createJiraWriter({ ...config.helpdesk.jira, ...helpdeskTimeout, fetch: vendorFetch('jira') })
+      ? createJiraWriter({
+          ...config.helpdesk.jira,
+          ...helpdeskTimeout,
+          fetch: vendorFetch('jira', opts.helpdeskTimeoutMs),
+        })
       : undefined,
   };
 

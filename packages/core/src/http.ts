@@ -27,7 +27,10 @@ export interface HttpTransportOptions {
   baseUrl: string;
   /** Auth and other fixed headers. Never logged, never copied into errors. */
   headers?: Record<string, string>;
-  /** Per-request timeout; default 10 s. */
+  /**
+   * Default 10 s. How long to wait for a response's headers once the request is sent, and the
+   * longest pause within its body; the default dispatcher also gives up connecting after it.
+   */
   timeoutMs?: number;
   fetch?: FetchLike;
   /** Keep-alive connections per origin for the default dispatcher; default 64. */
@@ -139,7 +142,12 @@ export function createHttpTransport(opts: HttpTransportOptions): HttpTransport {
   const timeoutMs = opts.timeoutMs ?? 10_000;
   const ownAgent = opts.fetch
     ? undefined
-    : new Agent({ connections: opts.connections ?? 64, keepAliveTimeout: 10_000, keepAliveMaxTimeout: 60_000 });
+    : new Agent({
+        connections: opts.connections ?? 64,
+        keepAliveTimeout: 10_000,
+        keepAliveMaxTimeout: 60_000,
+        connect: { timeout: timeoutMs },
+      });
   const doFetch: FetchLike = opts.fetch ?? requestFetch(ownAgent as Agent);
   const fixedHeaders = { accept: 'application/json', ...opts.headers };
 

@@ -124,7 +124,12 @@ export function createDocspaceClient(options: DocspaceClientOptions): DocspaceCl
   const ownAgent: Agent | undefined =
     opts.fetch || opts.dispatcher
       ? undefined
-      : new Agent({ connections: opts.connections ?? 64, keepAliveTimeout: 10_000, keepAliveMaxTimeout: 60_000 });
+      : new Agent({
+          connections: opts.connections ?? 64,
+          keepAliveTimeout: 10_000,
+          keepAliveMaxTimeout: 60_000,
+          connect: { timeout: opts.timeoutMs ?? 10_000 },
+        });
   const dispatcher: Dispatcher | undefined = opts.dispatcher ?? ownAgent;
   const fetchImpl: FetchLike = opts.fetch ?? requestFetch(dispatcher!);
   const transport: HttpTransport = createHttpTransport({

@@ -12,7 +12,11 @@ export interface DocspaceClientOptions {
   baseUrl: string;
   /** `sk-…`, sent as `Authorization: Bearer …`. Never logged, never in an error. */
   apiKey: string;
-  /** Per request; default 10 s. A request that takes longer fails with a retryable `TIMEOUT`. */
+  /**
+   * Default 10 s: how long to wait for an answer's headers once a request is sent, the longest pause
+   * within its body, and (with the client's own pool) the longest a connection may take to open.
+   * Past it, the request fails with a retryable `TIMEOUT`.
+   */
   timeoutMs?: number;
   /** Replaces the HTTP stack (tests, proxies). With it, `connections` and `dispatcher` do nothing. */
   fetch?: FetchLike;

@@ -19,12 +19,19 @@ export function createVendorFetch(opts: {
   limiter?: SharedRateLimiter;
   /** Keep-alive connections per origin; enough for the worker's concurrency. */
   connections?: number;
+  /** How long opening a connection may take; undici's default (10 s) when unset. */
+  connectTimeoutMs?: number;
   /** The underlying fetch; undici's `request` on a keep-alive pool of our own by default. */
   fetch?: FetchLike;
 }): VendorFetch {
   const agent = opts.fetch
     ? undefined
-    : new Agent({ connections: opts.connections ?? 128, keepAliveTimeout: 10_000, keepAliveMaxTimeout: 60_000 });
+    : new Agent({
+        connections: opts.connections ?? 128,
+        keepAliveTimeout: 10_000,
+        keepAliveMaxTimeout: 60_000,
+        ...(opts.connectTimeoutMs === undefined ? {} : { connect: { timeout: opts.connectTimeoutMs } }),
+      });
   const inner: FetchLike = opts.fetch ?? requestFetch(agent as Agent);
   const fetch: FetchLike = async (url, init) => {
     if (opts.limiter) await opts.limiter.acquire();
