@@ -1,5 +1,5 @@
 // `pnpm --filter ./apps/receiver start`: the receiver alone, configured by the environment.
-import { ConfigError, createLogger } from '@ticket-rooms/core';
+import { ConfigError, createLogger, exitAfterFlush } from '@ticket-rooms/core';
 import { loadReceiverConfig } from './config/config';
 import { startReceiver } from './start';
 
@@ -16,7 +16,8 @@ try {
 const logger = createLogger({ name: 'receiver', level: config.logLevel, buffered: true });
 const receiver = await startReceiver(config, { logger }).catch((err: unknown) => {
   logger.fatal({ err }, 'receiver could not start');
-  process.exit(1);
+  exitAfterFlush(logger, 1);
+  return new Promise<never>(() => {});
 });
 logger.info({ url: receiver.url, queuePrefix: config.queuePrefix }, 'receiver listening');
 
@@ -29,11 +30,11 @@ for (const signal of ['SIGTERM', 'SIGINT'] as const) {
     receiver.close().then(
       () => {
         logger.info('receiver stopped');
-        process.exit(0);
+        exitAfterFlush(logger, 0);
       },
       (err: unknown) => {
         logger.error({ err }, 'receiver did not stop cleanly');
-        process.exit(1);
+        exitAfterFlush(logger, 1);
       },
     );
   });

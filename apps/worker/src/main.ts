@@ -1,4 +1,4 @@
-import { ConfigError, createLogger } from '@ticket-rooms/core';
+import { ConfigError, createLogger, exitAfterFlush } from '@ticket-rooms/core';
 import { loadWorkerConfig } from './config/config';
 import { startWorker } from './worker';
 
@@ -17,9 +17,8 @@ export async function main(): Promise<void> {
     }
     throw err;
   }
-  const worker = await startWorker(config, {
-    logger: createLogger({ name: 'worker', level: config.logLevel, buffered: true }),
-  });
+  const logger = createLogger({ name: 'worker', level: config.logLevel, buffered: true });
+  const worker = await startWorker(config, { logger });
   let signals = 0;
   const stop = (signal: NodeJS.Signals) => {
     signals += 1;
@@ -29,10 +28,10 @@ export async function main(): Promise<void> {
       process.exit(1);
     }
     worker.close().then(
-      () => process.exit(0),
+      () => exitAfterFlush(logger, 0),
       (err: unknown) => {
         process.stderr.write(`worker: shutdown failed: ${String(err)}\n`);
-        process.exit(1);
+        exitAfterFlush(logger, 1);
       },
     );
   };

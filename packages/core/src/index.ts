@@ -35,7 +35,7 @@ export {
   RoomJobData,
   roomJobOptions,
 } from './jobs';
-export { type CreateLoggerOptions, createLogger, type Logger, REDACT_PATHS } from './logger';
+export { type CreateLoggerOptions, createLogger, exitAfterFlush, type Logger, REDACT_PATHS } from './logger';
 export { createRedis, describeRedisUrl, type RedisConnectionOptions } from './redis';
 export { findRedisServer, freePort, LocalRedis, type LocalRedisOptions, REDIS_MISSING_MESSAGE } from './redis-server';
 export { Requester, Source, TicketEvent } from './ticket-event';

@@ -31,8 +31,9 @@ export interface CreateLoggerOptions {
   redact?: string[];
   /**
    * Write to stdout asynchronously (ignored with `destination`): lines logged while a write is in
-   * flight go out together in the next one, instead of one blocking write per line. pino writes
-   * what is left when the process exits; a process killed outright can lose its last lines.
+   * flight go out together in the next one, instead of one blocking write per line. Call
+   * `exitAfterFlush` (or `logger.flush`) before exiting; a process killed outright can lose its
+   * last lines.
    */
   buffered?: boolean;
 }
@@ -44,8 +45,18 @@ export function createLogger(opts: CreateLoggerOptions): Logger {
     redact: { paths: [...REDACT_PATHS, ...(opts.redact ?? [])], censor: '[redacted]' },
     base: { pid: process.pid },
   };
-  const destination = opts.destination ?? (opts.buffered ? pino.destination({ dest: 1, sync: false }) : undefined);
+  // At most 8 MiB waits for stdout: if it stalls, lines are dropped rather than held without bound.
+  const destination =
+    opts.destination ??
+    (opts.buffered ? pino.destination({ dest: 1, sync: false, maxLength: 8 * 1024 * 1024 }) : undefined);
   return destination ? pino(options, destination) : pino(options);
+}
+
+/** Exits once every line logged so far is written (buffered loggers write asynchronously). */
+export function exitAfterFlush(logger: Logger, code: number): void {
+  // A stalled stdout must not keep the process alive: exit anyway after a second.
+  setTimeout(() => process.exit(code), 1_000).unref();
+  logger.flush(() => process.exit(code));
 }
 
 export type { Logger } from 'pino';
