@@ -90,5 +90,9 @@ describe('loadWorkerConfig', () => {
       'WORKER_METRICS_USER: is missing; /metrics needs WORKER_METRICS_USER and WORKER_METRICS_PASSWORD together (or neither to leave it open).',
     ]);
     expect(one.join(' ')).not.toContain('pw-secret');
+    expect(problems({ ...base, WORKER_METRICS_USER: 'pro:m', WORKER_METRICS_PASSWORD: 'short' })).toEqual([
+      'WORKER_METRICS_USER: must not contain ":".',
+      'WORKER_METRICS_PASSWORD: must be at least 8 characters long.',
+    ]);
   });
 });

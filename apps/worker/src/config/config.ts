@@ -230,6 +230,11 @@ function crossCheck(raw: Env): string[] {
       `${missing}: is missing; /metrics needs WORKER_METRICS_USER and WORKER_METRICS_PASSWORD together (or neither to leave it open).`,
     );
   }
+  // Basic auth splits the user from the password at the first ":".
+  if (env.WORKER_METRICS_USER?.includes(':')) problems.push('WORKER_METRICS_USER: must not contain ":".');
+  if (env.WORKER_METRICS_PASSWORD !== undefined && env.WORKER_METRICS_PASSWORD.length < 8) {
+    problems.push('WORKER_METRICS_PASSWORD: must be at least 8 characters long.');
+  }
   if (env.ROOM_SHARE !== undefined) {
     let roomType: RoomType | undefined;
     try {
