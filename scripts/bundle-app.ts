@@ -1,5 +1,6 @@
 // `pnpm --filter ./apps/receiver build` (and `./apps/worker`): bundles an app's `src/main.ts`
-// into its `dist/main.mjs` for production. Usage: `tsx scripts/bundle-app.ts <app directory>`.
+// into its `dist/main.mjs` for production. Usage: `tsx scripts/bundle-app.ts <app directory>
+// [output file, relative to the app directory]` (runs that must not share a file name their own).
 //
 // Why: running TypeScript through tsx costs every process about 45 MB of resident memory and a
 // slower start, and the loader's helpers run in hot paths too. The bundle holds our own code and
@@ -38,7 +39,8 @@ const workspaceWithoutSideEffects: Plugin = {
 
 await build({
   entryPoints: [join(root, 'src/main.ts')],
-  outfile: join(root, 'dist/main.mjs'),
+  // Inside the app's directory either way: the external packages resolve from its node_modules.
+  outfile: resolve(root, process.argv[3] ?? 'dist/main.mjs'),
   bundle: true,
   platform: 'node',
   format: 'esm',
@@ -53,4 +55,4 @@ await build({
   plugins: [workspaceWithoutSideEffects],
   logLevel: 'warning',
 });
-process.stdout.write(`built ${join(root, 'dist/main.mjs')}\n`);
+process.stdout.write(`built ${resolve(root, process.argv[3] ?? 'dist/main.mjs')}\n`);

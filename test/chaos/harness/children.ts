@@ -50,7 +50,7 @@ export function killChildrenOnSignals(): void {
 export interface ChildAppOptions {
   /** Label in reports and the log file name. */
   name: string;
-  /** Entry file relative to the repository root, run as `node --import tsx <entry>`. */
+  /** Entry file relative to the repository root: a `.mjs` bundle runs under plain Node, TypeScript through tsx. */
   entry: string;
   env: Env;
   /** Text on stdout that says the app is ready (a log message). */
@@ -106,7 +106,8 @@ export class ChildApp {
     if (this.running) throw new Error(`${this.name} is already running`);
     this.incarnation += 1;
     const incarnation = this.incarnation;
-    const child = spawn(process.execPath, ['--import', 'tsx', this.opts.entry], {
+    const argv = this.opts.entry.endsWith('.mjs') ? [this.opts.entry] : ['--import', 'tsx', this.opts.entry];
+    const child = spawn(process.execPath, argv, {
       cwd: REPO_ROOT,
       env: { ...process.env, ...this.opts.env },
       stdio: ['ignore', 'pipe', 'pipe'],

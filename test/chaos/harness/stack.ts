@@ -1,4 +1,6 @@
-import { mkdirSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { type Env, freePort, LocalRedis } from '@ticket-rooms/core';
 import {
@@ -14,7 +16,7 @@ import {
   SIM_USERS,
   type ZendeskSimulator,
 } from '@ticket-rooms/simulators';
-import { ChildApp, trackPid, untrackPid } from './children';
+import { ChildApp, REPO_ROOT, trackPid, untrackPid } from './children';
 import { receiverSecretEnv, type Secrets, workerSecretEnv } from './secrets';
 
 export type FaultConfig = NonNullable<DocspaceSimulatorOptions['faults']>;
@@ -46,9 +48,34 @@ export const RUN_SHARE = [
 ];
 
 /**
+ * The apps as production runs them: each bundled (`scripts/bundle-app.ts`) into a file of this
+ * stack's own inside the app's `dist/`, so stacks running side by side never read a file another
+ * is writing. Returns the entries, relative to the repository root, and a function that removes them.
+ */
+function bundleApps(): { receiver: string; worker: string; remove(): void } {
+  const name = `dist/chaos-${randomUUID().slice(0, 8)}.mjs`;
+  const entries = { receiver: `apps/receiver/${name}`, worker: `apps/worker/${name}` };
+  for (const app of ['apps/receiver', 'apps/worker']) {
+    execFileSync(process.execPath, ['--import', 'tsx', 'scripts/bundle-app.ts', app, name], {
+      cwd: REPO_ROOT,
+      stdio: 'pipe',
+    });
+  }
+  return {
+    ...entries,
+    remove: () => {
+      for (const entry of Object.values(entries)) {
+        rmSync(join(REPO_ROOT, entry), { force: true });
+        rmSync(join(REPO_ROOT, `${entry}.map`), { force: true });
+      }
+    },
+  };
+}
+
+/**
  * The whole service on loopback: Redis (AOF, fixed port and dir, so a restart replays it), the
- * receiver and workers as child processes, and the DocSpace and helpdesk simulators in this
- * process (they are what we count with; they are never killed).
+ * receiver and workers as child processes running their production bundles, and the DocSpace and
+ * helpdesk simulators in this process (they are what we count with; they are never killed).
  */
 export class Stack {
   readonly redis: LocalRedis;
@@ -66,6 +93,7 @@ export class Stack {
     readonly jira: JiraSimulator,
     redis: LocalRedis,
     receiverPort: number,
+    private readonly bundles: ReturnType<typeof bundleApps>,
   ) {
     this.redis = redis;
     this.receiverUrl = `http://127.0.0.1:${receiverPort}`;
@@ -78,7 +106,7 @@ export class Stack {
         ? undefined
         : new ChildApp({
             name: 'receiver',
-            entry: 'apps/receiver/src/main.ts',
+            entry: bundles.receiver,
             readyText: '"msg":"receiver listening"',
             logFile: receiverLog,
             env: {
@@ -124,7 +152,7 @@ export class Stack {
         this.workers.push(
           new ChildApp({
             name: `worker-${i}`,
-            entry: 'apps/worker/src/main.ts',
+            entry: bundles.worker,
             readyText: '"msg":"worker started"',
             logFile,
             env: workerEnv,
@@ -136,6 +164,8 @@ export class Stack {
 
   static async start(opts: StackOptions): Promise<Stack> {
     mkdirSync(opts.dir, { recursive: true });
+    // First, so nothing else is running yet if the build fails.
+    const bundles = bundleApps();
     const redis = new LocalRedis({ dir: join(opts.dir, 'redis'), appendfsync: 'everysec' });
     await redis.start();
     trackPid(redis.pid);
@@ -158,7 +188,7 @@ export class Stack {
       faults: opts.helpdeskFaults ?? {},
     });
     await Promise.all([docspace, zendesk, freshdesk, jira].map((s) => s.listen({ port: 0, host: '127.0.0.1' })));
-    const stack = new Stack(opts, docspace, zendesk, freshdesk, jira, redis, await freePort());
+    const stack = new Stack(opts, docspace, zendesk, freshdesk, jira, redis, await freePort(), bundles);
     try {
       await Promise.all([stack.receiver?.start(), ...stack.workers.map((w) => w.start())]);
     } catch (err) {
@@ -209,5 +239,6 @@ export class Stack {
     await Promise.allSettled([this.docspace, this.zendesk, this.freshdesk, this.jira].map((s) => s.close()));
     untrackPid(this.redis.pid);
     await this.redis.stop().catch(() => this.redis.kill());
+    this.bundles.remove();
   }
 }
