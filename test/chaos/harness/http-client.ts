@@ -14,12 +14,18 @@ export interface HttpAnswer {
 export class HttpClient {
   private readonly agent: Agent;
 
+  /**
+   * `inFlight` is the most requests the caller has open at once. The pool gets room for more, so
+   * no request ever waits for a busy socket: one that did would be handed that socket as it frees
+   * up with `reusedSocket` false, and losing the keep-alive race there would look like a server
+   * hanging up on a new connection.
+   */
   constructor(
     private readonly host: string,
     private readonly port: number,
-    maxSockets: number,
+    inFlight: number,
   ) {
-    this.agent = new Agent({ keepAlive: true, maxSockets });
+    this.agent = new Agent({ keepAlive: true, maxSockets: inFlight * 2 });
   }
 
   /**
