@@ -129,6 +129,20 @@ export function requestFetch(dispatcher: Dispatcher): FetchLike {
   };
 }
 
+/**
+ * The keep-alive pool every vendor client uses by default: `connections` per origin, idle
+ * connections kept 10 s (at most 60 s when the server allows longer), and opening a connection
+ * given up after `connectTimeoutMs` (undici's 10 s when unset).
+ */
+export function keepAliveAgent(opts: { connections: number; connectTimeoutMs?: number | undefined }): Agent {
+  return new Agent({
+    connections: opts.connections,
+    keepAliveTimeout: 10_000,
+    keepAliveMaxTimeout: 60_000,
+    ...(opts.connectTimeoutMs === undefined ? {} : { connect: { timeout: opts.connectTimeoutMs } }),
+  });
+}
+
 class ResponseHeaders {
   constructor(private readonly raw: Record<string, string | string[] | undefined>) {}
   get(name: string): string | null {
@@ -142,12 +156,7 @@ export function createHttpTransport(opts: HttpTransportOptions): HttpTransport {
   const timeoutMs = opts.timeoutMs ?? 10_000;
   const ownAgent = opts.fetch
     ? undefined
-    : new Agent({
-        connections: opts.connections ?? 64,
-        keepAliveTimeout: 10_000,
-        keepAliveMaxTimeout: 60_000,
-        connect: { timeout: timeoutMs },
-      });
+    : keepAliveAgent({ connections: opts.connections ?? 64, connectTimeoutMs: timeoutMs });
   const doFetch: FetchLike = opts.fetch ?? requestFetch(ownAgent as Agent);
   const fixedHeaders = { accept: 'application/json', ...opts.headers };
 

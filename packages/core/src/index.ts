@@ -19,6 +19,7 @@ export {
   type HttpTransport,
   type HttpTransportOptions,
   isTimeoutError,
+  keepAliveAgent,
   requestFetch,
 } from './http';
 export {

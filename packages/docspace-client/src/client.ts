@@ -3,9 +3,10 @@ import {
   type FetchLike,
   type HttpRequest,
   type HttpTransport,
+  keepAliveAgent,
   requestFetch,
 } from '@ticket-rooms/core';
-import { Agent, type Dispatcher } from 'undici';
+import type { Agent, Dispatcher } from 'undici';
 import { z } from 'zod';
 import { type AccessRole, isAccessRole } from './access-role';
 import { unwrap } from './envelope';
@@ -124,12 +125,7 @@ export function createDocspaceClient(options: DocspaceClientOptions): DocspaceCl
   const ownAgent: Agent | undefined =
     opts.fetch || opts.dispatcher
       ? undefined
-      : new Agent({
-          connections: opts.connections ?? 64,
-          keepAliveTimeout: 10_000,
-          keepAliveMaxTimeout: 60_000,
-          connect: { timeout: opts.timeoutMs ?? 10_000 },
-        });
+      : keepAliveAgent({ connections: opts.connections ?? 64, connectTimeoutMs: opts.timeoutMs ?? 10_000 });
   const dispatcher: Dispatcher | undefined = opts.dispatcher ?? ownAgent;
   const fetchImpl: FetchLike = opts.fetch ?? requestFetch(dispatcher!);
   const transport: HttpTransport = createHttpTransport({

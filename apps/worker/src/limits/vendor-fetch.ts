@@ -1,5 +1,5 @@
-import { type FetchLike, isTimeoutError, requestFetch } from '@ticket-rooms/core';
-import { Agent } from 'undici';
+import { type FetchLike, isTimeoutError, keepAliveAgent, requestFetch } from '@ticket-rooms/core';
+import type { Agent } from 'undici';
 import type { WorkerMetrics } from '../metrics/metrics';
 import type { SharedRateLimiter } from './shared-rate-limiter';
 
@@ -26,12 +26,7 @@ export function createVendorFetch(opts: {
 }): VendorFetch {
   const agent = opts.fetch
     ? undefined
-    : new Agent({
-        connections: opts.connections ?? 128,
-        keepAliveTimeout: 10_000,
-        keepAliveMaxTimeout: 60_000,
-        ...(opts.connectTimeoutMs === undefined ? {} : { connect: { timeout: opts.connectTimeoutMs } }),
-      });
+    : keepAliveAgent({ connections: opts.connections ?? 128, connectTimeoutMs: opts.connectTimeoutMs });
   const inner: FetchLike = opts.fetch ?? requestFetch(agent as Agent);
   const fetch: FetchLike = async (url, init) => {
     if (opts.limiter) await opts.limiter.acquire();
