@@ -12,7 +12,7 @@
 // Waits until every ticket's note is posted, then prints tickets/s, the ideal for that concurrency
 // and latency, the ratio, p50/p99 from 202 to note posted, vendor calls per ticket, and the rooms,
 // folder sets, notes and duplicates counted through the simulators' own read APIs.
-import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
 import { Agent as HttpAgent, request as httpRequest } from 'node:http';
@@ -34,6 +34,7 @@ import {
 import { type Job, Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { pino } from 'pino';
+import { bundleApp } from '../scripts/bundle-app';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const VENDORS = ['zendesk', 'freshdesk', 'jira'] as const;
@@ -266,10 +267,7 @@ async function runBench(): Promise<boolean> {
   cleanups.push(() => stopChild(sims.child));
 
   // 3. The worker, in its own process: the production bundle, as its Docker image runs it.
-  execFileSync(process.execPath, ['--import', 'tsx', 'scripts/bundle-app.ts', 'apps/worker'], {
-    cwd: ROOT,
-    stdio: 'ignore',
-  });
+  await bundleApp(join(ROOT, 'apps/worker'));
   const worker = spawnNode(
     ['--enable-source-maps', 'apps/worker/dist/main.mjs'],
     {

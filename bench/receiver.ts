@@ -9,7 +9,7 @@
 // and the receiver once more at a steady 1,000 requests/s (open loop). Prints requests/s,
 // p50/p99/p99.9, CPU per request, the receiver/bare ratio, p99 at the steady rate, and the
 // receiver's peak RSS.
-import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { Agent, request } from 'node:http';
@@ -22,6 +22,7 @@ import autocannon from 'autocannon';
 import { Queue } from 'bullmq';
 import Fastify from 'fastify';
 import { Redis } from 'ioredis';
+import { bundleApp } from '../scripts/bundle-app';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const SECRET = 'bench-zendesk-signing-secret';
@@ -372,10 +373,7 @@ async function main(): Promise<void> {
   const receiverPort = await freePort();
   const barePort = await freePort();
   // The production artefact: the bundle `pnpm --filter ./apps/receiver build` makes (no tsx in the process).
-  execFileSync(process.execPath, ['--import', 'tsx', 'scripts/bundle-app.ts', 'apps/receiver'], {
-    cwd: ROOT,
-    stdio: 'ignore',
-  });
+  await bundleApp(join(ROOT, 'apps/receiver'));
   const receiver = startNode(
     [...receiverFlags, 'apps/receiver/dist/main.mjs'],
     {

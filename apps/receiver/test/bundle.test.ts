@@ -1,9 +1,10 @@
-import { execFileSync, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { buildDelivery, sendDelivery } from '@ticket-rooms/simulators';
 import { testPrefix, testRedisUrl } from '@ticket-rooms/testkit';
 import { describe, expect, it } from 'vitest';
+import { bundleApp } from '../../../scripts/bundle-app';
 import { SECRETS } from './support/receiver-under-test';
 
 // The artefact production runs (apps/receiver/Dockerfile): the esbuild bundle, under plain Node.
@@ -12,10 +13,7 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 
 describe('the production bundle', () => {
   it('builds, accepts a signed delivery, serves metrics and stops cleanly on SIGTERM', async () => {
-    execFileSync(process.execPath, ['--import', 'tsx', '../../scripts/bundle-app.ts', '.'], {
-      cwd: root,
-      stdio: 'pipe',
-    });
+    await bundleApp(root);
     const child = spawn(process.execPath, ['--max-old-space-size=128', 'dist/main.mjs'], {
       cwd: root,
       env: {

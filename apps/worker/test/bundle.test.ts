@@ -1,7 +1,7 @@
-import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import type { DocspaceSimulator } from '@ticket-rooms/simulators';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { bundleApp } from '../../../scripts/bundle-app';
 import { ChildWorker } from './support/child-worker';
 import { Pipeline, roomsOf, startDocspace, ticketEvent } from './support/harness';
 
@@ -14,10 +14,7 @@ describe('the production bundle of the worker', () => {
   let pipeline: Pipeline;
 
   beforeAll(async () => {
-    execFileSync(process.execPath, ['--import', 'tsx', '../../scripts/bundle-app.ts', '.'], {
-      cwd: appDir,
-      stdio: 'pipe',
-    });
+    await bundleApp(appDir);
     docspace = await startDocspace();
     pipeline = await new Pipeline('bundle').ready();
   });

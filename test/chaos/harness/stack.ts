@@ -1,4 +1,3 @@
-import { execFileSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
@@ -16,6 +15,7 @@ import {
   SIM_USERS,
   type ZendeskSimulator,
 } from '@ticket-rooms/simulators';
+import { bundleApp } from '../../../scripts/bundle-app';
 import { ChildApp, REPO_ROOT, trackPid, untrackPid } from './children';
 import { receiverSecretEnv, type Secrets, workerSecretEnv } from './secrets';
 
@@ -52,15 +52,10 @@ export const RUN_SHARE = [
  * stack's own inside the app's `dist/`, so stacks running side by side never read a file another
  * is writing. Returns the entries, relative to the repository root, and a function that removes them.
  */
-function bundleApps(): { receiver: string; worker: string; remove(): void } {
+async function bundleApps(): Promise<{ receiver: string; worker: string; remove(): void }> {
   const name = `dist/chaos-${randomUUID().slice(0, 8)}.mjs`;
   const entries = { receiver: `apps/receiver/${name}`, worker: `apps/worker/${name}` };
-  for (const app of ['apps/receiver', 'apps/worker']) {
-    execFileSync(process.execPath, ['--import', 'tsx', 'scripts/bundle-app.ts', app, name], {
-      cwd: REPO_ROOT,
-      stdio: 'pipe',
-    });
-  }
+  for (const app of ['apps/receiver', 'apps/worker']) await bundleApp(join(REPO_ROOT, app), name);
   return {
     ...entries,
     remove: () => {
@@ -93,7 +88,7 @@ export class Stack {
     readonly jira: JiraSimulator,
     redis: LocalRedis,
     receiverPort: number,
-    private readonly bundles: ReturnType<typeof bundleApps>,
+    private readonly bundles: Awaited<ReturnType<typeof bundleApps>>,
   ) {
     this.redis = redis;
     this.receiverUrl = `http://127.0.0.1:${receiverPort}`;
@@ -165,7 +160,7 @@ export class Stack {
   static async start(opts: StackOptions): Promise<Stack> {
     mkdirSync(opts.dir, { recursive: true });
     // First, so nothing else is running yet if the build fails.
-    const bundles = bundleApps();
+    const bundles = await bundleApps();
     const redis = new LocalRedis({ dir: join(opts.dir, 'redis'), appendfsync: 'everysec' });
     await redis.start();
     trackPid(redis.pid);
