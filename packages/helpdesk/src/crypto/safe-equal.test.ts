@@ -28,5 +28,12 @@ describe('constant-time comparisons', () => {
     expect(signatureMatchesAny(b64.slice(0, -4), 'base64', [a])).toBe(false);
     expect(signatureMatchesAny(`${a.toString('hex').slice(0, -2)}zz`, 'hex', [a])).toBe(false);
     expect(signatureMatchesAny('', 'base64', [a])).toBe(false);
+    // Same length and the same 32 bytes once decoded, but not what was signed: base64's last
+    // character before the padding has two spare bits, and this one differs only there.
+    const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
+    const last = alphabet.indexOf(b64.charAt(42));
+    const spare = `${b64.slice(0, 42)}${alphabet.charAt(last ^ 1)}=`;
+    expect(Buffer.from(spare, 'base64').equals(a)).toBe(true);
+    expect(signatureMatchesAny(spare, 'base64', [a])).toBe(false);
   });
 });
