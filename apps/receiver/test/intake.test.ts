@@ -16,6 +16,7 @@ const DAY = 24 * 3600;
 
 function ticket(ticketId: string, deliveryId = `d-${Math.random().toString(36).slice(2)}`): TicketEvent {
   return {
+    kind: 'ticket.created',
     source: 'zendesk',
     tenant: '22129848',
     ticketId,

@@ -39,5 +39,5 @@ export {
 export { type CreateLoggerOptions, createLogger, exitAfterFlush, type Logger, REDACT_PATHS } from './logger';
 export { createRedis, describeRedisUrl, type RedisConnectionOptions } from './redis';
 export { findRedisServer, freePort, LocalRedis, type LocalRedisOptions, REDIS_MISSING_MESSAGE } from './redis-server';
-export { Requester, Source, TicketEvent } from './ticket-event';
+export { EventKind, Requester, Source, TicketEvent } from './ticket-event';
 export { roomTag, type TicketRef, ticketKey } from './ticket-key';

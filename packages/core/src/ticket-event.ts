@@ -4,6 +4,19 @@ import { z } from 'zod';
 export const Source = z.enum(['zendesk', 'freshdesk', 'jira', 'generic']);
 export type Source = z.infer<typeof Source>;
 
+/**
+ * What happened to the ticket. Each kind has its own entry in the job catalogue (`jobs.ts`): its
+ * payload, its job options, what makes a delivery of it unique, and (in the worker) its pipeline.
+ */
+export const EventKind = z.enum([
+  'ticket.created',
+  'ticket.status_changed',
+  'ticket.subject_changed',
+  'ticket.deleted',
+  'ticket.attachment_added',
+]);
+export type EventKind = z.infer<typeof EventKind>;
+
 export const Requester = z.object({
   id: z.string().optional(),
   name: z.string().optional(),
@@ -16,6 +29,8 @@ export type Requester = z.infer<typeof Requester>;
  * receiver sees vendor shapes.
  */
 export const TicketEvent = z.object({
+  /** Absent in jobs queued before event kinds existed: those were all creations. */
+  kind: EventKind.default('ticket.created'),
   source: Source,
   /** The helpdesk account or site: Zendesk account id, Freshdesk domain, Jira site host, or `default`. */
   tenant: z.string().min(1).max(200),
@@ -26,6 +41,8 @@ export const TicketEvent = z.object({
   ticketUrl: z.string().max(2_000).optional(),
   /** The sender's id for this delivery (invocation id, webhook identifier, webhook-id), or one we made. */
   deliveryId: z.string().min(1).max(300),
+  /** ISO 8601 time the vendor says the change happened, where the delivery carries one. */
+  occurredAt: z.string().max(100).optional(),
   /** ISO 8601 time the receiver accepted the delivery. */
   receivedAt: z.string(),
 });

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { DEFAULT_TITLE_TEMPLATE, renderRoomTitle, unknownPlaceholders } from './title';
 
 const event = (over: Partial<TicketEvent> = {}): TicketEvent => ({
+  kind: 'ticket.created',
   source: 'zendesk',
   tenant: 'acme',
   ticketId: '5158',

@@ -45,6 +45,7 @@ export function newTicketId(source: Source): string {
 export function ticketEvent(source: Source, over: Partial<TicketEvent> = {}): TicketEvent {
   const ticketId = over.ticketId ?? newTicketId(source);
   return {
+    kind: 'ticket.created',
     source,
     tenant: source === 'generic' ? 'default' : `${source}-tenant`,
     ticketId,

@@ -43,6 +43,7 @@ describe('Freshdesk automation webhooks', () => {
     expect(outcome).toEqual({
       kind: 'event',
       event: {
+        kind: 'ticket.created',
         source: 'freshdesk',
         tenant: 'acme.freshdesk.com',
         ticketId: '11',

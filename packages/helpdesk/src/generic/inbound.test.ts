@@ -39,6 +39,7 @@ describe('generic deliveries', () => {
     expect(parseGenericDelivery(signed('{"ticketId": "123", "subject": "Printer on fire"}'), both)).toEqual({
       kind: 'event',
       event: {
+        kind: 'ticket.created',
         source: 'generic',
         tenant: 'default',
         ticketId: '123',

@@ -54,6 +54,9 @@ export function derivedDeliveryId(source: Source, ...parts: string[]): string {
   return `${source}-${digest}`;
 }
 
+/** What a vendor parser hands to `finishEvent`: the event before trimming; a creation unless it says otherwise. */
+export type InboundDraft = Omit<InboundEvent, 'kind'> & { kind?: InboundEvent['kind'] };
+
 /** Where each event field came from in the vendor's delivery, for rejection messages. */
 export type FieldNames = Partial<Record<keyof InboundEvent, string>>;
 
@@ -62,7 +65,7 @@ export type FieldNames = Partial<Record<keyof InboundEvent, string>>;
  * may not (an overlong id or tenant), and checks the result against the core schema so nothing
  * downstream ever sees an event that schema would refuse.
  */
-export function finishEvent(draft: InboundEvent, names: FieldNames): InboundOutcome {
+export function finishEvent(draft: InboundDraft, names: FieldNames): InboundOutcome {
   const ticketId = draft.ticketId.trim();
   const tenant = draft.tenant.trim();
   if (ticketId.length > LIMITS.ticketId) {
@@ -75,12 +78,14 @@ export function finishEvent(draft: InboundEvent, names: FieldNames): InboundOutc
     return reject('PAYLOAD_INVALID', `The ${names.tenant ?? 'tenant'} is longer than ${LIMITS.tenant} characters.`);
   }
   const event: InboundEvent = {
+    kind: draft.kind ?? 'ticket.created',
     source: draft.source,
     tenant,
     ticketId,
     subject: truncate(draft.subject.trim(), LIMITS.subject),
     deliveryId: truncate(draft.deliveryId.trim(), 300),
   };
+  if (draft.occurredAt !== undefined) event.occurredAt = draft.occurredAt;
   const priority = normalizePriority(draft.priority);
   if (priority !== undefined) event.priority = priority;
   const ticketUrl = usableUrl(draft.ticketUrl);

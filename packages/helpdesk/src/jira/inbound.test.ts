@@ -31,6 +31,7 @@ describe('Jira issue webhooks', () => {
     expect(parseJiraDelivery(delivery(fixture('jira-issue-created.json')), config)).toEqual({
       kind: 'event',
       event: {
+        kind: 'ticket.created',
         source: 'jira',
         tenant: 'site.atlassian.net',
         ticketId: 'SD-1',

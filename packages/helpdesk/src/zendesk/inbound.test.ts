@@ -52,6 +52,7 @@ describe('Zendesk event webhooks', () => {
   it('normalizes the documented ticket.created example', () => {
     const event = expectEvent(parseZendeskDelivery(delivery(fixture('zendesk-ticket-created.json')), config));
     expect(event).toEqual({
+      kind: 'ticket.created',
       source: 'zendesk',
       tenant: '22129848',
       ticketId: '5158',
@@ -129,6 +130,7 @@ describe('Zendesk trigger webhooks', () => {
   it('reads what the documented template renders', () => {
     const event = expectEvent(parseZendeskDelivery(delivery(trigger(values)), config));
     expect(event).toEqual({
+      kind: 'ticket.created',
       source: 'zendesk',
       tenant: '22129848',
       ticketId: '42',
