@@ -9,18 +9,18 @@ export {
   type WriteBackVendor,
   type ZendeskWriteBack,
 } from './config/config';
-export {
-  type LedgerEntry,
-  type LedgerLink,
-  type LedgerNote,
-  type LedgerRoom,
-  STAGES,
-  type StageName,
-  type StageState,
-  type TicketState,
+export type {
+  LedgerEntry,
+  LedgerLink,
+  LedgerNote,
+  LedgerRoom,
+  StageName,
+  StageState,
+  TicketState,
 } from './ledger/entry';
 export { Ledger } from './ledger/ledger';
 export { WorkerMetrics } from './metrics/metrics';
+export { PIPELINES, STAGES } from './pipeline/pipelines';
 export { DEFAULT_RETRY_POLICY, minimumRetryWindowMs, type RetryPolicy } from './pipeline/retry-policy';
 export { noteJobId, type RoomJobProgress, type RoomJobResult } from './pipeline/room-processor';
 export { type RunningWorker, type StartWorkerOptions, startWorker } from './worker';

@@ -3,6 +3,7 @@ import {
   createRedis,
   type Logger,
   type NotesQueueName,
+  notesQueueFor,
   QUEUE_NAMES,
   type QueueName,
   TicketEvent,
@@ -12,15 +13,18 @@ import { createDocspaceClient, roomTypeName } from '@ticket-rooms/docspace-clien
 import { createFreshdeskWriter, createJiraWriter, createZendeskWriter, type NoteWriter } from '@ticket-rooms/helpdesk';
 import { type Job, Queue, Worker, type WorkerOptions } from 'bullmq';
 import { type WorkerConfig, WRITE_BACK_VARIABLES, type WriteBackVendor } from './config/config';
-import { STAGES, type StageName } from './ledger/entry';
-import { type CheckpointTrail, Ledger } from './ledger/ledger';
+import type { JobKeys } from './ledger/bullmq-trail';
+import { Ledger } from './ledger/ledger';
 import { SharedRateLimiter } from './limits/shared-rate-limiter';
 import { createVendorFetch, type VendorFetch } from './limits/vendor-fetch';
 import { WorkerMetrics } from './metrics/metrics';
 import { type MetricsServer, startMetricsServer } from './metrics/server';
 import { createNoteProcessor } from './pipeline/note-processor';
+import { pipelineOf, STAGE_NAMES, type StageName } from './pipeline/pipelines';
 import { DEFAULT_RETRY_POLICY, type RetryPolicy, vendorBackoff } from './pipeline/retry-policy';
 import { createRoomProcessor } from './pipeline/room-processor';
+import type { RunnerDeps } from './pipeline/runner';
+import type { HelpdeskPort, Lane } from './stages/context';
 
 export interface StartWorkerOptions {
   logger?: Logger;
@@ -161,36 +165,39 @@ export async function startWorker(
     autorun: false,
   };
   const workers: Worker[] = [];
+  // What every lane's runner shares: the vendors, the room settings and where each lane runs.
+  const helpdesks = new Map<string, HelpdeskPort>(
+    (Object.keys(WRITE_BACK_VARIABLES) as WriteBackVendor[]).map((vendor) => [
+      vendor,
+      { vendor, writer: writers[vendor], variables: WRITE_BACK_VARIABLES[vendor] },
+    ]),
+  );
+  const shared = {
+    ledger,
+    metrics,
+    policy,
+    docspace,
+    settings: config.room,
+    helpdeskOf: (source: string) => helpdesks.get(source),
+    queueOf: (lane: Lane, source: Parameters<typeof notesQueueFor>[0]) =>
+      lane === 'docspace' ? QUEUE_NAMES.rooms : notesQueueFor(source),
+    stopping: () => stopping,
+    lockDurationMs: config.lockDurationMs,
+  } satisfies Partial<RunnerDeps>;
+  const laneDeps = (name: QueueName, q: Queue): RunnerDeps => ({
+    ...shared,
+    queue: name,
+    logger: logger.child({ queue: name }),
+    rateLimit: (ms) => q.rateLimit(ms),
+    jobKeys: jobKeysOf(q),
+  });
   if (queuesToRun.has(QUEUE_NAMES.rooms)) {
-    const processor = createRoomProcessor({
-      queue: QUEUE_NAMES.rooms,
-      ledger,
-      metrics,
-      logger: logger.child({ queue: QUEUE_NAMES.rooms }),
-      policy,
-      rateLimit: (ms) => roomsQueue.rateLimit(ms),
-      docspace,
-      settings: config.room,
-      notesQueues,
-      stopping: () => stopping,
-      lockDurationMs: config.lockDurationMs,
-      jobKeys: jobKeysOf(roomsQueue),
-    });
+    const processor = createRoomProcessor({ ...laneDeps(QUEUE_NAMES.rooms, roomsQueue), notesQueues });
     workers.push(new Worker(QUEUE_NAMES.rooms, processor, { ...common, concurrency: config.concurrency }));
   }
-  for (const [vendor, name] of Object.entries(QUEUE_NAMES.notes) as Array<[WriteBackVendor, NotesQueueName]>) {
+  for (const name of Object.values(QUEUE_NAMES.notes) as NotesQueueName[]) {
     if (!queuesToRun.has(name)) continue;
-    const processor = createNoteProcessor({
-      queue: name,
-      ledger,
-      metrics,
-      logger: logger.child({ queue: name }),
-      policy,
-      rateLimit: (ms) => notesQueues[name].rateLimit(ms),
-      vendor,
-      writer: writers[vendor],
-      jobKeys: jobKeysOf(notesQueues[name]),
-    });
+    const processor = createNoteProcessor(laneDeps(name, notesQueues[name]));
     workers.push(new Worker(name, processor, { ...common, concurrency: config.notesConcurrency }));
   }
   for (const worker of workers) watch(worker, { logger, metrics, ledger });
@@ -258,14 +265,14 @@ export async function startWorker(
 }
 
 /** BullMQ's key names for a job of `queue`, as its own scripts use them. */
-function jobKeysOf(queue: Queue): (jobId: string) => CheckpointTrail['keys'] {
+function jobKeysOf(queue: Queue): (jobId: string) => JobKeys {
   return (jobId) => ({ job: queue.toKey(jobId), events: queue.keys.events as string, meta: queue.keys.meta as string });
 }
 
 function stageOf(job: Job): StageName | 'unknown' {
   const progress = job.progress as { stage?: unknown } | undefined;
   const stage = typeof progress === 'object' && progress !== null ? progress.stage : undefined;
-  return (STAGES as readonly unknown[]).includes(stage) ? (stage as StageName) : 'unknown';
+  return (STAGE_NAMES as readonly unknown[]).includes(stage) ? (stage as StageName) : 'unknown';
 }
 
 /** Metrics and the one error line per job that failed for good. */
@@ -297,7 +304,7 @@ function watch(worker: Worker, deps: { logger: Logger; metrics: WorkerMetrics; l
     // Failures the processor did not see (stalled too often, …) still reach the ledger.
     if (event.success && stage !== 'unknown') {
       deps.ledger
-        .write(event.data, { stage: { name: stage, state: 'failed', reason } })
+        .write(event.data, { stage: { name: stage, state: 'failed', reason } }, undefined, pipelineOf(event.data.kind))
         .catch((err: unknown) => deps.logger.warn({ err: String(err) }, 'could not record the failure in the ledger'));
     }
   });

@@ -25,6 +25,9 @@ export {
 export {
   ALL_QUEUE_NAMES,
   DEFAULT_QUEUE_PREFIX,
+  JOB_CATALOGUE,
+  type JobSpec,
+  jobSpecOf,
   ledgerKey,
   NOTE_JOB_NAME,
   NoteJobData,

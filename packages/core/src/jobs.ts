@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { type Source, TicketEvent } from './ticket-event';
+import { type EventKind, type Source, TicketEvent } from './ticket-event';
+import { ticketKey } from './ticket-key';
 
 /**
  * The job catalogue shared by the receiver (producer) and the worker (consumer).
@@ -33,7 +34,8 @@ export const DEFAULT_QUEUE_PREFIX = 'ticket-rooms';
 
 export const RoomJobData = z.object({ event: TicketEvent });
 export type RoomJobData = z.infer<typeof RoomJobData>;
-export const ROOM_JOB_NAME = 'ticket.created';
+/** The rooms-queue job name of a ticket's creation; every job's name is its event kind. */
+export const ROOM_JOB_NAME = 'ticket.created' satisfies EventKind;
 
 export const NoteJobData = z.object({
   key: z.string(),
@@ -70,4 +72,41 @@ export function roomJobOptions(): {
     removeOnComplete: { age: 7 * 24 * 3600 },
     removeOnFail: false,
   };
+}
+
+/** How the job of one event kind is queued. */
+export interface JobSpec {
+  queue: typeof QUEUE_NAMES.rooms;
+  /**
+   * The job id of a delivery, which is also what its dedupe marker is keyed by: what makes a
+   * delivery unique for its kind. A creation is unique per ticket (one room, however often it is
+   * sent); later kinds are unique per vendor event.
+   */
+  jobId(event: TicketEvent): string;
+  /**
+   * Whether a ledger entry for the ticket shows this delivery was already handled after its
+   * marker's job is gone: true for a creation (the ledger exists once its room does).
+   */
+  ledgerSettlesIt: boolean;
+  options(): ReturnType<typeof roomJobOptions>;
+}
+
+/**
+ * The job catalogue: for each event kind, its queue, its job id and dedupe rule, and its options.
+ * The payload of every kind is `RoomJobData` (the normalized ticket event), and the job's name is
+ * the kind, which the worker dispatches on to the kind's pipeline. The compiler asks for an entry
+ * here, and a pipeline in the worker, for every kind in `EventKind`.
+ */
+export const JOB_CATALOGUE = {
+  'ticket.created': {
+    queue: QUEUE_NAMES.rooms,
+    jobId: (event) => ticketKey(event),
+    ledgerSettlesIt: true,
+    options: roomJobOptions,
+  },
+} as const satisfies Record<EventKind, JobSpec>;
+
+/** The catalogue entry of an event's kind. */
+export function jobSpecOf(kind: EventKind): JobSpec {
+  return JOB_CATALOGUE[kind];
 }

@@ -1,23 +1,19 @@
-import {
-  ledgerKey,
-  ROOM_JOB_NAME,
-  type RoomJobData,
-  roomJobOptions,
-  type TicketEvent,
-  ticketKey,
-} from '@ticket-rooms/core';
+import { jobSpecOf, ledgerKey, type RoomJobData, type TicketEvent, ticketKey } from '@ticket-rooms/core';
 import type { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { ReceiverError } from '../http/errors';
 import { withDeadline } from './deadline';
 
-/** Redis key of the "this ticket was seen" marker that makes duplicates detectable for weeks. */
+/**
+ * Redis key of the "this delivery was seen" marker that makes duplicates detectable for weeks,
+ * keyed by the job id (for a creation, the ticket key).
+ */
 export function seenKey(prefix: string, key: string): string {
   return `${prefix}:seen:${key}`;
 }
 
 export interface IntakeResult {
-  /** The BullMQ job id, which is the ticket key. */
+  /** The BullMQ job id: the ticket key for a creation, per vendor event for later kinds. */
   jobId: string;
   /** The ticket had already been delivered (earlier, or concurrently by another request). */
   duplicate: boolean;
@@ -44,10 +40,11 @@ export interface TicketIntake {
 }
 
 /**
- * Turns an accepted ticket event into exactly one room job.
+ * Turns an accepted ticket event into exactly one job, as the job catalogue says for its kind:
+ * the job's name is the kind, and its id is what makes a delivery of that kind unique.
  *
  * The job id alone dedupes only while the job is retained, so an atomic marker
- * (`SET … NX EX`) remembers each ticket for the dedupe window. The marker is written before the
+ * (`SET … NX EX`) remembers each delivery for the dedupe window. The marker is written before the
  * job, so a crash between the two leaves a marker without a job; the next delivery of that ticket
  * notices and enqueues it. `queue.add` with the ticket key as job id is itself idempotent, so two
  * deliveries racing through that repair still make one job.
@@ -55,26 +52,31 @@ export interface TicketIntake {
 export function createTicketIntake(opts: TicketIntakeOptions): TicketIntake {
   const { redis, rooms, prefix, dedupeWindowSeconds, timeoutMs } = opts;
 
-  const enqueue = async (key: string, event: TicketEvent): Promise<void> => {
-    await rooms.add(ROOM_JOB_NAME, { event }, { ...roomJobOptions(), jobId: key });
+  const enqueue = async (jobId: string, event: TicketEvent): Promise<void> => {
+    await rooms.add(event.kind, { event }, { ...jobSpecOf(event.kind).options(), jobId });
   };
 
   const run = async (event: TicketEvent): Promise<IntakeResult> => {
-    const key = ticketKey(event);
-    // 1. Claim the ticket: exactly one delivery, however many race, sees 'OK'.
-    const claimed = await redis.set(seenKey(prefix, key), event.deliveryId, 'EX', dedupeWindowSeconds, 'NX');
+    const spec = jobSpecOf(event.kind);
+    const jobId = spec.jobId(event);
+    // 1. Claim the delivery: exactly one, however many race, sees 'OK'.
+    const claimed = await redis.set(seenKey(prefix, jobId), event.deliveryId, 'EX', dedupeWindowSeconds, 'NX');
     if (claimed === 'OK') {
       // 2. First sight: the job must exist before we answer 202.
-      await enqueue(key, event);
-      return { jobId: key, duplicate: false, repaired: false };
+      await enqueue(jobId, event);
+      return { jobId, duplicate: false, repaired: false };
     }
-    // 3. Seen before: the ticket is safe if its job or its ledger (written by the worker, kept for
-    //    as long as the room exists) is in Redis. One EXISTS counts both (same hash tag).
-    const present = (await redis.exists(rooms.toKey(key), ledgerKey(prefix, key))) > 0;
-    if (present) return { jobId: key, duplicate: true, repaired: false };
+    // 3. Seen before: the delivery is safe if its job is in Redis, or (for kinds the ledger
+    //    settles) the ticket's ledger, which the worker keeps for as long as the room exists.
+    //    One EXISTS counts both (same hash tag).
+    const keys = spec.ledgerSettlesIt
+      ? [rooms.toKey(jobId), ledgerKey(prefix, ticketKey(event))]
+      : [rooms.toKey(jobId)];
+    const present = (await redis.exists(...keys)) > 0;
+    if (present) return { jobId, duplicate: true, repaired: false };
     // 4. Seen but neither exists: the delivery that claimed it never enqueued. Do it now.
-    await enqueue(key, event);
-    return { jobId: key, duplicate: true, repaired: true };
+    await enqueue(jobId, event);
+    return { jobId, duplicate: true, repaired: true };
   };
 
   return {

@@ -1,18 +1,13 @@
 import { Source } from '@ticket-rooms/core';
-import {
-  type LedgerEntry,
-  type LedgerUpdate,
-  overallState,
-  STAGES,
-  type StageName,
-  type StageState,
-  type TicketState,
-} from './entry';
+import { z } from 'zod';
+import { ALL_STAGES, type StageName } from '../pipeline/pipelines';
+import type { StageState } from '../stages/context';
+import { type LedgerEntry, type LedgerError, type LedgerUpdate, overallState, type TicketState } from './entry';
 
 /**
  * How a ledger entry is laid out in its Redis hash. One field per stage state and one JSON field
- * per stage result, so each stage writes only its own fields and two queues (rooms and notes) can
- * checkpoint the same ticket without overwriting each other.
+ * per stage result (named by the stage), so each stage writes only its own fields and two queues
+ * (rooms and notes) can checkpoint the same ticket without overwriting each other.
  */
 export const FIELDS = {
   key: 'key',
@@ -20,22 +15,42 @@ export const FIELDS = {
   tenant: 'tenant',
   ticketId: 'ticketId',
   state: 'state',
-  room: 'room',
-  folders: 'folders',
-  share: 'share',
-  link: 'link',
-  note: 'note',
   lastError: 'lastError',
   createdAt: 'createdAt',
   updatedAt: 'updatedAt',
 } as const;
 
-export function stageField(stage: StageName): string {
+export function stageField(stage: string): string {
   return `stage:${stage}`;
 }
 
-export function reasonField(stage: StageName): string {
+export function reasonField(stage: string): string {
   return `reason:${stage}`;
+}
+
+const LedgerErrorSchema: z.ZodType<LedgerError> = z.object({
+  stage: z.string(),
+  message: z.string(),
+  code: z.string(),
+  at: z.string(),
+  failures: z.number().int().optional(),
+  attemptsMade: z.number().int().optional(),
+});
+
+const StageStateSchema = z.enum(['pending', 'done', 'skipped', 'failed']);
+const TicketStateSchema = z.enum(['in-progress', 'done', 'failed']);
+
+/** A ledger hash that does not read back as written: a bug, or a hand edit. Never retried. */
+export class LedgerCorruptError extends Error {
+  override readonly name = 'LedgerCorruptError';
+  readonly code = 'LEDGER_CORRUPT';
+  constructor(
+    readonly ticket: string,
+    readonly field: string,
+    problem: string,
+  ) {
+    super(`the ledger of ticket ${ticket} is corrupt: field ${field} ${problem}; repair or delete that field`);
+  }
 }
 
 /** Hash fields for an update, as a flat `[field, value, …]` list ready for HSET. */
@@ -47,61 +62,69 @@ export function encodeUpdate(update: LedgerUpdate, now: Date): { set: string[]; 
     if (update.stage.reason !== undefined) set.push(reasonField(update.stage.name), update.stage.reason);
     else del.push(reasonField(update.stage.name));
   }
-  for (const name of ['room', 'folders', 'share', 'link', 'note'] as const) {
-    const value = update[name];
-    if (value !== undefined) set.push(FIELDS[name], JSON.stringify(value));
+  for (const stage of ALL_STAGES) {
+    const value = (update as Record<string, unknown>)[stage.field];
+    if (value !== undefined) set.push(stage.field, JSON.stringify(value));
   }
   if (update.lastError === null) del.push(FIELDS.lastError);
   else if (update.lastError !== undefined) set.push(FIELDS.lastError, JSON.stringify(update.lastError));
   return { set, del };
 }
 
-function parseJson<T>(raw: string | undefined): T | undefined {
-  if (raw === undefined) return undefined;
+function decodeJson<T>(ticket: string, field: string, raw: string, schema: z.ZodType<T>): T {
+  let value: unknown;
   try {
-    return JSON.parse(raw) as T;
+    value = JSON.parse(raw);
   } catch {
-    return undefined;
+    throw new LedgerCorruptError(ticket, field, 'is not JSON');
   }
+  const parsed = schema.safeParse(value);
+  if (parsed.success) return parsed.data;
+  const issue = parsed.error.issues[0];
+  const at = issue && issue.path.length > 0 ? ` at ${issue.path.map(String).join('.')}` : '';
+  throw new LedgerCorruptError(ticket, field, `does not match its schema${at} (${issue?.message ?? 'invalid'})`);
 }
 
-const STAGE_STATES: readonly string[] = ['pending', 'done', 'skipped', 'failed'];
-
-/** Reads a hash back into an entry; `undefined` when the ticket has no ledger yet. */
+/**
+ * Reads a hash back into an entry, each stage's result checked by that stage's schema;
+ * `undefined` when the ticket has no ledger yet. Throws `LedgerCorruptError` naming the field
+ * when something does not read back as it was written.
+ */
 export function decodeEntry(hash: Record<string, string>): LedgerEntry | undefined {
   const key = hash[FIELDS.key];
+  if (!key) return undefined;
   const source = Source.safeParse(hash[FIELDS.source]);
-  if (!key || !source.success) return undefined;
+  if (!source.success) throw new LedgerCorruptError(key, FIELDS.source, 'is not a known source');
   const stages = {} as Record<StageName, StageState>;
   const reasons: LedgerEntry['reasons'] = {};
-  for (const stage of STAGES) {
-    const raw = hash[stageField(stage)];
-    stages[stage] = raw !== undefined && STAGE_STATES.includes(raw) ? (raw as StageState) : 'pending';
-    const reason = hash[reasonField(stage)];
-    if (reason !== undefined) reasons[stage] = reason;
-  }
-  const entry: LedgerEntry = {
+  const entry = {
     key,
     source: source.data,
     tenant: hash[FIELDS.tenant] ?? '',
     ticketId: hash[FIELDS.ticketId] ?? '',
-    state: (hash[FIELDS.state] as TicketState | undefined) ?? overallState(stages),
     stages,
     reasons,
     createdAt: hash[FIELDS.createdAt] ?? '',
     updatedAt: hash[FIELDS.updatedAt] ?? '',
-  };
-  const room = parseJson<LedgerEntry['room']>(hash[FIELDS.room]);
-  if (room) entry.room = room;
-  const folders = parseJson<LedgerEntry['folders']>(hash[FIELDS.folders]);
-  if (folders) entry.folders = folders;
-  const share = parseJson<LedgerEntry['share']>(hash[FIELDS.share]);
-  if (share) entry.share = share;
-  const link = parseJson<LedgerEntry['link']>(hash[FIELDS.link]);
-  if (link) entry.link = link;
-  const note = parseJson<LedgerEntry['note']>(hash[FIELDS.note]);
-  if (note) entry.note = note;
-  const lastError = parseJson<LedgerEntry['lastError']>(hash[FIELDS.lastError]);
-  if (lastError) entry.lastError = lastError;
+  } as LedgerEntry;
+  const results = entry as Record<string, unknown>;
+  for (const stage of ALL_STAGES) {
+    const raw = hash[stageField(stage.name)];
+    if (raw === undefined) stages[stage.name] = 'pending';
+    else {
+      const state = StageStateSchema.safeParse(raw);
+      if (!state.success) throw new LedgerCorruptError(key, stageField(stage.name), 'is not a stage state');
+      stages[stage.name] = state.data;
+    }
+    const reason = hash[reasonField(stage.name)];
+    if (reason !== undefined) reasons[stage.name] = reason;
+    const result = hash[stage.field];
+    if (result !== undefined)
+      results[stage.field] = decodeJson(key, stage.field, result, stage.result as z.ZodType<unknown>);
+  }
+  const state = TicketStateSchema.safeParse(hash[FIELDS.state]);
+  entry.state = state.success ? (state.data as TicketState) : overallState(stages);
+  const lastError = hash[FIELDS.lastError];
+  if (lastError !== undefined) entry.lastError = decodeJson(key, FIELDS.lastError, lastError, LedgerErrorSchema);
   return entry;
 }

@@ -29,7 +29,7 @@ describe('ledger codec', () => {
     const updates = [
       {
         stage: { name: 'room' as const, state: 'done' as const },
-        room: { id: 12, title: 'T', roomType: 2, archived: false, origin: 'created' as const },
+        room: { id: 12, title: 'T', roomType: 2 as const, archived: false, origin: 'created' as const },
       },
       { stage: { name: 'folders' as const, state: 'done' as const }, folders: { Logs: 13, 'Logs/App': 14 } },
       { stage: { name: 'share' as const, state: 'skipped' as const, reason: 'ROOM_SHARE is not set' } },

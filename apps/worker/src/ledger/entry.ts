@@ -1,48 +1,25 @@
 import type { Source } from '@ticket-rooms/core';
+import {
+  ALL_STAGES,
+  PIPELINES,
+  type Pipeline,
+  STAGE_NAMES,
+  type StageName,
+  type StageResults,
+} from '../pipeline/pipelines';
+import type { StageState } from '../stages/context';
 
-/** The stages of a ticket, in the order they run. `helpdesk` runs on the vendor's notes queue. */
-export const STAGES = ['room', 'folders', 'share', 'link', 'helpdesk'] as const;
-export type StageName = (typeof STAGES)[number];
+export type { LedgerLink } from '../stages/link-stage';
+export type { LedgerNote } from '../stages/note-stage';
+export type { LedgerRoom } from '../stages/room-stage';
+export type { LedgerShare } from '../stages/share-stage';
+export type { StageName, StageState };
 
-/** The stages the rooms queue runs; the helpdesk note has its own queue per vendor. */
-export const ROOM_STAGES = ['room', 'folders', 'share', 'link'] as const satisfies readonly StageName[];
-export type RoomStageName = (typeof ROOM_STAGES)[number];
-
-export type StageState = 'pending' | 'done' | 'skipped' | 'failed';
-/** `in-progress` until every stage is done or skipped; `failed` as soon as one has failed for good. */
+/** `in-progress` until every stage of its pipeline is done or skipped; `failed` as soon as one failed for good. */
 export type TicketState = 'in-progress' | 'done' | 'failed';
 
-export interface LedgerRoom {
-  id: number;
-  title: string;
-  roomType: number;
-  archived: boolean;
-  /** `created` by us, or `found` by its tag (a retry after a lost answer, or an old room). */
-  origin: 'created' | 'found';
-}
-
-export interface LedgerShare {
-  /** What DocSpace confirmed: subject id → access number. */
-  granted: Record<string, number>;
-  /** Subjects we asked for that DocSpace left out of its answer (unknown, hidden or removed). */
-  dropped: string[];
-  warning?: string;
-}
-
-export interface LedgerLink {
-  url: string;
-  /** `external`: a DocSpace share link; `portal`: the room's own URL, which needs a DocSpace login. */
-  kind: 'external' | 'portal';
-}
-
-export interface LedgerNote {
-  id: string;
-  /** The ticket already carried the note (a retry after a lost answer, or a second run). */
-  alreadyPresent: boolean;
-}
-
 export interface LedgerError {
-  stage: StageName;
+  stage: string;
   message: string;
   code: string;
   at: string;
@@ -55,45 +32,45 @@ export interface LedgerError {
   attemptsMade?: number;
 }
 
-/** Everything we know about one ticket: the checkpoint store of the pipeline. */
-export interface LedgerEntry {
+/** Everything we know about one ticket: the checkpoint store of the pipelines. */
+export type LedgerEntry = {
   key: string;
   source: Source;
   tenant: string;
   ticketId: string;
   state: TicketState;
+  /** Every stage's state; stages that never ran are `pending`. */
   stages: Record<StageName, StageState>;
   /** Why a stage was skipped or failed, in words an operator understands. */
   reasons: Partial<Record<StageName, string>>;
-  room?: LedgerRoom;
-  /** Folder path (`Logs/App`) → DocSpace folder id. */
-  folders?: Record<string, number>;
-  share?: LedgerShare;
-  link?: LedgerLink;
-  note?: LedgerNote;
   lastError?: LedgerError;
   createdAt: string;
   updatedAt: string;
-}
+} & StageResults;
 
 /** What a stage hands to the ledger when it finishes (or gives up). */
-export interface LedgerUpdate {
+export type LedgerUpdate = {
   stage?: { name: StageName; state: StageState; reason?: string };
-  room?: LedgerRoom;
-  folders?: Record<string, number>;
-  share?: LedgerShare;
-  link?: LedgerLink;
-  note?: LedgerNote;
   lastError?: LedgerError | null;
-}
+} & StageResults;
 
 export function isDone(state: StageState | undefined): boolean {
   return state === 'done' || state === 'skipped';
 }
 
-/** The ticket's overall state from its stages: one failure fails it, all finished finishes it. */
-export function overallState(stages: Record<StageName, StageState>): TicketState {
-  const states = STAGES.map((s) => stages[s]);
+/** The pipeline a ledger write is judged by when the writer names none: the ticket's creation. */
+export const DEFAULT_SCOPE: Pipeline = PIPELINES['ticket.created'];
+
+/**
+ * The ticket's state by the stages of one pipeline: one failure fails it, all finished finishes
+ * it. Stages of other pipelines do not count, so a stage added to a new pipeline never leaves
+ * tickets of the others "in progress".
+ */
+export function overallState(
+  stages: Partial<Record<StageName, StageState>>,
+  pipeline: Pipeline = DEFAULT_SCOPE,
+): TicketState {
+  const states = pipeline.map((s) => stages[s.name]);
   if (states.includes('failed')) return 'failed';
   return states.every(isDone) ? 'done' : 'in-progress';
 }
@@ -103,27 +80,32 @@ export function emptyEntry(
   ref: { key: string; source: Source; tenant: string; ticketId: string },
   now: Date,
 ): LedgerEntry {
-  const stages = Object.fromEntries(STAGES.map((s) => [s, 'pending'])) as Record<StageName, StageState>;
+  const stages = Object.fromEntries(STAGE_NAMES.map((s) => [s, 'pending'])) as Record<StageName, StageState>;
   const at = now.toISOString();
   return { ...ref, state: 'in-progress', stages, reasons: {}, createdAt: at, updatedAt: at };
 }
 
-/** The entry as it is after `update` was written: what the processor carries from stage to stage. */
-export function mergeUpdate(entry: LedgerEntry, update: LedgerUpdate, now: Date): LedgerEntry {
+/** The entry as it is after `update` was written: what the runner carries from stage to stage. */
+export function mergeUpdate(
+  entry: LedgerEntry,
+  update: LedgerUpdate,
+  now: Date,
+  pipeline: Pipeline = DEFAULT_SCOPE,
+): LedgerEntry {
   const next: LedgerEntry = { ...entry, stages: { ...entry.stages }, reasons: { ...entry.reasons } };
   if (update.stage) {
     next.stages[update.stage.name] = update.stage.state;
     if (update.stage.reason !== undefined) next.reasons[update.stage.name] = update.stage.reason;
     else delete next.reasons[update.stage.name];
   }
-  if (update.room) next.room = update.room;
-  if (update.folders) next.folders = update.folders;
-  if (update.share) next.share = update.share;
-  if (update.link) next.link = update.link;
-  if (update.note) next.note = update.note;
+  const results = next as Record<string, unknown>;
+  for (const stage of ALL_STAGES) {
+    const value = (update as Record<string, unknown>)[stage.field];
+    if (value !== undefined) results[stage.field] = value;
+  }
   if (update.lastError === null) delete next.lastError;
   else if (update.lastError) next.lastError = update.lastError;
-  next.state = overallState(next.stages);
+  next.state = overallState(next.stages, pipeline);
   next.updatedAt = now.toISOString();
   return next;
 }

@@ -1,20 +1,8 @@
 import { NoteJobData } from '@ticket-rooms/core';
-import { type NoteWriter, renderRoomNote } from '@ticket-rooms/helpdesk';
 import { type Job, UnrecoverableError } from 'bullmq';
-import { WRITE_BACK_VARIABLES, type WriteBackVendor } from '../config/config';
-import { isDone } from '../ledger/entry';
-import type { CheckpointTrail } from '../ledger/ledger';
-import { type FailureContext, failStage } from './queue-behaviour';
-import type { RoomJobProgress } from './room-processor';
-import { StageError } from './stage-error';
-
-export interface NoteProcessorDeps extends FailureContext {
-  vendor: WriteBackVendor;
-  /** `undefined` when the vendor's write-back variables are not set. */
-  writer: NoteWriter | undefined;
-  /** BullMQ's Redis keys of a notes job, for writing its log line with the checkpoint. */
-  jobKeys(jobId: string): CheckpointTrail['keys'];
-}
+import { pipelineOf } from './pipelines';
+import { describeIssues } from './room-processor';
+import { type RunnerDeps, runLane } from './runner';
 
 export interface NoteJobResult {
   noteId: string | undefined;
@@ -22,61 +10,28 @@ export interface NoteJobResult {
 }
 
 /**
- * A notes queue's processor: stage 5, the helpdesk note. The writer reads the ticket back before
- * posting, so a retry after a lost answer finds the note instead of posting a second one; the
- * ledger skips the stage entirely once the note id is recorded.
+ * A notes queue's processor: the write-back stages of the ticket's pipeline, with the room the
+ * rooms queue handed over. The same runner as the rooms queue, so the same checkpoints, log lines
+ * and lock-ownership check before anything is posted.
  */
-export function createNoteProcessor(deps: NoteProcessorDeps) {
-  return async function processNoteJob(job: Job): Promise<NoteJobResult> {
+export function createNoteProcessor(deps: RunnerDeps) {
+  return async function processNoteJob(job: Job, token?: string): Promise<NoteJobResult> {
     const parsed = NoteJobData.safeParse(job.data);
-    if (!parsed.success) {
-      throw new UnrecoverableError(`invalid job data: ${parsed.error.issues.map((i) => i.message).join('; ')}`);
-    }
-    const { key, event, room } = parsed.data;
-    const entry = await deps.ledger.read(event);
-    if (entry && isDone(entry.stages.helpdesk)) {
-      return { noteId: entry.note?.id, alreadyPresent: true };
-    }
-    const progress: RoomJobProgress = { stage: 'helpdesk', step: 5, of: 5, done: [] };
-    await job.updateProgress(progress);
-    const started = performance.now();
-    try {
-      if (!deps.writer) {
-        throw new StageError('helpdesk', {
-          code: 'NOT_CONFIGURED',
-          retryable: false,
-          message: `the ${deps.vendor} write-back is not configured; set ${WRITE_BACK_VARIABLES[deps.vendor].join(', ')} and retry this job`,
-        });
-      }
-      const note = renderRoomNote({ roomTitle: room.title, url: room.url, key });
-      const result = await deps.writer.ensureNote(event.ticketId, note);
-      const summary = result.alreadyPresent
-        ? `note ${result.noteId} was already on ${event.source} ticket ${event.ticketId}`
-        : `posted note ${result.noteId} on ${event.source} ticket ${event.ticketId}`;
-      // The checkpoint and the job's log line: one script.
-      await deps.ledger.write(
-        event,
-        {
-          stage: { name: 'helpdesk', state: 'done' },
-          note: { id: result.noteId, alreadyPresent: result.alreadyPresent },
-          lastError: null,
-        },
-        {
-          keys: deps.jobKeys(job.id as string),
-          jobId: job.id as string,
-          log: `helpdesk: ${summary}`,
-          ...(job.opts.keepLogs === undefined ? {} : { keepLogs: job.opts.keepLogs }),
-        },
-      );
-      deps.metrics.stageDuration.observe({ stage: 'helpdesk', result: 'done' }, (performance.now() - started) / 1000);
+    if (!parsed.success) throw new UnrecoverableError(`invalid job data: ${describeIssues(parsed.error)}`);
+    const { event, room } = parsed.data;
+    const pipeline = pipelineOf(event.kind);
+    if (!pipeline) throw new UnrecoverableError(`no pipeline for job kind "${event.kind}" in this worker`);
+    const run = await runLane(
+      { job, token, lane: 'helpdesk', queue: deps.queue, pipeline, event, handoff: room },
+      deps,
+    );
+    const note = run.entry.note;
+    if (note) {
       deps.logger.info(
-        { jobId: job.id, ticket: key, stage: 'helpdesk', noteId: result.noteId, roomId: room.id },
-        `helpdesk: ${summary}`,
+        { jobId: job.id, ticket: run.key, stage: 'helpdesk', noteId: note.id, roomId: room.id },
+        `helpdesk: note ${note.id} on ${event.source} ticket ${event.ticketId}${note.alreadyPresent ? ' (already there)' : ''}`,
       );
-      return { noteId: result.noteId, alreadyPresent: result.alreadyPresent };
-    } catch (err) {
-      deps.metrics.stageDuration.observe({ stage: 'helpdesk', result: 'error' }, (performance.now() - started) / 1000);
-      return failStage(err, 'helpdesk', job, event, deps, entry?.lastError);
     }
+    return { noteId: note?.id, alreadyPresent: note?.alreadyPresent ?? false };
   };
 }

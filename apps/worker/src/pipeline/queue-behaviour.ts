@@ -4,6 +4,7 @@ import type { Logger } from 'pino';
 import type { LedgerError, StageName } from '../ledger/entry';
 import type { Ledger } from '../ledger/ledger';
 import type { WorkerMetrics } from '../metrics/metrics';
+import type { Pipeline } from './pipelines';
 import { type Decision, decide, type RetryPolicy, stageFailuresAfter } from './retry-policy';
 import { StageError } from './stage-error';
 
@@ -33,6 +34,7 @@ export async function failStage(
   ticket: TicketRef | undefined,
   ctx: FailureContext,
   previous?: LedgerError,
+  pipeline?: Pipeline,
 ): Promise<never> {
   const error = StageError.from(stage, err);
   const attempts = job.opts.attempts ?? 1;
@@ -48,21 +50,30 @@ export async function failStage(
   const attemptsMade = job.attemptsMade + (decision.kind === 'rate-limit' ? 0 : 1);
   if (decision.kind === 'retry') error.stageFailures = failures;
   if (ticket) {
-    await ctx.ledger.write(ticket, {
-      ...(final
-        ? {
-            stage: { name: stage, state: 'failed', reason: decision.kind === 'fail' ? decision.reason : error.message },
-          }
-        : {}),
-      lastError: {
-        stage,
-        message: error.message,
-        code: error.code,
-        at: new Date().toISOString(),
-        failures,
-        attemptsMade,
+    await ctx.ledger.write(
+      ticket,
+      {
+        ...(final
+          ? {
+              stage: {
+                name: stage,
+                state: 'failed',
+                reason: decision.kind === 'fail' ? decision.reason : error.message,
+              },
+            }
+          : {}),
+        lastError: {
+          stage,
+          message: error.message,
+          code: error.code,
+          at: new Date().toISOString(),
+          failures,
+          attemptsMade,
+        },
       },
-    });
+      undefined,
+      pipeline,
+    );
   }
   switch (decision.kind) {
     case 'rate-limit':

@@ -2,31 +2,17 @@ import {
   NOTE_JOB_NAME,
   type NoteJobData,
   type NotesQueueName,
-  notesQueueFor,
   RoomJobData,
   roomJobOptions,
   type TicketEvent,
-  ticketKey,
 } from '@ticket-rooms/core';
-import { DelayedError, type Job, type Queue, UnrecoverableError } from 'bullmq';
-import { emptyEntry, isDone, type LedgerEntry, mergeUpdate, ROOM_STAGES, type RoomStageName } from '../ledger/entry';
-import type { CheckpointTrail } from '../ledger/ledger';
-import type { DocspacePort, RoomSettings, StageContext, StageResult } from '../stages/context';
-import { runFoldersStage } from '../stages/folders-stage';
-import { runLinkStage } from '../stages/link-stage';
-import { runRoomStage } from '../stages/room-stage';
-import { runShareStage } from '../stages/share-stage';
-import { type FailureContext, failStage } from './queue-behaviour';
+import { type Job, type Queue, UnrecoverableError } from 'bullmq';
+import type { LedgerEntry } from '../ledger/entry';
+import { pipelineOf } from './pipelines';
+import { type JobProgress, type RunnerDeps, runLane } from './runner';
 
-export interface RoomProcessorDeps extends FailureContext {
-  docspace: DocspacePort;
-  settings: RoomSettings;
+export interface RoomProcessorDeps extends RunnerDeps {
   notesQueues: Record<NotesQueueName, Queue>;
-  /** True once shutdown began: the job goes back to the queue before its next stage. */
-  stopping(): boolean;
-  lockDurationMs: number;
-  /** BullMQ's Redis keys of a rooms job, for writing its log and progress with the checkpoint. */
-  jobKeys(jobId: string): CheckpointTrail['keys'];
 }
 
 export interface RoomJobResult {
@@ -37,116 +23,56 @@ export interface RoomJobResult {
   note: { jobId: string } | { skipped: string };
 }
 
-const NUMBER: Record<RoomStageName, number> = { room: 1, folders: 2, share: 3, link: 4 };
-
 /** What the job shows in Bull Board as its progress. */
-export interface RoomJobProgress {
-  stage: RoomStageName | 'helpdesk';
-  step: number;
-  of: number;
-  done: string[];
-}
+export type RoomJobProgress = JobProgress;
 
-function describeIssues(error: { issues: ReadonlyArray<{ path: PropertyKey[]; message: string }> }): string {
+export function describeIssues(error: { issues: ReadonlyArray<{ path: PropertyKey[]; message: string }> }): string {
   return error.issues.map((i) => `${i.path.map(String).join('.') || 'data'}: ${i.message}`).join('; ');
 }
 
 /**
- * The rooms queue's processor: room → folders → share → link, checkpointed in the ticket ledger
- * after every stage, then the helpdesk note handed to the vendor's notes queue. A stage whose
- * result is in the ledger is skipped, so a retry, a restarted worker or an operator's "retry"
- * resumes where the last run stopped.
+ * The rooms queue's processor: the job's name is its kind, and the kind's pipeline runs its
+ * DocSpace stages here, each checkpointed in the ticket ledger; the write-back stages are then
+ * handed to the vendor's notes queue.
  */
 export function createRoomProcessor(deps: RoomProcessorDeps) {
   return async function processRoomJob(job: Job, token?: string): Promise<RoomJobResult> {
-    // 1. Read the job. Data that does not parse will never parse: fail at once.
+    // 1. Read the job. Data or a kind that does not parse will never parse: fail at once.
+    const pipeline = pipelineOf(job.name);
+    if (!pipeline) throw new UnrecoverableError(`no pipeline for job kind "${job.name}" in this worker`);
     const parsed = RoomJobData.safeParse(job.data);
     if (!parsed.success) throw new UnrecoverableError(`invalid job data: ${describeIssues(parsed.error)}`);
     const event = parsed.data.event;
-    const key = ticketKey(event);
-    const log = deps.logger.child({ jobId: job.id, ticket: key, source: event.source, ticketId: event.ticketId });
 
-    // 2. Resume from the ledger.
-    let entry: LedgerEntry =
-      (await deps.ledger.read(event)) ??
-      emptyEntry({ key, source: event.source, tenant: event.tenant, ticketId: event.ticketId }, new Date());
-    let freshRoom = false;
-
-    // 3. Run each stage that is not in the ledger yet. The first stage's progress is written on
-    //    its own; every later one's goes out with the checkpoint before it.
-    let progressWritten: Promise<unknown> | undefined;
-    for (const stage of ROOM_STAGES) {
-      if (isDone(entry.stages[stage])) continue;
-      if (deps.stopping()) {
-        // Shutdown: the stage in hand is checkpointed; hand the job back without using an attempt.
-        await job.log(`${stage}: worker shutting down; job handed back before this stage`);
-        await job.moveToDelayed(Date.now(), token);
-        throw new DelayedError();
-      }
-      if (progressWritten === undefined) {
-        // Shown in Bull Board while the stage runs; written alongside the stage's first call
-        // rather than before it, which saves a round trip.
-        progressWritten = job.updateProgress(progressOf(stage, entry));
-      }
-      const started = performance.now();
-      let result: StageResult;
-      let ownershipChecked = false;
-      try {
-        const ctx: StageContext = {
-          event,
-          entry,
-          docspace: deps.docspace,
-          settings: deps.settings,
-          freshRoom,
-          beforeCreate: async () => {
-            // Once per stage, right before its first create: a lock lost later in the same stage
-            // would need the event loop blocked for a whole lock duration in between.
-            if (token === undefined || ownershipChecked) return;
-            ownershipChecked = true;
-            // Renewing the lock fails when we no longer own the job: then another worker may be
-            // running it, and creating now could make a duplicate.
-            const owned = await job.extendLock(token, deps.lockDurationMs);
-            if (!owned) throw new Error(`worker lost the lock of job ${job.id}; another worker takes it from here`);
-          },
-        };
-        result = await runStage(stage, ctx);
-        // A room made in this run is empty: the folders stage need not list it.
-        if (stage === 'room') freshRoom = result.update.room?.origin === 'created';
-      } catch (err) {
-        deps.metrics.stageDuration.observe({ stage, result: 'error' }, (performance.now() - started) / 1000);
-        await progressWritten.catch(() => {});
-        return failStage(err, stage, job, event, deps, entry.lastError);
-      }
-      // The checkpoint, the operator's log line and the next stage's progress: one script.
-      const next = mergeUpdate(entry, result.update, new Date());
-      const nextStage = ROOM_STAGES.find((s) => NUMBER[s] > NUMBER[stage] && !isDone(next.stages[s]));
-      const progress = nextStage === undefined ? undefined : progressOf(nextStage, next);
-      await Promise.all([
-        progressWritten,
-        deps.ledger.write(event, result.update, {
-          keys: deps.jobKeys(job.id as string),
-          jobId: job.id as string,
-          log: `${stage}: ${result.summary}`,
-          ...(job.opts.keepLogs === undefined ? {} : { keepLogs: job.opts.keepLogs }),
-          ...(progress === undefined ? {} : { progress }),
-        }),
-      ]);
-      if (progress !== undefined) job.progress = progress;
-      entry = next;
-      const state = result.update.stage?.state ?? 'done';
-      deps.metrics.stageDuration.observe({ stage, result: state }, (performance.now() - started) / 1000);
-      log.debug({ stage, state, ...result.details }, `${stage}: ${result.summary}`);
-      if (result.warning) log.warn({ stage, ...result.details }, `${stage}: ${result.warning}`);
-    }
-
-    // 4. Hand the note to the vendor's queue; a ticket from the generic route has no helpdesk.
+    // 2. The DocSpace stages.
+    const run = await runLane({ job, token, lane: 'docspace', queue: deps.queue, pipeline, event }, deps);
+    const { key, entry } = run;
     const room = entry.room;
     const link = entry.link;
     if (!room || !link) throw new Error('the ledger lacks the room or link after the DocSpace stages');
-    const note = await enqueueNote(deps, job, event, key, { id: room.id, title: room.title, url: link.url }, entry);
+
+    // 3. Hand the rest to the vendor's notes queue; the same job id for every run, so a second
+    //    room run cannot queue a second note.
+    let note: RoomJobResult['note'];
+    if (run.next) {
+      const queueName = deps.queueOf(run.next.lane, event.source) as NotesQueueName;
+      const jobId = noteJobId(key);
+      const data: NoteJobData = { key, event, room: { id: room.id, title: room.title, url: link.url } };
+      await Promise.all([
+        deps.notesQueues[queueName].add(NOTE_JOB_NAME, data, { ...roomJobOptions(), jobId }),
+        job.log(`${run.next.name}: note queued on ${queueName} as ${jobId}`),
+      ]);
+      note = { jobId };
+    } else {
+      note = { skipped: skippedNote(entry) };
+    }
     // One line per ticket at info with every id; the per-stage lines are at debug and in the job log.
-    log.info(
+    deps.logger.info(
       {
+        jobId: job.id,
+        ticket: key,
+        source: event.source,
+        ticketId: event.ticketId,
         roomId: room.id,
         origin: room.origin,
         folders: entry.folders,
@@ -160,21 +86,8 @@ export function createRoomProcessor(deps: RoomProcessorDeps) {
   };
 }
 
-function progressOf(stage: RoomStageName, entry: LedgerEntry): RoomJobProgress {
-  return { stage, step: NUMBER[stage], of: 5, done: ROOM_STAGES.filter((s) => isDone(entry.stages[s])) };
-}
-
-async function runStage(stage: RoomStageName, ctx: StageContext): Promise<StageResult> {
-  switch (stage) {
-    case 'room':
-      return runRoomStage(ctx);
-    case 'folders':
-      return runFoldersStage(ctx);
-    case 'share':
-      return runShareStage(ctx);
-    case 'link':
-      return runLinkStage(ctx);
-  }
+function skippedNote(entry: LedgerEntry): string {
+  return entry.reasons.helpdesk ?? 'the note is already on the ticket';
 }
 
 /** The notes job id of a ticket: `note-<key>` (BullMQ ids must not contain `:`). */
@@ -182,30 +95,4 @@ export function noteJobId(key: string): string {
   return `note-${key}`;
 }
 
-async function enqueueNote(
-  deps: RoomProcessorDeps,
-  job: Job,
-  event: TicketEvent,
-  key: string,
-  room: NoteJobData['room'],
-  entry: LedgerEntry,
-): Promise<RoomJobResult['note']> {
-  if (isDone(entry.stages.helpdesk)) {
-    return { skipped: entry.reasons.helpdesk ?? 'the note is already on the ticket' };
-  }
-  const queueName = notesQueueFor(event.source);
-  if (queueName === undefined) {
-    const reason = 'tickets from the generic route have no helpdesk to write back to';
-    await deps.ledger.write(event, { stage: { name: 'helpdesk', state: 'skipped', reason } });
-    await job.log(`helpdesk: skipped: ${reason}`);
-    return { skipped: reason };
-  }
-  const jobId = noteJobId(key);
-  const data: NoteJobData = { key, event, room };
-  // The same job id for every run: a second room run cannot queue a second note.
-  await Promise.all([
-    deps.notesQueues[queueName].add(NOTE_JOB_NAME, data, { ...roomJobOptions(), jobId }),
-    job.log(`helpdesk: note queued on ${queueName} as ${jobId}`),
-  ]);
-  return { jobId };
-}
+export type { TicketEvent };

@@ -1,5 +1,4 @@
 import { isVendorError } from '@ticket-rooms/core';
-import type { StageName } from '../ledger/entry';
 
 /**
  * An error with the stage it happened in. Its message starts with the stage (`share: docspace
@@ -7,7 +6,7 @@ import type { StageName } from '../ledger/entry';
  */
 export class StageError extends Error {
   override readonly name = 'StageError';
-  readonly stage: StageName;
+  readonly stage: string;
   readonly code: string;
   readonly retryable: boolean;
   /** The vendor's `Retry-After`, honoured exactly by the `vendor` backoff. */
@@ -16,7 +15,7 @@ export class StageError extends Error {
   stageFailures: number | undefined;
 
   constructor(
-    stage: StageName,
+    stage: string,
     init: { code: string; message: string; retryable: boolean; retryAfterMs?: number; cause?: unknown },
   ) {
     super(`${stage}: ${init.message}`, init.cause === undefined ? undefined : { cause: init.cause });
@@ -27,7 +26,7 @@ export class StageError extends Error {
   }
 
   /** Wraps whatever a stage threw; vendor errors keep their code and retry advice. */
-  static from(stage: StageName, err: unknown): StageError {
+  static from(stage: string, err: unknown): StageError {
     if (err instanceof StageError) return err;
     if (isVendorError(err)) {
       return new StageError(stage, {

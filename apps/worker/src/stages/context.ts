@@ -1,6 +1,7 @@
 import type { TicketEvent } from '@ticket-rooms/core';
 import type { DocspaceClient, RoomType } from '@ticket-rooms/docspace-client';
-import type { LedgerEntry, LedgerUpdate } from '../ledger/entry';
+import type { NoteWriter } from '@ticket-rooms/helpdesk';
+import type { z } from 'zod';
 import type { FolderNode } from './folder-plan';
 import type { ShareTarget } from './share-plan';
 
@@ -23,14 +24,44 @@ export interface RoomSettings {
   share: readonly ShareTarget[];
 }
 
+/**
+ * Where a stage runs: `docspace` stages on the rooms queue, `helpdesk` stages on the ticket's
+ * vendor's notes queue, so a 429 at one side never holds up the other.
+ */
+export type Lane = 'docspace' | 'helpdesk';
+
+export type StageState = 'pending' | 'done' | 'skipped' | 'failed';
+
+/** The helpdesk a ticket came from, as its write-back stages see it. */
+export interface HelpdeskPort {
+  vendor: string;
+  /** `undefined` when the vendor's write-back variables are not set. */
+  writer: NoteWriter | undefined;
+  /** The variables that configure the write-back, for the message when they are missing. */
+  variables: readonly string[];
+}
+
+/** The room a docspace lane hands to the helpdesk lane with the job (its id, title and link). */
+export interface HandoffRoom {
+  id: number;
+  title: string;
+  url: string;
+}
+
 export interface StageContext {
   event: TicketEvent;
-  /** The ledger as it stands, with the results of the stages before this one. */
-  entry: LedgerEntry;
+  /** The ticket's idempotency key. */
+  key: string;
+  /** What an earlier stage recorded in the ledger, validated by its schema; `undefined` before it ran. */
+  resultOf<R>(stage: StageDefinition<string, string, R>): R | undefined;
+  /** The stage finished earlier in this same run (so, for example, a room made now is known to be empty). */
+  ranThisRun(stage: StageDefinition): boolean;
   docspace: DocspacePort;
   settings: RoomSettings;
-  /** The room was created earlier in this same run, so it is known to be empty. */
-  freshRoom: boolean;
+  /** The ticket's helpdesk; `undefined` for sources with nothing to write back to. */
+  helpdesk: HelpdeskPort | undefined;
+  /** The room handed over with a helpdesk-lane job. */
+  handoff: HandoffRoom | undefined;
   /**
    * Called right before every request that creates something. It throws when this worker no
    * longer owns the job (its lock expired and another worker may be running it), so two workers
@@ -39,11 +70,41 @@ export interface StageContext {
   beforeCreate(): Promise<void>;
 }
 
-/** What a stage did: the ledger update, a line for the job log and fields for the log line. */
-export interface StageResult {
-  update: LedgerUpdate;
-  summary: string;
-  details?: Record<string, unknown>;
-  /** Something an operator should look at, though the stage succeeded. */
-  warning?: string;
+/** What a stage did. `result` goes to the stage's ledger field; `summary` to the job log. */
+export type StageOutcome<R> =
+  | {
+      state: 'done';
+      result: R;
+      summary: string;
+      details?: Record<string, unknown>;
+      /** Something an operator should look at, though the stage succeeded. */
+      warning?: string;
+    }
+  | { state: 'skipped'; reason: string; result?: R; details?: Record<string, unknown> };
+
+/**
+ * A stage as one value: its name, the ledger field and zod schema of its result, where it runs,
+ * and `run`. Everything numbered or counted about stages derives from the pipeline lists that
+ * hold these values (see `pipeline/pipelines.ts`).
+ */
+export interface StageDefinition<N extends string = string, F extends string = string, R = unknown> {
+  readonly name: N;
+  /** The ledger field its result is kept in (one JSON field per stage). */
+  readonly field: F;
+  /** Checks the result when the ledger is read back, so a corrupt entry never reaches a stage. */
+  readonly result: z.ZodType<R>;
+  readonly lane: Lane;
+  run(ctx: StageContext): Promise<StageOutcome<R>>;
+}
+
+/** Declares a stage, keeping its literal name and field for the types derived from pipelines. */
+export function defineStage<const N extends string, const F extends string, R>(
+  stage: StageDefinition<N, F, R>,
+): StageDefinition<N, F, R> {
+  return stage;
+}
+
+/** A skipped outcome: the reason is the job log line too. */
+export function skipped(reason: string): StageOutcome<never> {
+  return { state: 'skipped', reason };
 }

@@ -1,0 +1,44 @@
+import type { EventKind } from '@ticket-rooms/core';
+import type { StageDefinition } from '../stages/context';
+import { foldersStage } from '../stages/folders-stage';
+import { linkStage } from '../stages/link-stage';
+import { noteStage } from '../stages/note-stage';
+import { roomStage } from '../stages/room-stage';
+import { shareStage } from '../stages/share-stage';
+
+/**
+ * The pipeline of each job kind: its stages in the order they run. Step numbers, "step N of M",
+ * the ledger's fields and schemas, and when a ticket counts as done all derive from these lists,
+ * so adding a stage is its file plus one line here.
+ */
+export const PIPELINES = {
+  'ticket.created': [roomStage, foldersStage, shareStage, linkStage, noteStage],
+} as const satisfies Record<EventKind, readonly StageDefinition[]>;
+
+export type PipelineKind = keyof typeof PIPELINES;
+export type Pipeline = (typeof PIPELINES)[PipelineKind];
+
+/** Every stage of every pipeline, once each, in the order first met. */
+type AllStages = Pipeline[number];
+export const ALL_STAGES: readonly AllStages[] = [...new Set(Object.values(PIPELINES).flat())];
+
+export type StageName = AllStages['name'];
+export const STAGE_NAMES: readonly StageName[] = ALL_STAGES.map((s) => s.name);
+
+/** The stages of a ticket's creation, by name: what the demo and the ticket lookup show. */
+export const STAGES: readonly StageName[] = PIPELINES['ticket.created'].map((s) => s.name);
+
+/** Each stage's result type, by the ledger field it is kept in. */
+export type StageResults = {
+  [S in AllStages as S['field']]?: S extends StageDefinition<string, string, infer R> ? R : never;
+};
+
+/** The pipeline of a job kind; `undefined` for a name no pipeline has (a job from a newer release). */
+export function pipelineOf(kind: string): Pipeline | undefined {
+  return Object.hasOwn(PIPELINES, kind) ? PIPELINES[kind as PipelineKind] : undefined;
+}
+
+/** Where a stage sits in its pipeline, for the progress Bull Board shows: step `step` of `of`. */
+export function stepOf(pipeline: Pipeline, stage: StageDefinition): { step: number; of: number } {
+  return { step: pipeline.indexOf(stage as never) + 1, of: pipeline.length };
+}

@@ -1,0 +1,197 @@
+import { type Source, type TicketEvent, ticketKey } from '@ticket-rooms/core';
+import { DelayedError, type Job, UnrecoverableError } from 'bullmq';
+import type { JobKeys } from '../ledger/bullmq-trail';
+import { LedgerCorruptError } from '../ledger/codec';
+import { emptyEntry, isDone, type LedgerEntry, type LedgerUpdate, mergeUpdate } from '../ledger/entry';
+import type {
+  DocspacePort,
+  HandoffRoom,
+  HelpdeskPort,
+  Lane,
+  RoomSettings,
+  StageContext,
+  StageDefinition,
+} from '../stages/context';
+import type { Pipeline } from './pipelines';
+import { stepOf } from './pipelines';
+import { type FailureContext, failStage } from './queue-behaviour';
+
+export interface RunnerDeps extends FailureContext {
+  docspace: DocspacePort;
+  settings: RoomSettings;
+  /** The ticket's helpdesk for write-back stages; `undefined` for sources with none. */
+  helpdeskOf(source: Source): HelpdeskPort | undefined;
+  /** The queue that runs a lane's stages for a source; `undefined`: no queue of its own, run in the job at hand. */
+  queueOf(lane: Lane, source: Source): string | undefined;
+  /** True once shutdown began: the job goes back to the queue before its next stage. */
+  stopping(): boolean;
+  lockDurationMs: number;
+  /** BullMQ's Redis keys of a job of this queue, for writing its log and progress with the checkpoint. */
+  jobKeys(jobId: string): JobKeys;
+}
+
+/** What the job shows in Bull Board as its progress: step `step` of `of` of its pipeline. */
+export interface JobProgress {
+  stage: string;
+  step: number;
+  of: number;
+  done: string[];
+}
+
+export interface LaneRun {
+  key: string;
+  entry: LedgerEntry;
+  /** The first stage still to run, on another lane's queue; `undefined` when the pipeline is finished. */
+  next: StageDefinition | undefined;
+}
+
+function progressOf(pipeline: Pipeline, stage: StageDefinition, entry: LedgerEntry): JobProgress {
+  return {
+    stage: stage.name,
+    ...stepOf(pipeline, stage),
+    done: pipeline.filter((s) => isDone(entry.stages[s.name])).map((s) => s.name),
+  };
+}
+
+/** The ledger update a stage's outcome makes: its state, its result, and no last error. */
+function updateOf(stage: StageDefinition, outcome: Awaited<ReturnType<StageDefinition['run']>>): LedgerUpdate {
+  const update: Record<string, unknown> = {
+    stage: {
+      name: stage.name,
+      state: outcome.state,
+      ...(outcome.state === 'skipped' ? { reason: outcome.reason } : {}),
+    },
+    lastError: null,
+  };
+  if (outcome.result !== undefined) update[stage.field] = outcome.result;
+  return update as LedgerUpdate;
+}
+
+/**
+ * Runs the stages of `pipeline` that belong to this job's lane, in order, each checkpointed in
+ * the ticket ledger with its job log line and the next stage's progress (one script). A stage
+ * whose result is in the ledger is skipped, so a retry, a restarted worker or an operator's
+ * "retry" resumes where the last run stopped. Stops at the first stage that runs on another
+ * lane's queue and says which.
+ */
+export async function runLane(
+  run: {
+    job: Job;
+    token: string | undefined;
+    lane: Lane;
+    queue: string;
+    pipeline: Pipeline;
+    event: TicketEvent;
+    handoff?: HandoffRoom;
+  },
+  deps: RunnerDeps,
+): Promise<LaneRun> {
+  const { job, token, pipeline, event } = run;
+  const key = ticketKey(event);
+  const log = deps.logger.child({ jobId: job.id, ticket: key, source: event.source, ticketId: event.ticketId });
+
+  // 1. Resume from the ledger. A corrupt entry would be corrupt on every retry: fail the job now.
+  let entry: LedgerEntry;
+  try {
+    entry =
+      (await deps.ledger.read(event)) ??
+      emptyEntry({ key, source: event.source, tenant: event.tenant, ticketId: event.ticketId }, new Date());
+  } catch (err) {
+    if (!(err instanceof LedgerCorruptError)) throw err;
+    log.error({ code: err.code, field: err.field }, err.message);
+    throw new UnrecoverableError(err.message);
+  }
+  const ranThisRun = new Set<string>();
+  const helpdesk = deps.helpdeskOf(event.source);
+
+  // 2. Run each stage of this lane that is not in the ledger yet. The first stage's progress is
+  //    written on its own; every later one's goes out with the checkpoint before it.
+  //    A job handed over from another lane starts at its own lane's first stage: the stages
+  //    before it were the handing lane's, and the handoff carries what they made.
+  let progressWritten: Promise<unknown> | undefined;
+  let reached = run.handoff === undefined;
+  for (const stage of pipeline as readonly StageDefinition[]) {
+    const queue = deps.queueOf(stage.lane, event.source);
+    const here = queue === undefined || queue === run.queue;
+    reached ||= here;
+    if (!reached || isDone(entry.stages[stage.name as keyof LedgerEntry['stages']])) continue;
+    if (!here) return { key, entry, next: stage };
+    if (deps.stopping()) {
+      // Shutdown: the stage in hand is checkpointed; hand the job back without using an attempt.
+      await job.log(`${stage.name}: worker shutting down; job handed back before this stage`);
+      await job.moveToDelayed(Date.now(), token);
+      throw new DelayedError();
+    }
+    // Shown in Bull Board while the stage runs; written alongside the stage's first call rather
+    // than before it, which saves a round trip.
+    progressWritten ??= job.updateProgress(progressOf(pipeline, stage, entry));
+    const started = performance.now();
+    let ownershipChecked = false;
+    const current = entry;
+    const ctx: StageContext = {
+      event,
+      key,
+      resultOf: (s) => (current as Record<string, unknown>)[s.field] as never,
+      ranThisRun: (s) => ranThisRun.has(s.name),
+      docspace: deps.docspace,
+      settings: deps.settings,
+      helpdesk,
+      handoff: run.handoff,
+      beforeCreate: async () => {
+        // Once per stage, right before its first create: a lock lost later in the same stage
+        // would need the event loop blocked for a whole lock duration in between.
+        if (token === undefined || ownershipChecked) return;
+        ownershipChecked = true;
+        // Renewing the lock fails when we no longer own the job: then another worker may be
+        // running it, and creating now could make a duplicate.
+        const owned = await job.extendLock(token, deps.lockDurationMs);
+        if (!owned) throw new Error(`worker lost the lock of job ${job.id}; another worker takes it from here`);
+      },
+    };
+    let outcome: Awaited<ReturnType<StageDefinition['run']>>;
+    try {
+      outcome = await stage.run(ctx);
+    } catch (err) {
+      deps.metrics.stageDuration.observe({ stage: stage.name, result: 'error' }, (performance.now() - started) / 1000);
+      await progressWritten.catch(() => {});
+      return failStage(err, stage.name as never, job, event, deps, entry.lastError, pipeline);
+    }
+    ranThisRun.add(stage.name);
+    // The checkpoint, the operator's log line and the next stage's progress: one script.
+    const update = updateOf(stage, outcome);
+    const next = mergeUpdate(entry, update, new Date(), pipeline);
+    const following = (pipeline as readonly StageDefinition[]).find(
+      (s) =>
+        !isDone(next.stages[s.name as keyof LedgerEntry['stages']]) &&
+        (deps.queueOf(s.lane, event.source) ?? run.queue) === run.queue,
+    );
+    const progress = following === undefined ? undefined : progressOf(pipeline, following, next);
+    const summary = outcome.state === 'done' ? outcome.summary : `skipped: ${outcome.reason}`;
+    await Promise.all([
+      progressWritten,
+      deps.ledger.write(
+        event,
+        update,
+        {
+          keys: deps.jobKeys(job.id as string),
+          jobId: job.id as string,
+          log: `${stage.name}: ${summary}`,
+          ...(job.opts.keepLogs === undefined ? {} : { keepLogs: job.opts.keepLogs }),
+          ...(progress === undefined ? {} : { progress }),
+        },
+        pipeline,
+      ),
+    ]);
+    if (progress !== undefined) job.progress = progress;
+    entry = next;
+    deps.metrics.stageDuration.observe(
+      { stage: stage.name, result: outcome.state },
+      (performance.now() - started) / 1000,
+    );
+    log.debug({ stage: stage.name, state: outcome.state, ...outcome.details }, `${stage.name}: ${summary}`);
+    if (outcome.state === 'done' && outcome.warning) {
+      log.warn({ stage: stage.name, ...outcome.details }, `${stage.name}: ${outcome.warning}`);
+    }
+  }
+  return { key, entry, next: undefined };
+}
