@@ -1,5 +1,4 @@
 import { testPrefix, testRedisUrl } from '@ticket-rooms/testkit';
-import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { afterAll, describe, expect, it } from 'vitest';
 import { Ledger } from '../src/ledger/ledger';
@@ -65,51 +64,5 @@ describe('the ticket ledger in Redis', () => {
     const entry = await ledger.read(t);
     expect(entry?.lastError).toBeUndefined();
     expect(entry?.reasons.room).toBeUndefined();
-  });
-
-  it('writes a job log line and progress with the checkpoint, as BullMQ reads them', async () => {
-    const prefix = testPrefix('ledger');
-    const ledger = new Ledger(redis, prefix);
-    const queue = new Queue('trail', { connection: redis, prefix });
-    try {
-      const job = await queue.add('room', { n: 1 }, { jobId: 'trail-1', keepLogs: 2 });
-      const keys = {
-        job: queue.toKey('trail-1'),
-        events: queue.keys.events as string,
-        meta: queue.keys.meta as string,
-      };
-      const t = ticket('4');
-      for (const [i, stage] of (['room', 'folders', 'share'] as const).entries()) {
-        await ledger.write(
-          t,
-          { stage: { name: stage, state: 'done' } },
-          { keys, jobId: 'trail-1', log: `${stage}: done`, keepLogs: 2, progress: { stage: 'next', step: i + 2 } },
-        );
-      }
-      // The log keeps the job's keepLogs newest lines; progress is the last one written.
-      expect((await queue.getJobLogs('trail-1')).logs).toEqual(['folders: done', 'share: done']);
-      expect((await queue.getJob('trail-1'))?.progress).toEqual({ stage: 'next', step: 4 });
-      const events = await redis.xrange(keys.events, '-', '+');
-      const progress = events.map(([, f]) => f).filter((f) => f[1] === 'progress');
-      expect(progress).toHaveLength(3);
-      expect(progress.at(-1)).toEqual(['event', 'progress', 'jobId', 'trail-1', 'data', '{"stage":"next","step":4}']);
-      expect((await ledger.read(t))?.stages).toMatchObject({ room: 'done', folders: 'done', share: 'done' });
-
-      // keepLogs 0 means "keep them all", as in BullMQ's own addLog.
-      await ledger.write(t, { lastError: null }, { keys, jobId: 'trail-1', log: 'kept', keepLogs: 0 });
-      expect((await queue.getJobLogs('trail-1')).logs).toEqual(['folders: done', 'share: done', 'kept']);
-
-      // A job removed meanwhile gets no log and no progress back, but the checkpoint is kept.
-      await job.remove();
-      await ledger.write(
-        t,
-        { stage: { name: 'link', state: 'done' } },
-        { keys, jobId: 'trail-1', log: 'link: done', progress: {} },
-      );
-      expect(await redis.exists(keys.job, `${keys.job}:logs`)).toBe(0);
-      expect((await ledger.read(t))?.stages.link).toBe('done');
-    } finally {
-      await queue.close();
-    }
   });
 });

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { decodeEntry, encodeUpdate } from './codec';
+import { roomStage } from '../stages/room-stage';
+import { decodeEntry, encodeUpdate, LedgerCorruptError } from './codec';
 import { emptyEntry, mergeUpdate, overallState } from './entry';
 
 const ref = { key: 'zendesk-acme-1-abc', source: 'zendesk' as const, tenant: 'acme', ticketId: '1' };
@@ -20,6 +21,12 @@ describe('overallState', () => {
 
   it('is failed as soon as one stage failed', () => {
     expect(overallState({ ...base, room: 'done', folders: 'failed' })).toBe('failed');
+  });
+
+  it('counts only the stages of the pipeline it is judged by', () => {
+    const onlyRoom = [roomStage] as unknown as Parameters<typeof overallState>[1];
+    expect(overallState({ ...base, room: 'done' }, onlyRoom)).toBe('done');
+    expect(overallState({ ...base, room: 'done' })).toBe('in-progress');
   });
 });
 
@@ -59,5 +66,18 @@ describe('ledger codec', () => {
 
   it('reads nothing from an empty hash', () => {
     expect(decodeEntry({})).toBeUndefined();
+  });
+
+  it('refuses a hash that does not read back as the stages wrote it, naming the field', () => {
+    const hash = { key: ref.key, source: 'zendesk', tenant: 'acme', ticketId: '1' };
+    const read = (extra: Record<string, string>) => () => decodeEntry({ ...hash, ...extra });
+    expect(read({ room: '{"id":' })).toThrow(new LedgerCorruptError(ref.key, 'room', 'is not JSON'));
+    expect(read({ room: '{"id":1,"title":"T","roomType":3,"archived":false,"origin":"created"}' })).toThrow(
+      /field room does not match its schema at roomType/,
+    );
+    expect(read({ folders: '{"Logs":"13"}' })).toThrow(/field folders does not match its schema at Logs/);
+    expect(read({ 'stage:link': 'finished' })).toThrow(/field stage:link is not a stage state/);
+    expect(read({ source: 'mailbox' })).toThrow(/field source is not a known source/);
+    expect(read({ lastError: '{"stage":"link"}' })).toThrow(/field lastError does not match its schema/);
   });
 });
