@@ -1,19 +1,10 @@
-import { type LedgerEntry, STAGES, type StageState } from '@ticket-rooms/worker';
+import { type LedgerEntry, STAGES, type StageState, stageLabel } from '@ticket-rooms/worker';
 
 const MARK: Record<StageState, string> = { pending: '·', done: '✓', skipped: '–', failed: '✗' };
 
-/** The stage names as a reader knows them: the fifth is the note on the ticket. */
-const SHOWN: Record<(typeof STAGES)[number], string> = {
-  room: 'room',
-  folders: 'folders',
-  share: 'share',
-  link: 'link',
-  helpdesk: 'note',
-};
-
 /** `room ✓  folders ✓  share ·  link ·  note ·` for a ticket's ledger entry (all pending before it exists). */
 export function stagesLine(entry: LedgerEntry | undefined): string {
-  return STAGES.map((s) => `${SHOWN[s]} ${MARK[entry?.stages[s] ?? 'pending']}`).join('  ');
+  return STAGES.map((s) => `${stageLabel(s)} ${MARK[entry?.stages[s] ?? 'pending']}`).join('  ');
 }
 
 /** Whether the ticket has finished one way or the other. */

@@ -28,6 +28,12 @@ export const STAGE_NAMES: readonly StageName[] = ALL_STAGES.map((s) => s.name);
 /** The stages of a ticket's creation, by name: what the demo and the ticket lookup show. */
 export const STAGES: readonly StageName[] = PIPELINES['ticket.created'].map((s) => s.name);
 
+/** How a reader knows a stage: its label, else its name. */
+export function stageLabel(name: StageName): string {
+  const stage: StageDefinition | undefined = ALL_STAGES.find((s) => s.name === name);
+  return stage?.label ?? name;
+}
+
 /** Each stage's result type, by the ledger field it is kept in. */
 export type StageResults = {
   [S in AllStages as S['field']]?: S extends StageDefinition<string, string, infer R> ? R : never;

@@ -89,6 +89,8 @@ export type StageOutcome<R> =
  */
 export interface StageDefinition<N extends string = string, F extends string = string, R = unknown> {
   readonly name: N;
+  /** What a reader calls it, where that differs from its name (the demo's progress line). */
+  readonly label?: string;
   /** The ledger field its result is kept in (one JSON field per stage). */
   readonly field: F;
   /** Checks the result when the ledger is read back, so a corrupt entry never reaches a stage. */

@@ -28,6 +28,7 @@ function noteRoom(ctx: StageContext): HandoffRoom {
  */
 export const noteStage = defineStage({
   name: 'helpdesk',
+  label: 'note',
   field: 'note',
   result: LedgerNote,
   lane: 'helpdesk',
