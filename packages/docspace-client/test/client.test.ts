@@ -104,7 +104,7 @@ describe('rooms', () => {
       code: 'NOT_FOUND',
       statusCode: 404,
       retryable: false,
-      vendorMessage: 'Folder not found',
+      vendorMessage: 'The required folder was not found',
     });
     expect(err.path).toBe('/api/2.0/files/rooms/999999');
     expect(err.method).toBe('GET');
