@@ -1,5 +1,5 @@
 import type { TicketEvent } from '@ticket-rooms/core';
-import type { DocspaceClient, RoomType } from '@ticket-rooms/docspace-client';
+import type { DocspaceClient, RoomOptions, RoomType } from '@ticket-rooms/docspace-client';
 import type { LedgerEntry, LedgerUpdate } from '../ledger/entry';
 import type { FolderNode } from './folder-plan';
 import type { ShareTarget } from './share-plan';
@@ -13,6 +13,8 @@ export type DocspacePort = Pick<
   | 'createFolder'
   | 'setRoomAccess'
   | 'getPrimaryLink'
+  | 'listRoomLinks'
+  | 'setRoomLink'
   | 'roomPortalUrl'
 >;
 
@@ -21,6 +23,8 @@ export interface RoomSettings {
   titleTemplate: string;
   folders: readonly FolderNode[];
   share: readonly ShareTarget[];
+  /** Settings stored with every new room (ROOM_INDEXING, ROOM_DENY_DOWNLOAD, ROOM_COLOR, …). */
+  options?: RoomOptions;
 }
 
 export interface StageContext {

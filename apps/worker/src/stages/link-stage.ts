@@ -1,32 +1,80 @@
-import { allowsExternalLinks, roomTypeName } from '@ticket-rooms/docspace-client';
+import {
+  AccessRole,
+  allowsExternalLinks,
+  LinkType,
+  type RoomLink,
+  type RoomType,
+  roomTypeCanShare,
+  roomTypeName,
+} from '@ticket-rooms/docspace-client';
 import type { LedgerLink } from '../ledger/entry';
 import type { StageContext, StageResult } from './context';
 
+/** The title of the external link the worker makes itself, which is also how a retry finds it again. */
+export const LINK_TITLE = 'Ticket Rooms';
+
 /**
- * Stage 4, the link: DocSpace's primary external link where the room type has external links;
- * otherwise the room's portal URL, which needs a DocSpace login (collaboration rooms, the
- * default, cannot have external links). Asking for the primary link twice returns the same link.
+ * The link to put on the ticket among the room's external links: the primary link DocSpace keeps
+ * (a form-filling room's FillForms "Link to fill out", made with the room; a public room's Read
+ * link), else the one this stage made earlier. Expired links do not count.
+ */
+function pickLink(links: readonly RoomLink[]): RoomLink | undefined {
+  const live = links.filter((l) => l.linkType === LinkType.External && !l.expired);
+  return live.find((l) => l.primary) ?? live.find((l) => l.title === LINK_TITLE);
+}
+
+/**
+ * Stage 4, the link. Room types DocSpace does not share by link (collaboration and virtual data
+ * rooms, whose `canShare` the server forces false; AI rooms, which have no link roles) and
+ * archived rooms get the room's portal URL, which needs a DocSpace login. Other rooms get an
+ * external link: the one DocSpace already has, or one this stage creates with `PUT rooms/{id}/links`.
  */
 export async function runLinkStage(ctx: StageContext): Promise<StageResult & { link: LedgerLink }> {
   const room = ctx.entry.room;
   if (!room) throw new Error('link stage without a room in the ledger');
-  const roomType = room.roomType as Parameters<typeof allowsExternalLinks>[0];
-  let link: LedgerLink;
-  let why: string;
-  if (!room.archived && allowsExternalLinks(roomType)) {
-    const primary = await ctx.docspace.getPrimaryLink(room.id);
-    link = { url: primary.url, kind: 'external' };
-    why = 'external link';
-  } else {
-    link = { url: ctx.docspace.roomPortalUrl(room.id, { archived: room.archived }), kind: 'portal' };
-    why = room.archived
-      ? 'portal URL (the room is archived)'
-      : `portal URL (${roomTypeName(roomType)} rooms cannot have external links)`;
+  const roomType = room.roomType as RoomType;
+  const byLink = !room.archived && roomTypeCanShare(roomType) && allowsExternalLinks(roomType);
+  if (!byLink) {
+    const link: LedgerLink = { url: ctx.docspace.roomPortalUrl(room.id, { archived: room.archived }), kind: 'portal' };
+    const why = room.archived
+      ? 'the room is archived'
+      : `${roomTypeName(roomType)} rooms are not shared by link in DocSpace`;
+    return {
+      link,
+      update: { stage: { name: 'link', state: 'done' }, link, lastError: null },
+      summary: `not shared by link (${why}); portal URL ${link.url}`,
+      details: { roomId: room.id, url: link.url, kind: link.kind, sharedByLink: false, reason: why },
+    };
   }
+  // 1. The portal's own link, or ours from an earlier attempt that crashed before its checkpoint.
+  let chosen = pickLink(await ctx.docspace.listRoomLinks(room.id, { type: LinkType.External }));
+  let origin = 'existing';
+  // 2. None: make one. Read access; form-filling rooms always have their primary link already.
+  if (!chosen) {
+    await ctx.beforeCreate();
+    const made = await ctx.docspace.setRoomLink(room.id, {
+      linkType: LinkType.External,
+      access: AccessRole.Read,
+      title: LINK_TITLE,
+    });
+    if (!made) throw new Error(`DocSpace answered no link when creating one in room ${room.id}`);
+    chosen = made;
+    origin = 'created';
+  }
+  const link: LedgerLink = { url: chosen.url, kind: 'external' };
+  const what = chosen.access === AccessRole.FillForms ? 'form-filling link' : 'external link';
   return {
     link,
     update: { stage: { name: 'link', state: 'done' }, link, lastError: null },
-    summary: `${why} ${link.url}`,
-    details: { roomId: room.id, url: link.url, kind: link.kind },
+    summary: `${origin} ${what} "${chosen.title}"${chosen.internal ? ' (needs a DocSpace login)' : ''} ${link.url}`,
+    details: {
+      roomId: room.id,
+      url: link.url,
+      kind: link.kind,
+      sharedByLink: true,
+      origin,
+      access: chosen.access,
+      internal: chosen.internal,
+    },
   };
 }

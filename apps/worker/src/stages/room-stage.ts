@@ -37,7 +37,13 @@ export async function runRoomStage(ctx: StageContext): Promise<StageResult & { r
   }
   const title = renderRoomTitle(ctx.settings.titleTemplate, ctx.event);
   await ctx.beforeCreate();
-  const created = await ctx.docspace.createRoom({ title, roomType: ctx.settings.type, tags: [tag, PRODUCT_TAG] });
+  const options = ctx.settings.options;
+  const created = await ctx.docspace.createRoom({
+    title,
+    roomType: ctx.settings.type,
+    tags: [tag, PRODUCT_TAG],
+    ...(options && Object.keys(options).length > 0 ? { options } : {}),
+  });
   const room: LedgerRoom = {
     id: created.id,
     title: created.title,
