@@ -47,6 +47,11 @@ describe('the DocSpace stages, on a generic ticket', () => {
     const { logs } = await pipeline.rooms.getJobLogs(ticketKey(event));
     expect(logs.map((l) => l.split(':')[0])).toEqual(['room', 'folders', 'share', 'link', 'helpdesk']);
     expect(logs[0]).toContain(`created room ${room?.id}`);
+    // A collaboration room is not shared by link (the server's canShare is false): the stage says so.
+    expect(logs.find((l) => l.startsWith('link:'))).toContain(
+      'not shared by link (Collaboration rooms are not shared by link in DocSpace)',
+    );
+    expect(room ? await pipeline.reader(docspace).listRoomLinks(room.id) : undefined).toEqual([]);
   });
 
   it('never makes a second room for a ticket it has seen, even after its job and ledger are gone', async () => {
@@ -180,9 +185,45 @@ describe('nested folders, sharing and external links', () => {
       dropped: [],
     });
 
-    // The link is DocSpace's primary external link, the one its API gives back.
-    const primary = await reader.getPrimaryLink(room.id);
-    expect(entry?.link).toEqual({ url: primary.url, kind: 'external' });
+    // A custom room starts without links, so the worker made one itself (PUT rooms/{id}/links).
+    const links = await reader.listRoomLinks(room.id);
+    expect(links).toHaveLength(1);
+    expect(links[0]).toMatchObject({ title: 'Ticket Rooms', access: 2, primary: false });
+    expect(entry?.link).toEqual({ url: links[0]?.url, kind: 'external' });
+    const { logs: jobLogs } = await pipeline.rooms.getJobLogs(ticketKey(event));
+    expect(jobLogs.find((l) => l.startsWith('link:'))).toContain('created external link "Ticket Rooms"');
+  });
+
+  it('puts a form-filling room’s own FillForms link on the ticket and passes the ROOM_* settings through', async () => {
+    const other = await new Pipeline('forms').ready();
+    try {
+      await other.startWorker(
+        other.config(docspace, {
+          ROOM_TYPE: 'formfilling',
+          ROOM_FOLDERS: 'none',
+          ROOM_INDEXING: 'true',
+          ROOM_DENY_DOWNLOAD: 'true',
+          ROOM_COLOR: '1f6feb',
+        }),
+      );
+      const event = ticketEvent('generic');
+      await other.add(event);
+      await other.finished(event);
+      const reader = other.reader(docspace);
+      const [room] = (await roomsOf(reader, event)).rooms;
+      if (!room) throw new Error('no room');
+      expect(room).toMatchObject({ roomType: RoomType.FillingForms, indexing: true, denyDownload: true });
+      const links = await reader.listRoomLinks(room.id);
+      // No second link: the one DocSpace made with the room is the ticket's.
+      expect(links).toHaveLength(1);
+      expect(links[0]).toMatchObject({ primary: true, access: 7, title: 'Link to fill out' });
+      const entry = await other.ledgerOf(event);
+      expect(entry?.link).toEqual({ url: links[0]?.url, kind: 'external' });
+      const { logs } = await other.rooms.getJobLogs(ticketKey(event));
+      expect(logs.find((l) => l.startsWith('link:'))).toContain('existing form-filling link "Link to fill out"');
+    } finally {
+      await other.close();
+    }
   });
 
   it('reports a member DocSpace silently dropped', async () => {

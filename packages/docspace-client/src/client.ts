@@ -24,6 +24,8 @@ import {
   LinkShareDto,
   type Room,
   RoomDto,
+  type RoomLink,
+  RoomLinkDto,
   RoomListItem,
   type RoomMember,
   RoomSecurityDto,
@@ -40,6 +42,49 @@ const API = '/api/2.0';
 const RoomPage = folderContent(RoomListItem);
 const FolderPage = folderContent(FolderDto);
 const FileOperations = z.array(FileOperationDto);
+const RoomLinks = z.array(RoomLinkDto);
+// `PUT rooms/{id}/links` answers a null response (omitted) when a link was revoked.
+const MaybeRoomLink = RoomLinkDto.optional();
+
+/** `LinkType`: an invitation (join as a member) or an external (share) link. */
+export const LinkType = { Invitation: 0, External: 1 } as const;
+export type LinkType = (typeof LinkType)[keyof typeof LinkType];
+
+/**
+ * Room settings DocSpace stores with a room (`CreateRoomRequestDto`, `UpdateRoomRequest`). Private
+ * rooms are left out: they need every member's encryption key and fail for an API key.
+ */
+export interface RoomOptions {
+  /** Numbered ordering of the contents. */
+  indexing?: boolean;
+  /** Members and link holders may not download. */
+  denyDownload?: boolean;
+  /** Logo colour: six hex digits without `#`. */
+  color?: string;
+  /** Storage limit in bytes; -2 means the portal default. */
+  quota?: number;
+  /** Auto-delete policy for the room's files. */
+  lifetime?: { deletePermanently: boolean; period: number; value: number; enabled: boolean };
+  /** Watermark on documents opened in the room; `enabled: false` removes it on update. */
+  watermark?: { enabled?: boolean; text?: string; rotate?: number; additions?: number };
+}
+
+export interface RoomLinkInput {
+  /** An existing link to change or revoke; omitted: a new link. */
+  linkId?: string;
+  linkType: LinkType;
+  /** An `AccessRole` the room type allows for links; `AccessRole.None` (0) revokes. */
+  access: AccessRole;
+  title?: string;
+  /** Holders must log in to DocSpace (external links only). */
+  internal?: boolean;
+  denyDownload?: boolean;
+  /** ISO date; a past date means no expiry for external links. */
+  expirationDate?: string;
+  password?: string;
+  /** Invitation links only, 1..1000. */
+  maxUseCount?: number;
+}
 
 export interface CreateRoomInput {
   /** Sanitized with the server's rules before sending, so it comes back exactly as `sanitizeTitle` says. */
@@ -47,6 +92,8 @@ export interface CreateRoomInput {
   roomType: RoomType;
   /** Created on the portal if missing. */
   tags?: string[];
+  /** Settings stored with the room. */
+  options?: RoomOptions;
 }
 
 export interface Invitation {
@@ -79,6 +126,17 @@ export interface DocspaceClient {
   /** The folders directly inside a room or folder, reading all pages. */
   listFolders(folderId: number): Promise<Folder[]>;
   addTags(roomId: number, names: string[]): Promise<Room>;
+  /** `PUT rooms/{id}`: a new title (sanitized first) and/or settings; what is not given stays. */
+  updateRoom(id: number, changes: RoomOptions & { title?: string }): Promise<Room>;
+  renameRoom(id: number, title: string): Promise<Room>;
+  /** `PUT rooms/{id}/links`: creates, changes or (access 0) revokes a link; `null` when revoked. */
+  setRoomLink(roomId: number, input: RoomLinkInput): Promise<RoomLink | null>;
+  /** `GET rooms/{id}/links`: the room's links (at most 100), of one type or all. */
+  listRoomLinks(roomId: number, opts?: { type?: LinkType }): Promise<RoomLink[]>;
+  /** `PUT folder/{id}` with the sanitized title. */
+  renameFolder(id: number, title: string): Promise<Folder>;
+  /** `DELETE folder/{id}`, then waits for the delete operation. */
+  deleteFolder(id: number): Promise<void>;
   setRoomAccess(roomId: number, invitations: Invitation[], opts?: { notify?: boolean }): Promise<RoomAccessResult>;
   /** The room's primary external link; DocSpace creates it on first request. 403 for room types without links. */
   getPrimaryLink(roomId: number): Promise<{ url: string; linkId: string }>;
@@ -100,6 +158,12 @@ function refuse(method: string, path: string, message: string): DocspaceError {
 
 function checkId(id: number, what: string, method: string, path: string): void {
   if (!Number.isSafeInteger(id) || id <= 0) throw refuse(method, path, `${what} must be a positive integer, got ${id}`);
+}
+
+/** The settings of `RoomOptions` that were given, as the request body names them. */
+function roomOptionsBody(options: RoomOptions | undefined): Record<string, unknown> {
+  if (!options) return {};
+  return Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined));
 }
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
@@ -258,7 +322,7 @@ export function createDocspaceClient(options: DocspaceClientOptions): DocspaceCl
     });
   }
 
-  return {
+  const client: DocspaceClient = {
     portalUrl: portal,
 
     async createRoom(input) {
@@ -266,7 +330,12 @@ export function createDocspaceClient(options: DocspaceClientOptions): DocspaceCl
       if (!isRoomType(input.roomType)) throw refuse('POST', path, `unknown room type ${String(input.roomType)}`);
       const title = sanitizeTitle(input.title, 'room');
       if (title === '') throw refuse('POST', path, 'the room title is empty');
-      const body = { title, roomType: input.roomType, ...(input.tags?.length ? { tags: input.tags } : {}) };
+      const body = {
+        title,
+        roomType: input.roomType,
+        ...(input.tags?.length ? { tags: input.tags } : {}),
+        ...roomOptionsBody(input.options),
+      };
       return toRoom(await send('POST', path, body, RoomDto));
     },
 
@@ -324,6 +393,67 @@ export function createDocspaceClient(options: DocspaceClientOptions): DocspaceCl
       return toRoom(await send('PUT', path, { names }, RoomDto));
     },
 
+    async updateRoom(id, changes) {
+      const path = `${API}/files/rooms/${id}`;
+      checkId(id, 'room id', 'PUT', path);
+      const { title: raw, ...options } = changes;
+      const title = raw === undefined ? undefined : sanitizeTitle(raw, 'room');
+      if (title === '') throw refuse('PUT', path, 'the room title is empty');
+      const body = { ...(title === undefined ? {} : { title }), ...roomOptionsBody(options) };
+      return toRoom(await send('PUT', path, body, RoomDto));
+    },
+
+    renameRoom: (id, title) => client.updateRoom(id, { title }),
+
+    async setRoomLink(roomId, input) {
+      const path = `${API}/files/rooms/${roomId}/links`;
+      checkId(roomId, 'room id', 'PUT', path);
+      if (!isAccessRole(input.access)) {
+        throw refuse('PUT', path, `link access must be an AccessRole number, got ${JSON.stringify(input.access)}`);
+      }
+      const { password, ...rest } = input;
+      const body = { ...rest, ...(password === undefined ? {} : { password }) };
+      return (await send('PUT', path, body, MaybeRoomLink)) ?? null;
+    },
+
+    async listRoomLinks(roomId, opts = {}) {
+      const path = `${API}/files/rooms/${roomId}/links`;
+      checkId(roomId, 'room id', 'GET', path);
+      return get(path, RoomLinks, opts.type === undefined ? undefined : { type: opts.type });
+    },
+
+    async renameFolder(id, title) {
+      const path = `${API}/files/folder/${id}`;
+      checkId(id, 'folder id', 'PUT', path);
+      const clean = sanitizeTitle(title, 'folder');
+      if (clean === '') throw refuse('PUT', path, 'the folder title is empty');
+      return send('PUT', path, { title: clean }, FolderDto);
+    },
+
+    async deleteFolder(id) {
+      const path = `${API}/files/folder/${id}`;
+      checkId(id, 'folder id', 'DELETE', path);
+      const ops = await send('DELETE', path, { deleteAfter: false, immediately: true }, FileOperations);
+      const op = ops[0];
+      if (!op) {
+        throw new DocspaceError({
+          code: 'INVALID_RESPONSE',
+          message: `DocSpace started no operation for DELETE ${path}`,
+          method: 'DELETE',
+          path,
+        });
+      }
+      await waitForOperation(op, { method: 'DELETE', path }, async () => {
+        try {
+          await get(`${API}/files/folder/${id}`, FolderDto);
+          return false;
+        } catch (err) {
+          if (err instanceof DocspaceError && err.code === 'NOT_FOUND') return true;
+          throw err;
+        }
+      });
+    },
+
     async setRoomAccess(roomId, invitations, { notify = false } = {}) {
       const path = `${API}/files/rooms/${roomId}/share`;
       checkId(roomId, 'room id', 'PUT', path);
@@ -372,4 +502,5 @@ export function createDocspaceClient(options: DocspaceClientOptions): DocspaceCl
       await ownAgent?.close();
     },
   };
+  return client;
 }

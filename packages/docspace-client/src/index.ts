@@ -5,11 +5,29 @@ export {
   type DocspaceClient,
   type FindOptions,
   type Invitation,
+  LinkType,
   type RoomAccessResult,
+  type RoomLinkInput,
+  type RoomOptions,
 } from './client';
 export { DocspaceError, type DocspaceErrorInit, isDocspaceError, toDocspaceError, vendorMessageOf } from './errors';
 export type { DocspaceClientOptions, DocspaceLogger } from './options';
-export { allowsExternalLinks, isRoomType, parseRoomType, ROOM_TYPES, RoomType, roomTypeName } from './room-type';
-export { ARCHIVE_FOLDER_TYPE, type DocspaceUser, type Folder, type Room, type RoomMember } from './schemas';
+export {
+  allowsExternalLinks,
+  isRoomType,
+  parseRoomType,
+  ROOM_TYPES,
+  RoomType,
+  roomTypeCanShare,
+  roomTypeName,
+} from './room-type';
+export {
+  ARCHIVE_FOLDER_TYPE,
+  type DocspaceUser,
+  type Folder,
+  type Room,
+  type RoomLink,
+  type RoomMember,
+} from './schemas';
 export { sanitizeTitle, TITLE_LIMITS } from './title';
 export { portalBase, roomPortalUrl } from './urls';

@@ -68,3 +68,12 @@ export function roomTypeName(type: RoomType): keyof typeof RoomType {
 export function allowsExternalLinks(type: RoomType): boolean {
   return type === RoomType.FillingForms || type === RoomType.Custom || type === RoomType.Public;
 }
+
+/**
+ * The room DTO's `canShare` as the server computes it for a room's type: DocSpace forces it false
+ * for collaboration and virtual data rooms (`FileEntryDto.cs`), whatever the caller may do. Such a
+ * room is not shared by link; members are still invited with `PUT rooms/{id}/share`.
+ */
+export function roomTypeCanShare(type: RoomType): boolean {
+  return type !== RoomType.Collaboration && type !== RoomType.VirtualData;
+}

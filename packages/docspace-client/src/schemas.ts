@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { isRoomType, ROOM_TYPES, type RoomType } from './room-type';
+import { isRoomType, ROOM_TYPES, type RoomType, roomTypeCanShare } from './room-type';
 
 /**
  * One zod schema per DocSpace payload we read, keeping only the fields we use. Unknown fields are
@@ -28,6 +28,9 @@ export const RoomDto = z.object({
   roomType: z.literal(ROOM_TYPES),
   tags: z.array(z.string()).optional(),
   rootFolderType: z.number().int(),
+  canShare: z.boolean().optional(),
+  indexing: z.boolean().optional(),
+  denyDownload: z.boolean().optional(),
 });
 export type RoomDto = z.infer<typeof RoomDto>;
 
@@ -51,6 +54,10 @@ export interface Room {
   /** 14 (the Rooms section) while active, 20 (Archive) once archived. */
   rootFolderType: number;
   archived: boolean;
+  /** The server's `canShare`; false for collaboration and virtual data rooms (`roomTypeCanShare`). */
+  canShare: boolean;
+  indexing: boolean;
+  denyDownload: boolean;
 }
 
 export function toRoom(dto: RoomDto): Room {
@@ -61,6 +68,10 @@ export function toRoom(dto: RoomDto): Room {
     tags: dto.tags ?? [],
     rootFolderType: dto.rootFolderType,
     archived: dto.rootFolderType === ARCHIVE_FOLDER_TYPE,
+    // Older servers may omit it; the type decides as the server would.
+    canShare: dto.canShare ?? (dto.rootFolderType !== ARCHIVE_FOLDER_TYPE && roomTypeCanShare(dto.roomType)),
+    indexing: dto.indexing ?? false,
+    denyDownload: dto.denyDownload ?? false,
   };
 }
 
@@ -92,6 +103,40 @@ export const LinkShareDto = z
     }
     return { url: link.shareLink, linkId: link.id };
   });
+
+/** `FileShareDto` of any room link, as `GET/PUT rooms/{id}/links` answer it. */
+const RoomLinkData = z.object({
+  id: z.string(),
+  title: z.string().optional(),
+  shareLink: z.string().min(1),
+  linkType: z.number().int(),
+  primary: z.boolean().optional(),
+  internal: z.boolean().optional(),
+  denyDownload: z.boolean().optional(),
+  isExpired: z.boolean().optional(),
+});
+export const RoomLinkDto = z
+  .object({ access: z.number().int(), sharedLink: RoomLinkData.optional(), sharedTo: z.unknown().optional() })
+  .transform((dto, ctx) => {
+    const fromTo = RoomLinkData.safeParse(dto.sharedTo);
+    const link = dto.sharedLink ?? (fromTo.success ? fromTo.data : undefined);
+    if (!link) {
+      ctx.addIssue({ code: 'custom', message: 'no sharedLink or sharedTo in the link' });
+      return z.NEVER;
+    }
+    return {
+      id: link.id,
+      url: link.shareLink,
+      title: link.title ?? '',
+      access: dto.access,
+      linkType: link.linkType,
+      primary: link.primary ?? false,
+      internal: link.internal ?? false,
+      denyDownload: link.denyDownload ?? false,
+      expired: link.isExpired ?? false,
+    };
+  });
+export type RoomLink = z.output<typeof RoomLinkDto>;
 
 const Subject = z.object({ id: z.string() });
 

@@ -7,8 +7,10 @@ import {
   createDocspaceClient,
   type DocspaceClient,
   DocspaceError,
+  LinkType,
   type Room,
   RoomType,
+  roomTypeCanShare,
   sanitizeTitle,
 } from '../src/index';
 
@@ -104,7 +106,7 @@ describe('rooms', () => {
       code: 'NOT_FOUND',
       statusCode: 404,
       retryable: false,
-      vendorMessage: 'Folder not found',
+      vendorMessage: 'The required folder was not found',
     });
     expect(err.path).toBe('/api/2.0/files/rooms/999999');
     expect(err.method).toBe('GET');
@@ -256,6 +258,78 @@ describe('links', () => {
     expect(err).toMatchObject({ code: 'FORBIDDEN', retryable: false });
     expect(ds.roomPortalUrl(room.id)).toBe(`${baseUrl}/rooms/shared/${room.id}/filter?folder=${room.id}`);
     expect(ds.roomPortalUrl(room.id, { archived: true })).toBe(`${baseUrl}/rooms/archived/filter?folder=${room.id}`);
+  });
+});
+
+describe('room settings, rename, links and folder changes (issue 14)', () => {
+  it('creates a room with its options and reads them back; canShare follows the server (FileEntryDto.cs)', async () => {
+    const room = await ds.createRoom({
+      title: 'With options',
+      roomType: RoomType.Custom,
+      options: { indexing: true, denyDownload: true, color: '00AA11', quota: 1024 },
+    });
+    expect(room).toMatchObject({ indexing: true, denyDownload: true, canShare: true });
+    for (const type of [RoomType.Collaboration, RoomType.VirtualData]) {
+      const r = await ds.createRoom({ title: `No share ${type}`, roomType: type });
+      expect(r.canShare).toBe(false);
+      expect(roomTypeCanShare(type)).toBe(false);
+    }
+    expect(roomTypeCanShare(RoomType.FillingForms)).toBe(true);
+  });
+
+  it('renames and updates a room; the new title is the sanitized one and other settings stay', async () => {
+    const room = await ds.createRoom({ title: 'Old name', roomType: RoomType.Custom, options: { indexing: true } });
+    const renamed = await ds.renameRoom(room.id, 'New: name');
+    expect(renamed).toMatchObject({ id: room.id, title: sanitizeTitle('New: name', 'room'), indexing: true });
+    const updated = await ds.updateRoom(room.id, { denyDownload: true });
+    expect(updated).toMatchObject({ title: 'New_ name', denyDownload: true, indexing: true });
+    expect((await ds.getRoom(room.id)).title).toBe('New_ name');
+  });
+
+  it('creates, lists, changes and revokes an external link', async () => {
+    const room = await ds.createRoom({ title: 'Links', roomType: RoomType.Custom });
+    expect(await ds.listRoomLinks(room.id)).toEqual([]);
+    const link = await ds.setRoomLink(room.id, {
+      linkType: LinkType.External,
+      access: AccessRole.Read,
+      title: 'For the ticket',
+    });
+    expect(link).toMatchObject({ title: 'For the ticket', access: AccessRole.Read, primary: false, linkType: 1 });
+    expect(link?.url.startsWith(`${baseUrl}/s/`)).toBe(true);
+    expect(await ds.listRoomLinks(room.id, { type: LinkType.External })).toEqual([link]);
+    const changed = await ds.setRoomLink(room.id, {
+      linkId: link!.id,
+      linkType: LinkType.External,
+      access: AccessRole.Comment,
+    });
+    expect(changed).toMatchObject({ id: link!.id, access: AccessRole.Comment });
+    expect(
+      await ds.setRoomLink(room.id, { linkId: link!.id, linkType: LinkType.External, access: AccessRole.None }),
+    ).toBeNull();
+    expect(await ds.listRoomLinks(room.id)).toEqual([]);
+  });
+
+  it('lists the FillForms primary link a form-filling room is created with', async () => {
+    const room = await ds.createRoom({ title: 'Forms', roomType: RoomType.FillingForms });
+    const [link, ...rest] = await ds.listRoomLinks(room.id, { type: LinkType.External });
+    expect(rest).toEqual([]);
+    expect(link).toMatchObject({ primary: true, access: AccessRole.FillForms, title: 'Link to fill out' });
+  });
+
+  it('refuses an external link in a collaboration room as FORBIDDEN', async () => {
+    const room = await ds.createRoom({ title: 'Collab links', roomType: RoomType.Collaboration });
+    const err = await rejection(ds.setRoomLink(room.id, { linkType: LinkType.External, access: AccessRole.Read }));
+    expect(err).toMatchObject({ code: 'FORBIDDEN', retryable: false });
+  });
+
+  it('renames and deletes a folder, waiting for the delete to finish', async () => {
+    const room = await ds.createRoom({ title: 'Folder changes', roomType: RoomType.Custom });
+    const folder = await ds.createFolder(room.id, 'Logs');
+    expect(await ds.renameFolder(folder.id, 'Logs: 2')).toMatchObject({ id: folder.id, title: 'Logs_ 2' });
+    await ds.deleteFolder(folder.id);
+    expect(await ds.listFolders(room.id)).toEqual([]);
+    const err = await rejection(ds.renameFolder(folder.id, 'gone'));
+    expect(err.code).toBe('NOT_FOUND');
   });
 });
 

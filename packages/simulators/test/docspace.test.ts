@@ -96,11 +96,15 @@ describe('envelopes (checklist 1-3)', () => {
     expect(a.id).toBeGreaterThan(0);
   });
 
-  it('answers a missing room with the error envelope: status 1, statusCode, error{message,type,stack,hresult}, nothing else', async () => {
+  it('answers a missing room with the error envelope: status 1, statusCode, error{message,type,stack,hresult}, nothing else (FileStorageService.GetFolderAsync: "The required folder was not found")', async () => {
     const res = await api('GET', '/files/rooms/987654');
     expect(res.status).toBe(404);
     expect(Object.keys(res.json).sort()).toEqual(['error', 'status', 'statusCode']);
-    expect(res.json).toMatchObject({ status: 1, statusCode: 404, error: { message: 'Folder not found' } });
+    expect(res.json).toMatchObject({
+      status: 1,
+      statusCode: 404,
+      error: { message: 'The required folder was not found', type: 'ASC.Common.Web.ItemNotFoundException' },
+    });
     expect(Object.keys(res.json.error).sort()).toEqual(['hresult', 'message', 'stack', 'type']);
   });
 
@@ -554,5 +558,308 @@ describe('archive, unarchive, delete (checklist 10)', () => {
     const op = await waitForOperation(started.json.response.id);
     expect(op.error).toBe('You do not have enough permissions to archive the room');
     expect((await api('GET', `/files/rooms/${room.id}`)).json.response.rootFolderType).toBe(14);
+  });
+});
+
+/**
+ * Behaviours read in the server source (ONLYOFFICE/DocSpace-server, v3.7.2) where a check with
+ * ONLYOFFICE's own clients found the simulator differed. Each test names its server file.
+ */
+describe('server source fidelity (issue 14)', () => {
+  const EMPTY_ID = '00000000-0000-0000-0000-000000000000';
+  const setLink = (roomId: number, body: Record<string, unknown>) => api('PUT', `/files/rooms/${roomId}/links`, body);
+
+  it('form-filling room: its primary link is made with the room, FillForms access, "Link to fill out", internal from the portal default (FileStorageService.CreateRoomAsync)', async () => {
+    const room = await createRoom('Forms room', 1);
+    const links = await api('GET', `/files/rooms/${room.id}/links`);
+    expect(links.json.response).toHaveLength(1);
+    expect(links.json.response[0]).toMatchObject({ access: 7, subjectType: 4 });
+    expect(links.json.response[0].sharedLink).toMatchObject({
+      title: 'Link to fill out',
+      primary: true,
+      internal: false,
+    });
+    const internalSim = await createDocspaceSimulator({ apiKey: KEY, defaultShareLinkInternal: true });
+    const internalBase = await internalSim.listen({ port: 0, host: '127.0.0.1' });
+    try {
+      const res = await fetch(`${internalBase}/api/2.0/files/rooms`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${KEY}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ title: 'Forms internal', roomType: 1 }),
+      });
+      const id = ((await res.json()) as { response: { id: number } }).response.id;
+      const primary = await fetch(`${internalBase}/api/2.0/files/rooms/${id}/link`, {
+        headers: { authorization: `Bearer ${KEY}` },
+      });
+      const body = (await primary.json()) as { response: { access: number; sharedLink: { internal: boolean } } };
+      expect(body.response.access).toBe(7);
+      expect(body.response.sharedLink.internal).toBe(true);
+    } finally {
+      await internalSim.close();
+    }
+  });
+
+  it('public room: its primary link is Read, "Shared link", never internal (FileStorageService.CreateRoomAsync, FileSharing.SetAceObjectAsync)', async () => {
+    const room = await createRoom('Public room', 6);
+    const res = await api('GET', `/files/rooms/${room.id}/link`);
+    expect(res.json.response).toMatchObject({ access: 2, sharedLink: { title: 'Shared link', internal: false } });
+  });
+
+  it('canShare is false for collaboration and virtual data rooms, true for the others (FileEntryDto.cs)', async () => {
+    for (const [type, expected] of [
+      [2, false],
+      [8, false],
+      [1, true],
+      [5, true],
+      [6, true],
+      [9, true],
+    ] as const) {
+      const res = await api('POST', '/files/rooms', { title: `canShare ${type}`, roomType: type });
+      expect(res.json.response.canShare, `room type ${type}`).toBe(expected);
+    }
+  });
+
+  it('stores and returns the creation options: indexing, denyDownload, color, cover, quota, lifetime, watermark (FileStorageService.InternalCreateFolderAsync, FolderDto.cs)', async () => {
+    const lifetime = { deletePermanently: false, period: 1, value: 30, enabled: true };
+    const res = await api('POST', '/files/rooms', {
+      title: 'Options',
+      roomType: 5,
+      indexing: true,
+      denyDownload: true,
+      color: 'A1B2C3',
+      cover: 'cover-1',
+      quota: 1048576,
+      lifetime,
+      watermark: { enabled: true, text: 'Confidential', rotate: -45 },
+    });
+    expect(res.status, res.text).toBe(200);
+    expect(res.json.response).toMatchObject({
+      indexing: true,
+      denyDownload: true,
+      private: false,
+      logo: { color: 'A1B2C3', cover: 'cover-1' },
+      quotaLimit: 1048576,
+      isCustomQuota: true,
+      lifetime,
+      watermark: { text: 'Confidential', rotate: -45 },
+    });
+    const again = await api('GET', `/files/rooms/${res.json.response.id}`);
+    expect(again.json.response).toMatchObject({ indexing: true, denyDownload: true, quotaLimit: 1048576 });
+    const longColor = await api('POST', '/files/rooms', { title: 'Bad color', roomType: 5, color: '1234567' });
+    expect(longColor.status).toBe(400);
+    expect(longColor.json.response.errors).toEqual({
+      Color: ['The field Color must be a string with a maximum length of 6.'],
+    });
+  });
+
+  it('refuses a quota above the portal storage with 403 and Resource.RoomQuotaGreaterPortalError (FileStorageService.InternalCreateFolderAsync)', async () => {
+    const res = await api('POST', '/files/rooms', { title: 'Huge', roomType: 5, quota: 2 ** 52 });
+    expect(res.status).toBe(403);
+    expect(res.json.error.message).toBe(
+      'Failed to set quota per room. The entered value is greater than the total DocSpace storage.',
+    );
+  });
+
+  it('private without shares is ArgumentNullException("shares"), with shares it needs encryption keys (FileStorageService.CreateRoomAsync)', async () => {
+    const bare = await api('POST', '/files/rooms', { title: 'Private', roomType: 5, private: true });
+    expect(bare.status).toBe(400);
+    expect(bare.json.error).toMatchObject({
+      message: "Value cannot be null. (Parameter 'shares')",
+      type: 'System.ArgumentNullException',
+    });
+    const withShare = await api('POST', '/files/rooms', {
+      title: 'Private',
+      roomType: 5,
+      private: true,
+      share: [{ shareTo: SIM_USERS.user.id, access: 10 }],
+    });
+    expect(withShare.status).toBe(403);
+    expect(withShare.json.error.message).toMatch(/does not have an encryption key$/);
+  });
+
+  it('PUT rooms/{id} renames (trimmed, sanitized), changes only the given settings, ignores an empty title (FileStorageService.UpdateRoomAsync)', async () => {
+    const room = await createRoom('Before rename', 5);
+    const res = await api('PUT', `/files/rooms/${room.id}`, { title: '  After: rename  ', denyDownload: true });
+    expect(res.status, res.text).toBe(200);
+    expect(res.json.response).toMatchObject({ title: 'After_ rename', denyDownload: true, indexing: false });
+    const empty = await api('PUT', `/files/rooms/${room.id}`, { title: '', indexing: true });
+    expect(empty.json.response).toMatchObject({ title: 'After_ rename', indexing: true, denyDownload: true });
+    const listed = await api('GET', `/files/rooms?filterValue=${encodeURIComponent('After_ rename')}`);
+    expect(listed.json.response.folders.map((r: { id: number }) => r.id)).toContain(room.id);
+  });
+
+  it('PUT rooms/{id} of a missing room is 403 "The required folder was not found", of an archived room 403 (FileStorageService.UpdateRoomAsync)', async () => {
+    const missing = await api('PUT', '/files/rooms/987653', { title: 'x' });
+    expect(missing.status).toBe(403);
+    expect(missing.json.error).toMatchObject({
+      message: 'The required folder was not found',
+      type: 'System.InvalidOperationException',
+    });
+    const room = await createRoom('Archived update', 5);
+    const op = await api('PUT', `/files/rooms/${room.id}/archive`, { deleteAfter: false });
+    await waitForOperation(op.json.response.id);
+    const archived = await api('PUT', `/files/rooms/${room.id}`, { title: 'y' });
+    expect(archived.status).toBe(403);
+    expect(archived.json.error.message).toBe("You don't have permission to edit the room");
+  });
+
+  it('PUT rooms/{id}/links with linkType 1 and no linkId creates an additional external link; GET rooms/{id}/links without type lists all links (VirtualRoomsController.SetRoomLink, GetRoomLinks)', async () => {
+    const room = await createRoom('Links custom', 5);
+    const created = await setLink(room.id, { linkType: 1, access: 2, title: 'Ticket link', internal: false });
+    expect(created.status, created.text).toBe(200);
+    expect(created.json.response).toMatchObject({ access: 2, subjectType: 1, canRevoke: true });
+    expect(created.json.response.sharedLink).toMatchObject({ title: 'Ticket link', primary: false, linkType: 1 });
+    expect(created.json.response.sharedLink.shareLink.startsWith(`${base}/s/`)).toBe(true);
+    const invitation = await setLink(room.id, { linkType: 0, access: 10, maxUseCount: 3 });
+    expect(invitation.json.response).toMatchObject({
+      subjectType: 3,
+      sharedLink: { title: 'Invitation link', maxUseCount: 3 },
+    });
+    const all = await api('GET', `/files/rooms/${room.id}/links`);
+    expect(all.json.response).toHaveLength(2);
+    const external = await api('GET', `/files/rooms/${room.id}/links?type=1`);
+    expect(external.json.response.map((l: { sharedLink: { id: string } }) => l.sharedLink.id)).toEqual([
+      created.json.response.sharedLink.id,
+    ]);
+  });
+
+  it('PUT rooms/{id}/links changes a link by linkId and revokes it with access 0, answering a null response (FileStorageService.SetExternalLinkAsync)', async () => {
+    const room = await createRoom('Links change', 5);
+    const created = await setLink(room.id, { linkType: 1, access: 2 });
+    const linkId = created.json.response.sharedLink.id;
+    const changed = await setLink(room.id, { linkId, linkType: 1, access: 6, title: 'Renamed', denyDownload: true });
+    expect(changed.json.response).toMatchObject({
+      access: 6,
+      sharedLink: { id: linkId, title: 'Renamed', denyDownload: true },
+    });
+    const revoked = await setLink(room.id, { linkId, linkType: 1, access: 0 });
+    expect(revoked.status).toBe(200);
+    expect(revoked.json.response).toBeUndefined();
+    expect(revoked.json.count).toBe(0);
+    expect((await api('GET', `/files/rooms/${room.id}/links`)).json.response).toEqual([]);
+  });
+
+  it('revoking the primary link of a form-filling room makes a fresh "Link to fill out" (FileStorageService.SetExternalLinkAsync)', async () => {
+    const room = await createRoom('Forms revoke', 1);
+    const [primary] = (await api('GET', `/files/rooms/${room.id}/links`)).json.response;
+    const res = await setLink(room.id, { linkId: primary.sharedLink.id, linkType: 1, access: 0 });
+    expect(res.json.response.sharedLink).toMatchObject({ primary: true, title: 'Link to fill out' });
+    expect(res.json.response.sharedLink.id).not.toBe(primary.sharedLink.id);
+    expect(res.json.response.sharedLink.requestToken).toBeUndefined();
+  });
+
+  it('PUT rooms/{id}/links refuses additional external links beyond the room type limit: 0 in form-filling rooms, 5 in custom rooms (FileSecurity._linkCountRoomSettingsAccesses, FileSharing.SetAceObjectAsync)', async () => {
+    const forms = await createRoom('Forms limit', 1);
+    const refused = await setLink(forms.id, { linkType: 1, access: 7 });
+    expect(refused.status).toBe(403);
+    expect(refused.json.error.message).toBe('The maximum number of links may not exceed 0');
+    const custom = await createRoom('Custom limit', 5);
+    for (let i = 0; i < 5; i++) expect((await setLink(custom.id, { linkType: 1, access: 2 })).status).toBe(200);
+    const sixth = await setLink(custom.id, { linkType: 1, access: 2 });
+    expect(sixth.json.error.message).toBe('The maximum number of links may not exceed 5');
+  });
+
+  it('PUT rooms/{id}/links refuses external links in collaboration and virtual data rooms with the role message (FileSecurity.AvailableRoomAccesses)', async () => {
+    for (const type of [2, 8]) {
+      const room = await createRoom(`No external ${type}`, type);
+      const res = await setLink(room.id, { linkId: EMPTY_ID, linkType: 1, access: 2 });
+      expect(res.status).toBe(403);
+      expect(res.json.error.message).toBe('The role is not available for this user type');
+    }
+  });
+
+  it('PUT folder/{id} renames a folder, 404 if missing, 403 in an archived room (FoldersController.RenameFolder, FileStorageService.FolderRenameAsync)', async () => {
+    const room = await createRoom('Rename folders', 5);
+    const folder = (await api('POST', `/files/folder/${room.id}`, { title: 'Logs' })).json.response;
+    const renamed = await api('PUT', `/files/folder/${folder.id}`, { title: ' Logs: old ' });
+    expect(renamed.status, renamed.text).toBe(200);
+    expect(renamed.json.response).toMatchObject({ id: folder.id, title: 'Logs_ old', parentId: room.id });
+    const missing = await api('PUT', '/files/folder/987652', { title: 'x' });
+    expect(missing.status).toBe(404);
+    expect(missing.json.error.message).toBe('The required folder was not found');
+    const op = await api('PUT', `/files/rooms/${room.id}/archive`, { deleteAfter: false });
+    await waitForOperation(op.json.response.id);
+    const archived = await api('PUT', `/files/folder/${folder.id}`, { title: 'y' });
+    expect(archived.status).toBe(403);
+    expect(archived.json.error.message).toBe("You don't have enough permission to rename the folder");
+  });
+
+  it('DELETE folder/{id} needs its body and answers a list of delete operations; the folder and its subfolders go (FoldersController.DeleteFolder)', async () => {
+    const room = await createRoom('Delete folders', 5);
+    const folder = (await api('POST', `/files/folder/${room.id}`, { title: 'Old' })).json.response;
+    await api('POST', `/files/folder/${folder.id}`, { title: 'Inner' });
+    expect((await api('DELETE', `/files/folder/${folder.id}`)).status).toBe(400);
+    const res = await api('DELETE', `/files/folder/${folder.id}`, { deleteAfter: false, immediately: true });
+    expect(res.status).toBe(200);
+    expect(res.json.response).toHaveLength(1);
+    expect(res.json.response[0]).toMatchObject({ Operation: 2 });
+    expect((await waitForOperation(res.json.response[0].id)).error).toBe('');
+    const contents = await api('GET', `/files/${room.id}`);
+    expect(contents.json.response.folders).toEqual([]);
+    expect((await api('GET', `/files/${folder.id}`)).status).toBe(404);
+  });
+
+  it('writes dates round-trip with seven fractional digits and Z for UTC (ApiDateTime.ToRoundTripString)', async () => {
+    const room = await createRoom('Dates', 5);
+    const res = await api('GET', `/files/rooms/${room.id}`);
+    expect(res.json.response.created).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{7}Z$/);
+    expect(res.json.response.updated).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{7}Z$/);
+  });
+
+  it('refuses an undefined enum value in the query with a 400 ValidationProblemDetails: searchArea=bogus, searchArea=99, type=3 (RoomContentRequestDto, ASP.NET EnumTypeModelBinder)', async () => {
+    for (const query of ['searchArea=bogus', 'searchArea=99', 'type=3']) {
+      const res = await api('GET', `/files/rooms?${query}`);
+      expect(res.status, query).toBe(400);
+      expect(res.json.status).toBe(1);
+    }
+    const bogus = await api('GET', '/files/rooms?searchArea=bogus');
+    expect(bogus.json.response.errors).toEqual({ searchArea: ["The value 'bogus' is not valid for SearchArea."] });
+    expect((await api('GET', '/files/rooms?searchArea=Any&type=CustomRoom')).status).toBe(200);
+  });
+
+  it('does not trim tag names; an empty name is ArgumentException "The value cannot be an empty string. (Parameter \'name\')" (CustomTagsService.CreateTagAsync)', async () => {
+    const room = await createRoom('Untrimmed tags', 5, [' spaced-tag ']);
+    expect(room.tags).toEqual([' spaced-tag ']);
+    const found = await api('GET', `/files/rooms?${tagQuery('spaced-tag')}`);
+    expect(found.json.response.folders.map((r: { id: number }) => r.id)).not.toContain(room.id);
+    const empty = await api('POST', '/files/tags', { name: '' });
+    expect(empty.status).toBe(400);
+    expect(empty.json.error.message).toBe("The value cannot be an empty string. (Parameter 'name')");
+  });
+
+  it('an empty title is ArgumentException.ThrowIfNullOrEmpty(title) (FileStorageService.InternalCreateFolderAsync)', async () => {
+    const res = await api('POST', '/files/rooms', { title: '   ', roomType: 5 });
+    expect(res.status).toBe(400);
+    expect(res.json.error).toMatchObject({
+      message: "The value cannot be an empty string. (Parameter 'title')",
+      type: 'System.ArgumentException',
+    });
+  });
+
+  it('anonymous GET rooms/{id}: a share key of an external link opens it without createdBy, a missing room is 404 (VirtualRoomsController.GetRoomInfo [AllowAnonymous])', async () => {
+    const room = await createRoom('Anonymous', 6);
+    const link = (await api('GET', `/files/rooms/${room.id}/link`)).json.response.sharedLink;
+    const byHeader = await fetch(`${base}/api/2.0/files/rooms/${room.id}`, {
+      headers: { 'request-token': link.requestToken },
+    });
+    expect(byHeader.status).toBe(200);
+    const body = (await byHeader.json()) as { response: { id: number; createdBy?: unknown } };
+    expect(body.response.id).toBe(room.id);
+    expect(body.response.createdBy).toBeUndefined();
+    const byQuery = await api('GET', `/files/rooms/${room.id}?share=${link.requestToken}`, undefined, { key: null });
+    expect(byQuery.status).toBe(200);
+    const missing = await api('GET', '/files/rooms/987651', undefined, { key: null });
+    expect(missing.status).toBe(404);
+  });
+
+  it('UNVERIFIED message: anonymous GET rooms/{id} without a share key is 401 AuthenticationException in the error envelope, type and stack null (FileStorageService.GetFolderAsync, ResponseWrapper.cs)', async () => {
+    const room = await createRoom('Anonymous refused', 5);
+    const res = await api('GET', `/files/rooms/${room.id}`, undefined, { key: null });
+    expect(res.status).toBe(401);
+    expect(res.json).toMatchObject({ status: 1, statusCode: 401, error: { type: null, stack: null, hresult: 0 } });
+    expect(typeof res.json.error.message).toBe('string');
+    const wrongKey = await api('GET', `/files/rooms/${room.id}`, undefined, { key: 'sk-wrong' });
+    expect(wrongKey.status).toBe(401);
+    expect(wrongKey.json.statusCode).toBe(401);
   });
 });

@@ -1,9 +1,21 @@
 import { ConfigError, type Env, loadConfig, QUEUE_ENV } from '@ticket-rooms/core';
-import { parseRoomType, type RoomType } from '@ticket-rooms/docspace-client';
+import { parseRoomType, type RoomOptions, type RoomType } from '@ticket-rooms/docspace-client';
 import { z } from 'zod';
 import { DEFAULT_FOLDERS, type FolderNode, parseFolderPaths } from '../stages/folder-plan';
 import { parseShareEntries, roleProblems, type ShareTarget } from '../stages/share-plan';
 import { DEFAULT_TITLE_TEMPLATE, TITLE_FIELDS, unknownPlaceholders } from '../stages/title';
+
+/** `true`/`false` (any case), or unset. */
+const flag = z
+  .string()
+  .optional()
+  .transform((raw, ctx) => {
+    if (raw === undefined || raw.trim() === '') return undefined;
+    if (/^(true|1|yes)$/i.test(raw.trim())) return true;
+    if (/^(false|0|no)$/i.test(raw.trim())) return false;
+    ctx.addIssue({ code: 'custom', message: 'must be true or false' });
+    return z.NEVER;
+  });
 
 const integer = (min: number, max: number, fallback: number, what: string) =>
   z.coerce
@@ -93,6 +105,19 @@ export const WorkerEnv = z
         for (const message of problems) ctx.addIssue({ code: 'custom', message });
         return entries;
       }),
+    /** Room settings DocSpace stores with every new room (docs/configuration.md). */
+    ROOM_INDEXING: flag,
+    ROOM_DENY_DOWNLOAD: flag,
+    ROOM_COLOR: z
+      .string()
+      .regex(/^[0-9a-fA-F]{6}$/, { message: 'must be six hex digits without #, like 1F6FEB' })
+      .optional(),
+    ROOM_QUOTA_BYTES: z.coerce
+      .number({ message: 'must be a whole number of bytes, or -2 for the portal default' })
+      .int({ message: 'must be a whole number of bytes, or -2 for the portal default' })
+      .min(-2, { message: 'must be a whole number of bytes, or -2 for the portal default' })
+      .optional(),
+    ROOM_WATERMARK_TEXT: z.string().max(255, { message: 'must be at most 255 characters' }).optional(),
     WORKER_METRICS_PORT: integer(0, 65_535, 9101, 'a port number from 0 to 65535'),
     WORKER_METRICS_HOST: z.string().min(1).default('127.0.0.1'),
     /** Basic-auth credentials for `/metrics` (both or neither); `/healthz` stays open for probes. */
@@ -140,6 +165,13 @@ export const WorkerEnv = z
         titleTemplate: env.ROOM_TITLE_TEMPLATE,
         folders: env.ROOM_FOLDERS,
         share: env.ROOM_SHARE.map(({ id, type, access }) => ({ id, type, access })),
+        options: {
+          ...(env.ROOM_INDEXING === undefined ? {} : { indexing: env.ROOM_INDEXING }),
+          ...(env.ROOM_DENY_DOWNLOAD === undefined ? {} : { denyDownload: env.ROOM_DENY_DOWNLOAD }),
+          ...(env.ROOM_COLOR === undefined ? {} : { color: env.ROOM_COLOR.toUpperCase() }),
+          ...(env.ROOM_QUOTA_BYTES === undefined ? {} : { quota: env.ROOM_QUOTA_BYTES }),
+          ...(env.ROOM_WATERMARK_TEXT ? { watermark: { enabled: true, text: env.ROOM_WATERMARK_TEXT } } : {}),
+        },
       },
       helpdesk,
       metrics: {
@@ -180,7 +212,7 @@ export interface WorkerConfig {
   concurrency: number;
   /** Note jobs one process works on at once, per helpdesk. */
   notesConcurrency: number;
-  room: { type: RoomType; titleTemplate: string; folders: FolderNode[]; share: ShareTarget[] };
+  room: { type: RoomType; titleTemplate: string; folders: FolderNode[]; share: ShareTarget[]; options: RoomOptions };
   /** Write-back credentials of each configured helpdesk; a missing vendor fails its notes visibly. */
   helpdesk: { zendesk?: ZendeskWriteBack; freshdesk?: FreshdeskWriteBack; jira?: JiraWriteBack };
   metrics: { port: number; host: string; credentials?: { user: string; password: string } };

@@ -1,5 +1,5 @@
 import type { TicketEvent } from '@ticket-rooms/core';
-import type { DocspaceClient, RoomType } from '@ticket-rooms/docspace-client';
+import type { DocspaceClient, RoomOptions, RoomType } from '@ticket-rooms/docspace-client';
 import type { NoteWriter } from '@ticket-rooms/helpdesk';
 import type { z } from 'zod';
 import type { FolderNode } from './folder-plan';
@@ -14,6 +14,8 @@ export type DocspacePort = Pick<
   | 'createFolder'
   | 'setRoomAccess'
   | 'getPrimaryLink'
+  | 'listRoomLinks'
+  | 'setRoomLink'
   | 'roomPortalUrl'
 >;
 
@@ -22,6 +24,8 @@ export interface RoomSettings {
   titleTemplate: string;
   folders: readonly FolderNode[];
   share: readonly ShareTarget[];
+  /** Settings stored with every new room (ROOM_INDEXING, ROOM_DENY_DOWNLOAD, ROOM_COLOR, …). */
+  options?: RoomOptions;
 }
 
 /**

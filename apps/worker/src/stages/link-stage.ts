@@ -1,4 +1,11 @@
-import { allowsExternalLinks, roomTypeName } from '@ticket-rooms/docspace-client';
+import {
+  AccessRole,
+  allowsExternalLinks,
+  LinkType,
+  type RoomLink,
+  roomTypeCanShare,
+  roomTypeName,
+} from '@ticket-rooms/docspace-client';
 import { z } from 'zod';
 import { defineStage } from './context';
 import { roomOf } from './room-stage';
@@ -10,10 +17,24 @@ export const LedgerLink = z.object({
 });
 export type LedgerLink = z.infer<typeof LedgerLink>;
 
+/** The title of the external link the worker makes itself, which is also how a retry finds it again. */
+export const LINK_TITLE = 'Ticket Rooms';
+
 /**
- * The link: DocSpace's primary external link where the room type has external links; otherwise
- * the room's portal URL, which needs a DocSpace login (collaboration rooms, the default, cannot
- * have external links). Asking for the primary link twice returns the same link.
+ * The link to put on the ticket among the room's external links: the primary link DocSpace keeps
+ * (a form-filling room's FillForms "Link to fill out", made with the room; a public room's Read
+ * link), else the one this stage made earlier. Expired links do not count.
+ */
+function pickLink(links: readonly RoomLink[]): RoomLink | undefined {
+  const live = links.filter((l) => l.linkType === LinkType.External && !l.expired);
+  return live.find((l) => l.primary) ?? live.find((l) => l.title === LINK_TITLE);
+}
+
+/**
+ * The link. Room types DocSpace does not share by link (collaboration and virtual data rooms,
+ * whose `canShare` the server forces false; AI rooms, which have no link roles) and archived rooms
+ * get the room's portal URL, which needs a DocSpace login. Other rooms get an external link: the
+ * one DocSpace already has, or one this stage creates with `PUT rooms/{id}/links`.
  */
 export const linkStage = defineStage({
   name: 'link',
@@ -22,23 +43,52 @@ export const linkStage = defineStage({
   lane: 'docspace',
   async run(ctx) {
     const room = roomOf(ctx, 'link');
-    let link: LedgerLink;
-    let why: string;
-    if (!room.archived && allowsExternalLinks(room.roomType)) {
-      const primary = await ctx.docspace.getPrimaryLink(room.id);
-      link = { url: primary.url, kind: 'external' };
-      why = 'external link';
-    } else {
-      link = { url: ctx.docspace.roomPortalUrl(room.id, { archived: room.archived }), kind: 'portal' };
-      why = room.archived
-        ? 'portal URL (the room is archived)'
-        : `portal URL (${roomTypeName(room.roomType)} rooms cannot have external links)`;
+    const byLink = !room.archived && roomTypeCanShare(room.roomType) && allowsExternalLinks(room.roomType);
+    if (!byLink) {
+      const link: LedgerLink = {
+        url: ctx.docspace.roomPortalUrl(room.id, { archived: room.archived }),
+        kind: 'portal',
+      };
+      const why = room.archived
+        ? 'the room is archived'
+        : `${roomTypeName(room.roomType)} rooms are not shared by link in DocSpace`;
+      return {
+        state: 'done',
+        result: link,
+        summary: `not shared by link (${why}); portal URL ${link.url}`,
+        details: { roomId: room.id, url: link.url, kind: link.kind, sharedByLink: false, reason: why },
+      };
     }
+    // 1. The portal's own link, or ours from an earlier attempt that crashed before its checkpoint.
+    let chosen = pickLink(await ctx.docspace.listRoomLinks(room.id, { type: LinkType.External }));
+    let origin = 'existing';
+    // 2. None: make one. Read access; form-filling rooms always have their primary link already.
+    if (!chosen) {
+      await ctx.beforeCreate();
+      const made = await ctx.docspace.setRoomLink(room.id, {
+        linkType: LinkType.External,
+        access: AccessRole.Read,
+        title: LINK_TITLE,
+      });
+      if (!made) throw new Error(`DocSpace answered no link when creating one in room ${room.id}`);
+      chosen = made;
+      origin = 'created';
+    }
+    const link: LedgerLink = { url: chosen.url, kind: 'external' };
+    const what = chosen.access === AccessRole.FillForms ? 'form-filling link' : 'external link';
     return {
       state: 'done',
       result: link,
-      summary: `${why} ${link.url}`,
-      details: { roomId: room.id, url: link.url, kind: link.kind },
+      summary: `${origin} ${what} "${chosen.title}"${chosen.internal ? ' (needs a DocSpace login)' : ''} ${link.url}`,
+      details: {
+        roomId: room.id,
+        url: link.url,
+        kind: link.kind,
+        sharedByLink: true,
+        origin,
+        access: chosen.access,
+        internal: chosen.internal,
+      },
     };
   },
 });

@@ -53,7 +53,13 @@ export const roomStage = defineStage({
     }
     const title = renderRoomTitle(ctx.settings.titleTemplate, ctx.event);
     await ctx.beforeCreate();
-    const created = await ctx.docspace.createRoom({ title, roomType: ctx.settings.type, tags: [tag, PRODUCT_TAG] });
+    const options = ctx.settings.options;
+    const created = await ctx.docspace.createRoom({
+      title,
+      roomType: ctx.settings.type,
+      tags: [tag, PRODUCT_TAG],
+      ...(options && Object.keys(options).length > 0 ? { options } : {}),
+    });
     const room: LedgerRoom = {
       id: created.id,
       title: created.title,

@@ -1,5 +1,5 @@
 import type { Logger } from '@ticket-rooms/core';
-import type { FastifyError, FastifyInstance } from 'fastify';
+import type { FastifyError, FastifyInstance, FastifyRequest } from 'fastify';
 import type { Faults, RequestStats } from '../faults';
 import { createSimulatorApp } from '../shared/app';
 import { DocspaceException, errorBody, ValidationFailure } from './errors';
@@ -21,6 +21,12 @@ export interface DocspaceAppDeps {
   logger: Logger | false;
 }
 
+/** Routes whose action is `[AllowAnonymous]` on the server. */
+const ANONYMOUS_ROUTES = new Set([`GET ${API}/files/rooms/:id`]);
+
+/** A request with the outcome of the API key check, for anonymous-capable routes. */
+export type AuthedRequest = FastifyRequest & { authenticated?: boolean };
+
 function bearer(header: string | undefined): string | undefined {
   const m = header === undefined ? null : /^Bearer\s+(.+)$/i.exec(header.trim());
   return m?.[1];
@@ -36,8 +42,13 @@ export function buildDocspaceApp(deps: DocspaceAppDeps): FastifyInstance {
   const expected = deps.apiKey;
   app.addHook('onRequest', async (req, reply) => {
     if (!req.url.startsWith(`${API}/`)) return;
+    const authenticated = bearer(req.headers.authorization) === expected;
+    (req as AuthedRequest).authenticated = authenticated;
+    // `[AllowAnonymous]` actions (`GetRoomInfo` in VirtualRoomsController.cs) run without a user
+    // and decide by share link themselves.
+    if (!authenticated && ANONYMOUS_ROUTES.has(`${req.method} ${req.routeOptions.url}`)) return;
     // An auth challenge, not DocSpace's error envelope: the body is empty.
-    if (bearer(req.headers.authorization) !== expected) {
+    if (!authenticated) {
       return reply.code(401).header('www-authenticate', 'Bearer').send();
     }
   });

@@ -3,6 +3,7 @@ import type { Entry, FolderState, LinkState, MemberState, OperationState, Portal
 import {
   ARCHIVE_FOLDER_ID,
   availableAccesses,
+  dtoCanShare,
   FILE_SHARE_NAMES,
   FolderType,
   ROOM_FOLDER_TYPES,
@@ -15,14 +16,13 @@ import {
  * they disappear from the JSON as they do on the server (`WhenWritingNull`).
  */
 
-/** `ApiDateTime`: `2026-01-05T10:15:30.1230000+00:00`. */
+/**
+ * `ApiDateTime.ToRoundTripString` (common/ASC.Api.Core/Core/ApiDateTime.cs): seven fractional
+ * digits, then `Z` when the offset is zero (a UTC portal), else `+hh:mm`. The simulated portal is UTC.
+ */
 export function apiDate(d: Date): string {
   // toISOString is always `YYYY-MM-DDTHH:mm:ss.sssZ` for the years a portal sees.
-  return `${d.toISOString().slice(0, 23)}0000+00:00`;
-}
-
-function colorFor(id: number): string {
-  return ((id * 2654435761) >>> 8).toString(16).padStart(6, '0').slice(0, 6).toUpperCase();
+  return `${d.toISOString().slice(0, 23)}0000Z`;
 }
 
 export function employeeDto(user: SimUser, portalUrl: string) {
@@ -109,8 +109,14 @@ function names(accesses: number[]): string[] {
   return accesses.map((a) => FILE_SHARE_NAMES[a] ?? String(a));
 }
 
-export function roomDto(portal: Portal, room: RoomState, portalUrl: string) {
+/**
+ * `FolderDtoHelper.GetAsync` for a room. `anonymous`: a caller who came by share link, for whom
+ * `createdBy`/`updatedBy` are null (`FileEntryDtoHelper`) and so omitted.
+ */
+export function roomDto(portal: Portal, room: RoomState, portalUrl: string, opts: { anonymous?: boolean } = {}) {
   const systemFolder = room.archived ? ARCHIVE_FOLDER_ID : ROOMS_FOLDER_ID;
+  const s = room.settings;
+  const hasExternal = room.links.some((l) => l.linkType === 1);
   return {
     parentId: systemFolder,
     filesCount: 0,
@@ -118,17 +124,24 @@ export function roomDto(portal: Portal, room: RoomState, portalUrl: string) {
     new: 0,
     mute: false,
     tags: [...room.tags].reverse(),
-    logo: { original: '', large: '', medium: '', small: '', color: colorFor(room.id) },
+    logo: { original: '', large: '', medium: '', small: '', color: s.color, ...(s.cover ? { cover: s.cover } : {}) },
     pinned: false,
     roomType: room.roomType,
-    private: false,
-    indexing: false,
-    denyDownload: false,
+    private: s.private,
+    indexing: s.indexing,
+    denyDownload: s.denyDownload,
+    ...(s.lifetime ? { lifetime: s.lifetime } : {}),
+    ...(s.watermark ? { watermark: s.watermark } : {}),
+    // As a portal with quota statistics on (`TenantRoomQuotaSettings.EnableQuota`); UNVERIFIED which
+    // portals have it on. Without a custom quota the portal's default limit applies, shown as absent here.
+    usedSpace: 0,
+    isCustomQuota: s.quota > -2,
+    ...(s.quota > -2 ? { quotaLimit: s.quota } : {}),
     inRoom: true,
     fileEntryType: 1,
     id: room.id,
     rootFolderId: systemFolder,
-    canShare: !room.archived,
+    canShare: dtoCanShare(room.roomType, room.archived),
     security: roomSecurity(room),
     availableShareRights: {
       User: names(availableAccesses(room.roomType, 'user')),
@@ -139,14 +152,14 @@ export function roomDto(portal: Portal, room: RoomState, portalUrl: string) {
     },
     title: room.title,
     access: 0,
-    shared: room.members.size > 0 || room.primaryLink !== undefined,
+    shared: room.members.size > 0 || hasExternal,
     sharedForUser: false,
-    sharedExternal: room.primaryLink !== undefined,
+    sharedExternal: hasExternal,
     parentShared: false,
     created: apiDate(room.created),
-    createdBy: author(portal, room.createdBy, portalUrl),
+    createdBy: opts.anonymous ? undefined : author(portal, room.createdBy, portalUrl),
     updated: apiDate(room.updated),
-    updatedBy: author(portal, room.createdBy, portalUrl),
+    updatedBy: opts.anonymous ? undefined : author(portal, room.createdBy, portalUrl),
     rootFolderType: room.archived ? FolderType.Archive : FolderType.VirtualRooms,
   };
 }
@@ -234,23 +247,32 @@ export function pathParts(portal: Portal, entry: Entry) {
   ];
 }
 
-function linkData(link: LinkState) {
+function linkData(link: LinkState, withToken: boolean) {
+  const external = link.linkType === 1;
   return {
     id: link.id,
     title: link.title,
     shareLink: link.shareLink,
-    linkType: 1,
-    denyDownload: false,
-    isExpired: false,
+    ...(link.expirationDate ? { expirationDate: apiDate(link.expirationDate) } : {}),
+    linkType: link.linkType,
+    ...(external && link.password ? { password: link.password } : {}),
+    denyDownload: link.denyDownload,
+    isExpired: link.expirationDate !== undefined && link.expirationDate.getTime() <= Date.now(),
     primary: link.primary,
     internal: link.internal,
-    requestToken: link.requestToken,
+    ...(external && withToken ? { requestToken: link.requestToken } : {}),
+    ...(link.linkType === 0 && link.maxUseCount !== undefined
+      ? { maxUseCount: link.maxUseCount, currentUseCount: 0 }
+      : {}),
   };
 }
 
-/** `FileShareDto` of an external link: the same object in `sharedTo` (obsolete) and `sharedLink`. */
-export function linkShareDto(link: LinkState) {
-  const data = linkData(link);
+/**
+ * `FileShareDto` of a link: the same object in `sharedTo` (obsolete) and `sharedLink`. `withToken`
+ * false where `SetRoomLink` drops `requestToken` (a `linkId` was given but another link came back).
+ */
+export function linkShareDto(link: LinkState, opts: { withToken?: boolean } = {}) {
+  const data = linkData(link, opts.withToken ?? true);
   return {
     access: link.access,
     sharedTo: data,
@@ -262,7 +284,12 @@ export function linkShareDto(link: LinkState) {
     canEditDenyDownload: true,
     canEditExpirationDate: !link.primary,
     canRevoke: !link.primary,
-    subjectType: link.primary ? SubjectType.PrimaryExternalLink : SubjectType.ExternalLink,
+    subjectType:
+      link.linkType === 0
+        ? SubjectType.InvitationLink
+        : link.primary
+          ? SubjectType.PrimaryExternalLink
+          : SubjectType.ExternalLink,
   };
 }
 

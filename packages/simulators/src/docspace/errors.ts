@@ -9,6 +9,7 @@ export type ExceptionKind =
   | 'InvalidOperation'
   | 'TenantQuota'
   | 'NotSupported'
+  | 'Authentication'
   | 'Internal';
 
 const EXCEPTIONS: Record<ExceptionKind, { status: number; type: string; hresult: number }> = {
@@ -19,6 +20,8 @@ const EXCEPTIONS: Record<ExceptionKind, { status: number; type: string; hresult:
   InvalidOperation: { status: 403, type: 'System.InvalidOperationException', hresult: -2146233079 },
   TenantQuota: { status: 402, type: 'ASC.Core.Tenants.TenantQuotaException', hresult: -2146233088 },
   NotSupported: { status: 415, type: 'System.NotSupportedException', hresult: -2146233067 },
+  // Written without type, stack or hresult (`CustomExceptionHandler`: withStackTrace = false).
+  Authentication: { status: 401, type: 'System.Security.Authentication.AuthenticationException', hresult: 0 },
   Internal: { status: 500, type: 'System.Exception', hresult: -2146233088 },
 };
 
@@ -47,6 +50,20 @@ export const ROLE_NOT_AVAILABLE = 'The role is not available for this user type'
 export const ARCHIVED_ROOM = 'You cannot edit archived rooms';
 export const PARENT_NOT_FOUND = 'The required folder was not found';
 export const NO_CREATE_PERMISSION = "You don't have enough permission to create";
+/** `FilesCommonResource` texts, quoted from `products/ASC.Files/Core/Resources/FilesCommonResource.resx`. */
+export const EDIT_ROOM_DENIED = "You don't have permission to edit the room";
+export const RENAME_FOLDER_DENIED = "You don't have enough permission to rename the folder";
+export const DELETE_FOLDER_DENIED = "You don't have enough permission to delete the folder";
+export const MAX_LINKS = (n: number) => `The maximum number of links may not exceed ${n}`;
+/** `Resource.RoomQuotaGreaterPortalError` (`web/ASC.Web.Core/PublicResources/Resource.resx`). */
+export const QUOTA_TOO_LARGE =
+  'Failed to set quota per room. The entered value is greater than the total DocSpace storage.';
+/** What .NET's `ArgumentException.ThrowIfNullOrEmpty(x)` says for an empty string. */
+export const emptyArgument = (param: string) =>
+  argumentError(`The value cannot be an empty string. (Parameter '${param}')`);
+/** What `ArgumentNullException.ThrowIfNull(x)` / `new ArgumentNullException(nameof(x))` says. */
+export const nullArgument = (param: string) =>
+  argumentError(`Value cannot be null. (Parameter '${param}')`, 'System.ArgumentNullException');
 
 /**
  * ASP.NET's model validation failure (`ValidationProblemDetails`), which DocSpace wraps in its
@@ -76,11 +93,15 @@ export function errorBody(err: DocspaceException): Record<string, unknown> {
   return {
     status: 1,
     statusCode: err.statusCode,
-    error: {
-      message: err.message,
-      type: err.type,
-      stack: `   at ASC.Files.Core.FileStorageService (simulated)`,
-      hresult: err.hresult,
-    },
+    error:
+      err.kind === 'Authentication'
+        ? // `CommonApiError.FromException` with withStackTrace false; the error body keeps nulls.
+          { message: err.message, type: null, stack: null, hresult: 0 }
+        : {
+            message: err.message,
+            type: err.type,
+            stack: `   at ASC.Files.Core.FileStorageService (simulated)`,
+            hresult: err.hresult,
+          },
   };
 }

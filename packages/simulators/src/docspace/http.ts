@@ -108,6 +108,31 @@ export function readStringArray(body: Body, name: string, opts: { required?: boo
   return value as string[];
 }
 
+/** A number property; `integer` refuses fractions, as `int`/`long` properties do. */
+export function readNumber(
+  body: Body,
+  name: string,
+  typeName: string,
+  opts: { integer?: boolean } = {},
+): number | undefined {
+  const value = field(body, name);
+  if (value === undefined || value === null) return undefined;
+  // `NumberHandling = AllowReadingFromString`.
+  const n = typeof value === 'string' && /^\s*-?\d+(\.\d+)?\s*$/.test(value) ? Number(value) : value;
+  if (typeof n !== 'number' || !Number.isFinite(n) || (opts.integer && !Number.isInteger(n))) {
+    throw notConvertible(`$.${name}`, typeName);
+  }
+  return n;
+}
+
+/** A nested object property, as a plain record read with the same case-insensitive rules. */
+export function readObject(body: Body, name: string, typeName: string): Body | undefined {
+  const value = field(body, name);
+  if (value === undefined || value === null) return undefined;
+  if (typeof value !== 'object' || Array.isArray(value)) throw notConvertible(`$.${name}`, typeName);
+  return value as Body;
+}
+
 /** An enum property: a number, a numeric string (`AllowReadingFromString`) or a case-insensitive name. */
 export function readEnum(
   body: Body,
@@ -169,6 +194,19 @@ export function queryInt(q: Query, name: string, def: number, range?: { min: num
     throw new ValidationFailure({
       [pascal(name)]: [`The field ${pascal(name)} must be between ${range.min} and ${range.max}.`],
     });
+  }
+  return n;
+}
+
+/**
+ * An enum in the query, as ASP.NET's `EnumTypeModelBinder` reads it: a defined number or a name
+ * (case-insensitive); anything else is a model-state error and so a 400.
+ */
+export function queryEnum(raw: string, name: string, names: ReadonlyMap<string, number>, typeName: string): number {
+  const trimmed = raw.trim();
+  const n = /^\d+$/.test(trimmed) ? Number(trimmed) : names.get(trimmed.toLowerCase());
+  if (n === undefined || ![...names.values()].includes(n)) {
+    throw new ValidationFailure({ [name]: [`The value '${raw}' is not valid for ${typeName}.`] });
   }
   return n;
 }

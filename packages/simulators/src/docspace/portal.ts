@@ -4,16 +4,25 @@ import {
   ARCHIVED_ROOM,
   accessDenied,
   argumentError,
+  DELETE_FOLDER_DENIED,
   DocspaceException,
+  EDIT_ROOM_DENIED,
+  emptyArgument,
   invalidOperation,
+  MAX_LINKS,
   NO_CREATE_PERMISSION,
   notFound,
+  nullArgument,
   PARENT_NOT_FOUND,
+  QUOTA_TOO_LARGE,
+  RENAME_FOLDER_DENIED,
   ROLE_NOT_AVAILABLE,
 } from './errors';
 import {
   availableAccesses,
   createsPrimaryLink,
+  invitationLinkAccesses,
+  maxAdditionalExternalLinks,
   ROOM_FOLDER_TYPES,
   ROOMS_FOLDER_ID,
   replaceInvalidCharsAndTruncate,
@@ -23,12 +32,78 @@ import {
 
 export interface LinkState {
   id: string;
+  /** `LinkType`: 0 invitation, 1 external. */
+  linkType: number;
   title: string;
   shareLink: string;
   access: number;
   primary: boolean;
   internal: boolean;
+  denyDownload: boolean;
+  expirationDate?: Date;
+  password?: string;
+  maxUseCount?: number;
   requestToken: string;
+}
+
+/** `RoomDataLifetimeDto`. */
+export interface LifetimeState {
+  deletePermanently: boolean;
+  period: number;
+  value: number;
+  enabled: boolean;
+}
+
+/** `WatermarkRequestDto`, as stored and given back in `WatermarkDto`. */
+export interface WatermarkState {
+  enabled?: boolean;
+  text?: string;
+  rotate?: number;
+  imageScale?: number;
+  imageUrl?: string;
+  imageWidth?: number;
+  imageHeight?: number;
+  additions?: number;
+}
+
+/** The `Settings*` columns `InternalCreateFolderAsync` and `UpdateRoomAsync` write. */
+export interface RoomSettingsState {
+  private: boolean;
+  indexing: boolean;
+  denyDownload: boolean;
+  /** Six hex digits without `#`; random when none is given. */
+  color: string;
+  cover?: string;
+  /** Bytes; -2 is "the portal's default". */
+  quota: number;
+  lifetime?: LifetimeState;
+  watermark?: WatermarkState;
+}
+
+/** What `POST rooms` and `PUT rooms/{id}` may set besides the title. */
+export interface RoomSettingsInput {
+  private?: boolean;
+  shares?: number;
+  indexing?: boolean;
+  denyDownload?: boolean;
+  color?: string;
+  cover?: string;
+  quota?: number;
+  lifetime?: LifetimeState;
+  watermark?: WatermarkState;
+}
+
+/** `RoomLinkRequest` after reading. */
+export interface LinkInput {
+  linkId?: string;
+  linkType: number;
+  access: number;
+  title?: string;
+  internal: boolean;
+  denyDownload: boolean;
+  expirationDate?: Date;
+  password?: string;
+  maxUseCount?: number;
 }
 
 export interface MemberState {
@@ -57,7 +132,9 @@ export interface RoomState extends EntryState {
   archived: boolean;
   ownerId: string;
   members: Map<string, MemberState>;
-  primaryLink: LinkState | undefined;
+  /** Invitation and external links, oldest first; at most one is `primary`. */
+  links: LinkState[];
+  settings: RoomSettingsState;
 }
 
 export interface FolderState extends EntryState {
@@ -68,14 +145,15 @@ export interface FolderState extends EntryState {
 
 export type Entry = RoomState | FolderState;
 
-export type OperationKind = 'archive' | 'unarchive' | 'delete';
+export type OperationKind = 'archive' | 'unarchive' | 'delete' | 'deleteFolder';
 
 export interface OperationState {
   id: string;
   kind: OperationKind;
   /** `FileOperationType`: archive and unarchive are moves (0), delete is 2. */
   operationType: number;
-  roomId: number;
+  /** The room, or for `deleteFolder` the folder. */
+  entryId: number;
   finished: boolean;
   error: string;
   /** `DistributedTaskStatus`: Running 1, Completed 2. */
@@ -110,6 +188,10 @@ export interface PortalOptions {
   operationMs: number;
   /** The tariff's room limit; creating more gives 402. */
   maxRooms?: number;
+  /** The portal's "new share links need a login" default (`GetDefaultShareLinkInternal`); off by default. */
+  defaultShareLinkInternal?: boolean;
+  /** The tariff's total storage (`MaxTotalSize`); a room quota above it is refused. Default 100 GB. */
+  maxStorageBytes?: number;
 }
 
 export interface Invitation {
@@ -119,6 +201,13 @@ export interface Invitation {
 }
 
 const MAX_HELD_OPERATIONS = 10_000;
+const EMPTY_GUID = /^0{8}-0{4}-0{4}-0{4}-0{12}$/;
+/** `FilesCommonResource.DefaultExternalLinkTitle`, `FillOutExternalLinkTitle`, `DefaultInvitationLinkTitle`. */
+export const LINK_TITLES = {
+  external: 'Shared link',
+  fillOut: 'Link to fill out',
+  invitation: 'Invitation link',
+} as const;
 const LINK_CODE_CHARS = 'ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz23456789';
 
 function linkCode(): string {
@@ -174,18 +263,40 @@ export class Portal {
     entry.updated = new Date();
   }
 
-  createRoom(input: { title: string; roomType: number; tags: string[] }, linkBase: string): RoomState {
+  private checkQuota(quota: number | undefined): void {
+    if (quota !== undefined && quota > (this.opts.maxStorageBytes ?? 100 * 1024 ** 3)) {
+      throw invalidOperation(QUOTA_TOO_LARGE);
+    }
+  }
+
+  /**
+   * `FileStorageService.CreateRoomAsync` → `InternalCreateFolderAsync`: type, private-room and
+   * quota checks, then the room with its settings, then its tags (a tag failure leaves the room).
+   */
+  createRoom(
+    input: { title: string; roomType: number; tags: string[]; settings?: RoomSettingsInput },
+    linkBase: string,
+  ): RoomState {
     if (!ROOM_FOLDER_TYPES.has(input.roomType)) {
       throw argumentError(
         "Specified argument was out of the range of valid values. (Parameter 'roomType')",
         'System.ArgumentOutOfRangeException',
       );
     }
+    const settings = input.settings ?? {};
+    // Private rooms need the members' encryption keys, which no simulated account has.
+    if (settings.private) {
+      if (!settings.shares) throw nullArgument('shares');
+      const me = this.directory.user(this.actorId);
+      throw invalidOperation(`The user ${me?.displayName ?? this.actorId} does not have an encryption key`);
+    }
+    // `title?.Trim()` then `ArgumentException.ThrowIfNullOrEmpty(title)`.
     const title = replaceInvalidCharsAndTruncate(input.title);
-    if (title === '') throw argumentError('Title can not be empty');
+    if (title === '') throw emptyArgument('title');
     if (this.opts.maxRooms !== undefined && this.rooms.size >= this.opts.maxRooms) {
       throw new DocspaceException('TenantQuota', `The number of rooms should not exceed ${this.opts.maxRooms}`);
     }
+    this.checkQuota(settings.quota);
     const now = new Date();
     const room: RoomState = {
       kind: 'room',
@@ -201,12 +312,75 @@ export class Portal {
       archived: false,
       ownerId: this.actorId,
       members: new Map(),
-      primaryLink: undefined,
+      links: [],
+      settings: {
+        private: false,
+        indexing: settings.indexing ?? false,
+        denyDownload: settings.denyDownload ?? false,
+        color: settings.color ? settings.color : randomBytes(3).toString('hex').toUpperCase(),
+        quota: settings.quota ?? -2,
+        ...(settings.cover ? { cover: settings.cover } : {}),
+        ...(settings.lifetime ? { lifetime: settings.lifetime } : {}),
+        // `SetWatermarkAsync` runs inside a try with an empty catch, so a bad watermark is dropped silently.
+        ...(settings.watermark ? { watermark: settings.watermark } : {}),
+      },
     };
     this.rooms.set(room.id, room);
     this.attachTags(room, input.tags);
-    if (createsPrimaryLink(room.roomType)) room.primaryLink = this.newPrimaryLink(room, linkBase);
+    if (createsPrimaryLink(room.roomType)) room.links.push(this.newPrimaryLink(room, linkBase));
     return room;
+  }
+
+  /**
+   * `FileStorageService.UpdateRoomAsync`: a missing room is a 403 (InvalidOperation), as is an
+   * archived one; an empty title leaves the title alone; only given settings change.
+   */
+  updateRoom(roomId: number, input: { title?: string } & RoomSettingsInput): RoomState {
+    this.checkQuota(input.quota);
+    const room = this.rooms.get(roomId);
+    if (!room) throw invalidOperation(PARENT_NOT_FOUND);
+    if (room.archived) throw invalidOperation(EDIT_ROOM_DENIED);
+    const title = input.title === undefined ? '' : replaceInvalidCharsAndTruncate(input.title);
+    let changed = false;
+    if (title !== '' && title !== room.title) {
+      room.title = title;
+      room.titleLower = title.toLowerCase();
+      changed = true;
+    }
+    const s = room.settings;
+    if (input.indexing !== undefined && input.indexing !== s.indexing) s.indexing = input.indexing;
+    if (input.denyDownload !== undefined) s.denyDownload = input.denyDownload;
+    if (input.quota !== undefined) s.quota = input.quota;
+    if (input.color !== undefined) s.color = input.color;
+    if (input.cover !== undefined) s.cover = input.cover;
+    if (input.lifetime !== undefined) s.lifetime = input.lifetime;
+    if (input.watermark !== undefined) {
+      // `watermark.enabled: false` removes it.
+      if (input.watermark.enabled === false) delete s.watermark;
+      else s.watermark = input.watermark;
+    }
+    changed ||= Object.keys(input).some((k) => k !== 'title' && (input as Record<string, unknown>)[k] !== undefined);
+    if (changed) this.touch(room);
+    return room;
+  }
+
+  /**
+   * `PUT folder/{id}` (`FileStorageService.FolderRenameAsync`): 404 if missing, 403 in the Archive.
+   * A room id renames the room.
+   */
+  renameFolder(id: number, rawTitle: string): Entry {
+    const entry = this.entry(id);
+    if (!entry) throw notFound(PARENT_NOT_FOUND);
+    const room = this.roomOf(entry);
+    if (room.archived) throw invalidOperation(RENAME_FOLDER_DENIED);
+    const title = replaceInvalidCharsAndTruncate(rawTitle);
+    if (title === '') throw emptyArgument('title');
+    if (title !== entry.title) {
+      entry.title = title;
+      if (entry.kind === 'room') entry.titleLower = title.toLowerCase();
+      this.touch(entry);
+    }
+    return entry;
   }
 
   room(id: number): RoomState {
@@ -254,7 +428,7 @@ export class Portal {
     const room = this.roomOf(parent);
     if (room.archived) throw invalidOperation(ARCHIVED_ROOM);
     const title = replaceInvalidCharsAndTruncate(rawTitle);
-    if (title === '') throw argumentError('Title can not be empty');
+    if (title === '') throw emptyArgument('title');
     const now = new Date();
     const folder: FolderState = {
       kind: 'folder',
@@ -301,9 +475,11 @@ export class Portal {
   }
 
   private attachTags(room: RoomState, names: readonly string[]): void {
-    for (const raw of names) {
-      const name = raw.trim();
-      if (name === '' || room.tags.includes(name)) continue;
+    // `CustomTagsService`/`InternalCreateFolderAsync` use names as given: no trimming, and an empty
+    // name fails `ArgumentException.ThrowIfNullOrEmpty(name)` in `CreateTagAsync`.
+    for (const name of names) {
+      if (name === '') throw emptyArgument('name');
+      if (room.tags.includes(name)) continue;
       this.tags.add(name);
       room.tags.push(name);
       let ids = this.roomsByTag.get(name);
@@ -327,7 +503,7 @@ export class Portal {
   removeTags(roomId: number, names: readonly string[]): RoomState {
     const room = this.room(roomId);
     if (room.archived) throw accessDenied();
-    const drop = new Set(names.map((n) => n.trim()));
+    const drop = new Set(names);
     room.tags = room.tags.filter((t) => !drop.has(t));
     for (const name of drop) this.roomsByTag.get(name)?.delete(room.id);
     this.touch(room);
@@ -336,10 +512,9 @@ export class Portal {
 
   /** `POST /files/tags`: idempotent, returns the name. */
   createTag(name: string): string {
-    const trimmed = name.trim();
-    if (trimmed === '') throw argumentError('Tag name is empty');
-    this.tags.add(trimmed);
-    return trimmed;
+    if (name === '') throw emptyArgument('name');
+    this.tags.add(name);
+    return name;
   }
 
   listTags(filterValue: string | undefined): string[] {
@@ -409,28 +584,158 @@ export class Portal {
     ];
   }
 
-  private newPrimaryLink(room: RoomState, linkBase: string): LinkState {
+  /**
+   * `internal` of a new external link (`ResolveRequiredAuthAsync` and `SetAceObjectAsync`): asked
+   * for, else the portal default when the link is new; always off in public rooms, always on in
+   * virtual data rooms.
+   */
+  private linkInternal(room: RoomState, asked: boolean, applyDefault: boolean): boolean {
+    if (room.roomType === 6) return false;
+    if (room.roomType === 8) return true;
+    return asked || (applyDefault && (this.opts.defaultShareLinkInternal ?? false));
+  }
+
+  private newLink(
+    linkBase: string,
+    init: Omit<LinkState, 'shareLink' | 'requestToken' | 'id'> & { id?: string },
+  ): LinkState {
     return {
-      id: randomUUID(),
-      title: 'Shared link',
+      ...init,
+      id: init.id ?? randomUUID(),
       shareLink: `${linkBase}/s/${linkCode()}`,
-      access: 2,
-      primary: true,
-      // Forced on for virtual data rooms, off for public rooms; the portal default is off.
-      internal: room.roomType === 8,
       requestToken: randomBytes(24).toString('base64url'),
     };
   }
 
-  /** `GET rooms/{id}/link`: returns the primary link, creating it on first use. */
+  /**
+   * The primary link a room is created with (`CreateRoomAsync`): public rooms get a Read link
+   * titled "Shared link"; form-filling rooms a FillForms link titled "Link to fill out", with
+   * `internal` from the portal default.
+   */
+  private newPrimaryLink(room: RoomState, linkBase: string): LinkState {
+    const fillOut = room.roomType === 1;
+    return this.newLink(linkBase, {
+      linkType: 1,
+      title: fillOut ? LINK_TITLES.fillOut : LINK_TITLES.external,
+      access: fillOut ? 7 : 2,
+      primary: true,
+      internal: this.linkInternal(room, false, true),
+      denyDownload: false,
+    });
+  }
+
+  primaryLinkOf(room: RoomState): LinkState | undefined {
+    return room.links.find((l) => l.primary);
+  }
+
+  /** `GET rooms/{id}/link`: returns the primary link, creating it (Read, "Shared link") on first use. */
   primaryLink(roomId: number, linkBase: string): LinkState {
     const room = this.room(roomId);
-    if (room.primaryLink) return room.primaryLink;
+    const existing = this.primaryLinkOf(room);
+    if (existing) return existing;
     if (room.archived) throw accessDenied();
     if (!availableAccesses(room.roomType, 'externalLink').includes(2)) throw invalidOperation(ROLE_NOT_AVAILABLE);
-    room.primaryLink = this.newPrimaryLink(room, linkBase);
+    const link = this.newLink(linkBase, {
+      linkType: 1,
+      title: LINK_TITLES.external,
+      access: 2,
+      primary: true,
+      internal: this.linkInternal(room, false, true),
+      denyDownload: false,
+    });
+    room.links.push(link);
     this.touch(room);
-    return room.primaryLink;
+    return link;
+  }
+
+  /** Whether a `Request-Token` (or `?share=`) opens this room: a live external link of it. */
+  linkOpens(room: RoomState, token: string | undefined): boolean {
+    if (!token || room.archived) return false;
+    const now = Date.now();
+    return room.links.some(
+      (l) =>
+        l.linkType === 1 &&
+        l.requestToken === token &&
+        !l.internal &&
+        !l.password &&
+        (!l.expirationDate || l.expirationDate.getTime() > now),
+    );
+  }
+
+  /**
+   * `PUT rooms/{id}/links` (`SetInvitationLinkAsync`, `SetExternalLinkAsync`, `SetAceObjectAsync`):
+   * an unknown or empty `linkId` creates, a known one updates, access 0 revokes. Revoking the
+   * primary link of a public or form-filling room makes a fresh primary link, which is answered.
+   * Returns `undefined` where the server answers a null response.
+   */
+  setLink(roomId: number, input: LinkInput, linkBase: string): LinkState | undefined {
+    const room = this.room(roomId);
+    if (room.archived) throw accessDenied();
+    const id = input.linkId && !EMPTY_GUID.test(input.linkId) ? input.linkId : undefined;
+    const existing = id ? room.links.find((l) => l.id === id) : undefined;
+    // An existing link keeps its own kind (`w.SubjectType = existedShare.SubjectType`).
+    const linkType = existing?.linkType ?? input.linkType;
+    const allowed =
+      linkType === 0 ? invitationLinkAccesses(room.roomType) : availableAccesses(room.roomType, 'externalLink');
+    if (!allowed.includes(input.access)) throw invalidOperation(ROLE_NOT_AVAILABLE);
+    if (input.access === 0) {
+      if (!existing) return undefined;
+      room.links = room.links.filter((l) => l !== existing);
+      this.touch(room);
+      if (existing.primary && (room.roomType === 6 || room.roomType === 1)) {
+        const fresh = this.newPrimaryLink(room, linkBase);
+        room.links.push(fresh);
+        return fresh;
+      }
+      return undefined;
+    }
+    const expirationDate =
+      input.expirationDate && input.expirationDate.getTime() > Date.now() ? input.expirationDate : undefined;
+    if (expirationDate && expirationDate.getTime() > Date.now() + 10 * 365.25 * 24 * 3600 * 1000) {
+      throw argumentError("Value does not fall within the expected range. (Parameter 'expirationDate')");
+    }
+    if (existing) {
+      existing.access = input.access;
+      if (input.title) existing.title = input.title;
+      existing.denyDownload = input.denyDownload;
+      if (linkType === 1) existing.internal = this.linkInternal(room, input.internal, false);
+      // Primary links of public and form-filling rooms never expire.
+      if (!(existing.primary && (room.roomType === 6 || room.roomType === 1))) {
+        if (expirationDate) existing.expirationDate = expirationDate;
+        else delete existing.expirationDate;
+      }
+      if (input.password) existing.password = input.password;
+      else delete existing.password;
+      if (input.maxUseCount !== undefined) existing.maxUseCount = input.maxUseCount;
+      this.touch(room);
+      return existing;
+    }
+    if (linkType === 1) {
+      const max = maxAdditionalExternalLinks(room.roomType);
+      const count = room.links.filter((l) => l.linkType === 1 && !l.primary).length;
+      if (count >= max) throw invalidOperation(MAX_LINKS(max));
+    }
+    const link = this.newLink(linkBase, {
+      ...(id ? { id } : {}),
+      linkType,
+      title: input.title ? input.title : linkType === 0 ? LINK_TITLES.invitation : LINK_TITLES.external,
+      access: input.access,
+      primary: false,
+      internal: linkType === 1 ? this.linkInternal(room, input.internal, true) : false,
+      denyDownload: linkType === 1 ? input.denyDownload : false,
+      ...(expirationDate ? { expirationDate } : {}),
+      ...(linkType === 1 && input.password ? { password: input.password } : {}),
+      ...(linkType === 0 && input.maxUseCount !== undefined ? { maxUseCount: input.maxUseCount } : {}),
+    });
+    room.links.push(link);
+    this.touch(room);
+    return link;
+  }
+
+  /** `GET rooms/{id}/links`: `type` 0 invitation links, 1 external links, none both; at most 100. */
+  listLinks(roomId: number, linkType: number | undefined): LinkState[] {
+    const room = this.room(roomId);
+    return room.links.filter((l) => linkType === undefined || l.linkType === linkType).slice(0, 100);
   }
 
   /** Makes the next background operation finish with this error text (HTTP 200), once. */
@@ -442,14 +747,16 @@ export class Portal {
    * Starts archive, unarchive or delete. Like DocSpace, the request only checks what it can check
    * at once (the room exists; delete needs an archived room) and the move happens later.
    */
-  startOperation(kind: OperationKind, roomId: number): OperationState {
-    const room = this.room(roomId);
-    if (kind === 'delete' && !room.archived) throw accessDenied();
+  startOperation(kind: OperationKind, entryId: number): OperationState {
+    if (kind !== 'deleteFolder') {
+      const room = this.room(entryId);
+      if (kind === 'delete' && !room.archived) throw accessDenied();
+    }
     const op: OperationState = {
       id: randomUUID(),
       kind,
-      operationType: kind === 'delete' ? 2 : 0,
-      roomId,
+      operationType: kind === 'delete' || kind === 'deleteFolder' ? 2 : 0,
+      entryId,
       finished: false,
       error: '',
       status: 1,
@@ -474,7 +781,11 @@ export class Portal {
       Object.assign(op, { finished: true, error, status: 2 });
       return;
     }
-    const room = this.rooms.get(op.roomId);
+    if (op.kind === 'deleteFolder') {
+      this.finishFolderDelete(op);
+      return;
+    }
+    const room = this.rooms.get(op.entryId);
     if (!room) {
       Object.assign(op, { finished: true, error: 'Folder not found', status: 2 });
       return;
@@ -487,16 +798,46 @@ export class Portal {
     Object.assign(op, { finished: true, status: 2 });
   }
 
-  private deleteRoom(room: RoomState): void {
-    const drop = (ids: number[]) => {
-      for (const id of ids) {
-        const folder = this.folders.get(id);
-        if (!folder) continue;
-        drop(folder.children);
-        this.folders.delete(id);
+  /**
+   * `DELETE folder/{id}` runs as a delete operation; what it refuses arrives as the operation's
+   * `error` with HTTP 200 (UNVERIFIED which refusals the server makes before publishing).
+   */
+  private finishFolderDelete(op: OperationState): void {
+    const entry = this.entry(op.entryId);
+    const refusal = !entry
+      ? PARENT_NOT_FOUND
+      : // `FileSecurity` lets plain folders in active rooms be deleted; a room only from the Archive.
+        (entry.kind === 'room' ? !this.roomOf(entry).archived : this.roomOf(entry).archived)
+        ? DELETE_FOLDER_DENIED
+        : undefined;
+    if (!entry || refusal !== undefined) {
+      Object.assign(op, { finished: true, error: refusal, status: 2 });
+      return;
+    }
+    const room = this.roomOf(entry);
+    if (entry.kind === 'room') this.deleteRoom(room);
+    else {
+      this.dropFolders([entry.id]);
+      const parent = this.entry(entry.parentId);
+      if (parent) {
+        parent.children = parent.children.filter((c) => c !== entry.id);
+        this.touch(parent);
       }
-    };
-    drop(room.children);
+    }
+    Object.assign(op, { finished: true, status: 2 });
+  }
+
+  private dropFolders(ids: number[]): void {
+    for (const id of ids) {
+      const folder = this.folders.get(id);
+      if (!folder) continue;
+      this.dropFolders(folder.children);
+      this.folders.delete(id);
+    }
+  }
+
+  private deleteRoom(room: RoomState): void {
+    this.dropFolders(room.children);
     for (const tag of room.tags) this.roomsByTag.get(tag)?.delete(room.id);
     this.rooms.delete(room.id);
   }

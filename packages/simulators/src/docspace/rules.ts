@@ -138,10 +138,54 @@ export function allowsExternalLinks(roomType: number): boolean {
   return availableAccesses(roomType, 'externalLink').length > 0;
 }
 
-/** Room types that get a primary external link the moment they are created. */
+/** Room types that get a primary external link the moment they are created (`FileStorageService.CreateRoomAsync`). */
 export function createsPrimaryLink(roomType: number): boolean {
   return roomType === 6 || roomType === 1;
 }
+
+/**
+ * `InvitationLink` roles per room type (`FileSecurity.AvailableRoomAccesses`): the group roles,
+ * except that public rooms also allow Read.
+ */
+export function invitationLinkAccesses(roomType: number): number[] {
+  if (roomType === 6) return [CONTENT_CREATOR, READ, NONE];
+  return availableAccesses(roomType, 'group');
+}
+
+/**
+ * `FileSecurity._linkCountRoomSettingsAccesses`: how many additional (non-primary) external links a
+ * room type may hold. Form-filling rooms have only their primary link, so the limit is 0.
+ */
+export function maxAdditionalExternalLinks(roomType: number): number {
+  return roomType === 5 || roomType === 6 ? 5 : 0;
+}
+
+/**
+ * `FileEntryDto`'s `CanShare`: forced false for collaboration (EditingRoom) and virtual data rooms,
+ * whatever the caller's rights; otherwise whether the caller may set access (not in the Archive).
+ */
+export function dtoCanShare(roomType: number, archived: boolean): boolean {
+  if (roomType === 2 || roomType === 8) return false;
+  return !archived;
+}
+
+/** `SearchArea`, as the query binder reads it: a defined number or a name (case-insensitive). */
+export const SEARCH_AREAS: ReadonlyMap<string, number> = new Map([
+  ['active', 0],
+  ['archive', 1],
+  ['any', 2],
+  ['recentbylinks', 3],
+  ['templates', 4],
+  ['knowledge', 5],
+  ['resultstorage', 6],
+  ['aiagents', 7],
+]);
+
+/** `LinkType` (`FileShareDto.cs`). */
+export const LINK_TYPES: ReadonlyMap<string, number> = new Map([
+  ['invitation', 0],
+  ['external', 1],
+]);
 
 export type UserType = 'DocSpaceAdmin' | 'RoomAdmin' | 'User' | 'Guest';
 

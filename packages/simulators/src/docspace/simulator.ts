@@ -18,6 +18,10 @@ export interface DocspaceSimulatorOptions {
   operationMs?: number;
   /** The tariff's room limit (402 beyond it); unlimited by default. */
   maxRooms?: number;
+  /** The portal setting that makes new share links need a DocSpace login; off by default. */
+  defaultShareLinkInternal?: boolean;
+  /** The tariff's total storage in bytes; a room quota above it is refused. Default 100 GB. */
+  maxStorageBytes?: number;
   /** The URL links and envelope `links` use; default: the address each request came to. */
   publicUrl?: string;
   logger?: Logger | false;
@@ -48,6 +52,8 @@ export async function createDocspaceSimulator(opts: DocspaceSimulatorOptions = {
     actorId: SIM_USERS.admin.id,
     operationMs: opts.operationMs ?? 50,
     ...(opts.maxRooms === undefined ? {} : { maxRooms: opts.maxRooms }),
+    ...(opts.defaultShareLinkInternal === undefined ? {} : { defaultShareLinkInternal: opts.defaultShareLinkInternal }),
+    ...(opts.maxStorageBytes === undefined ? {} : { maxStorageBytes: opts.maxStorageBytes }),
   });
   const app = buildDocspaceApp({
     portal,

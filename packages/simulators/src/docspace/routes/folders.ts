@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import { entryDto, folderDto, pathParts, roomListingDto } from '../dto';
+import { entryDto, folderDto, operationDto, pathParts, roomListingDto } from '../dto';
 import { notFound } from '../errors';
 import {
   bodyOf,
@@ -10,6 +10,7 @@ import {
   queryOf,
   querySortDescending,
   queryString,
+  readBoolean,
   readString,
   routeId,
 } from '../http';
@@ -26,6 +27,24 @@ export function folderRoutes(app: FastifyInstance, { portal, publicUrl }: RouteC
     const title = readString(bodyOf(req), 'title', { required: true, max: TITLE_LIMIT.folder })!;
     const folder = portal.createFolder(routeId(req), title);
     return ok(req, reply, publicUrl, folderDto(portal, folder, portalUrlOf(req, publicUrl)));
+  });
+
+  // `RenameFolder` (FoldersController.cs) → `FileStorageService.FolderRenameAsync`; the body is
+  // `CreateFolderRequestDto`, so the same title rules apply.
+  app.put(`${API}/files/folder/${ID}`, async (req, reply) => {
+    const title = readString(bodyOf(req), 'title', { required: true, max: TITLE_LIMIT.folder })!;
+    const entry = portal.renameFolder(routeId(req), title);
+    return ok(req, reply, publicUrl, entryDto(portal, entry, portalUrlOf(req, publicUrl)));
+  });
+
+  // `DeleteFolder` (FoldersController.cs): the `{deleteAfter, immediately}` body is required, and
+  // the answer is a list of operations.
+  app.delete(`${API}/files/folder/${ID}`, async (req, reply) => {
+    const body = bodyOf(req);
+    readBoolean(body, 'deleteAfter');
+    readBoolean(body, 'immediately');
+    const op = portal.startOperation('deleteFolder', routeId(req));
+    return ok(req, reply, publicUrl, [operationDto(op)]);
   });
 
   app.get(`${API}/files/folder/${ID}`, async (req, reply) => {

@@ -1,29 +1,90 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { AuthedRequest } from '../app';
 import { roomDto, roomListingDto } from '../dto';
+import { DocspaceException, notFound, PARENT_NOT_FOUND, tooLong } from '../errors';
 import {
   bodyOf,
+  field,
   ok,
   portalUrlOf,
   queryAll,
   queryBool,
+  queryEnum,
   queryInt,
   queryJsonArray,
   queryOf,
   querySortDescending,
   queryString,
+  readBoolean,
   readEnum,
+  readNumber,
+  readObject,
   readString,
   readStringArray,
   routeId,
 } from '../http';
-import { ROOM_TYPE_NAMES, TITLE_LIMIT } from '../rules';
+import type { LifetimeState, RoomSettingsInput, WatermarkState } from '../portal';
+import { ROOM_TYPE_NAMES, SEARCH_AREAS, TITLE_LIMIT } from '../rules';
 import { API, ID, type RouteContext } from './context';
 
-const SEARCH_AREAS = new Map([
-  ['active', 0],
-  ['archive', 1],
-  ['any', 2],
-]);
+type Body = Record<string, unknown>;
+
+/** `RoomDataLifetimeDto`. */
+function readLifetime(body: Body): LifetimeState | undefined {
+  const o = readObject(body, 'lifetime', 'ASC.Files.Core.ApiModels.RequestDto.RoomDataLifetimeDto');
+  if (!o) return undefined;
+  return {
+    deletePermanently: readBoolean(o, 'deletePermanently') ?? false,
+    period: readNumber(o, 'period', 'RoomDataLifetimePeriod', { integer: true }) ?? 0,
+    value: readNumber(o, 'value', 'System.Int32', { integer: true }) ?? 0,
+    enabled: readBoolean(o, 'enabled') ?? false,
+  };
+}
+
+/** `WatermarkRequestDto`: kept as given. */
+function readWatermark(body: Body): WatermarkState | undefined {
+  const o = readObject(body, 'watermark', 'ASC.Files.Core.ApiModels.RequestDto.WatermarkRequestDto');
+  if (!o) return undefined;
+  const out: WatermarkState = {};
+  const enabled = readBoolean(o, 'enabled');
+  if (enabled !== undefined) out.enabled = enabled;
+  const text = readString(o, 'text');
+  if (text !== undefined) out.text = text;
+  const imageUrl = readString(o, 'imageUrl');
+  if (imageUrl !== undefined) out.imageUrl = imageUrl;
+  for (const k of ['rotate', 'imageScale', 'imageWidth', 'imageHeight', 'additions'] as const) {
+    const v = readNumber(o, k, 'System.Int32', { integer: true });
+    if (v !== undefined) out[k] = v;
+  }
+  return out;
+}
+
+/** The settings `CreateRoomRequestDto` and `UpdateRoomRequest` share. */
+function readRoomSettings(body: Body): RoomSettingsInput {
+  const color = readString(body, 'color', { max: 6 });
+  const cover = readString(body, 'cover', { max: 50 });
+  const indexing = readBoolean(body, 'indexing');
+  const denyDownload = readBoolean(body, 'denyDownload');
+  const quota = readNumber(body, 'quota', 'System.Int64', { integer: true });
+  const lifetime = readLifetime(body);
+  const watermark = readWatermark(body);
+  return {
+    ...(color !== undefined ? { color } : {}),
+    ...(cover !== undefined ? { cover } : {}),
+    ...(indexing !== undefined ? { indexing } : {}),
+    ...(denyDownload !== undefined ? { denyDownload } : {}),
+    ...(quota !== undefined ? { quota } : {}),
+    ...(lifetime ? { lifetime } : {}),
+    ...(watermark ? { watermark } : {}),
+  };
+}
+
+/** The share key an anonymous caller brings: the `Request-Token` header, else `?share=` (`ExternalShare.GetKey`). */
+function shareKey(req: FastifyRequest): string | undefined {
+  const header = req.headers['request-token'];
+  const fromHeader = Array.isArray(header) ? header[0] : header;
+  return fromHeader || queryString(queryOf(req), 'share');
+}
 
 /** Rooms: create, get, list and search, tags. */
 export function roomRoutes(app: FastifyInstance, { portal, publicUrl }: RouteContext): void {
@@ -34,13 +95,41 @@ export function roomRoutes(app: FastifyInstance, { portal, publicUrl }: RouteCon
       required: true,
     })!;
     const tags = readStringArray(body, 'tags') ?? [];
+    const isPrivate = readBoolean(body, 'private') ?? false;
+    const share = field(body, 'share');
+    const settings: RoomSettingsInput = {
+      ...readRoomSettings(body),
+      private: isPrivate,
+      shares: Array.isArray(share) ? share.length : 0,
+    };
     const portalUrl = portalUrlOf(req, publicUrl);
-    const room = portal.createRoom({ title, roomType, tags }, portalUrl);
+    const room = portal.createRoom({ title, roomType, tags, settings }, portalUrl);
     return ok(req, reply, publicUrl, roomDto(portal, room, portalUrl));
   });
 
+  // `[AllowAnonymous]`: `FileStorageService.GetFolderAsync` answers a missing room with 404, and a
+  // caller who may not read it with `AuthenticationException` (401 in the error envelope) when
+  // anonymous. A share key of one of the room's external links lets an anonymous caller read it.
   app.get(`${API}/files/rooms/${ID}`, async (req, reply) => {
-    const room = portal.room(routeId(req));
+    const room = portal.entry(routeId(req));
+    if (room?.kind !== 'room') throw notFound(PARENT_NOT_FOUND);
+    const anonymous = (req as AuthedRequest).authenticated === false;
+    if (anonymous && !portal.linkOpens(room, shareKey(req))) {
+      // UNVERIFIED: .NET's parameterless AuthenticationException says "System error.".
+      throw new DocspaceException('Authentication', 'System error.');
+    }
+    return ok(req, reply, publicUrl, roomDto(portal, room, portalUrlOf(req, publicUrl), { anonymous }));
+  });
+
+  // `UpdateRoom` → `FileStorageService.UpdateRoomAsync`.
+  app.put(`${API}/files/rooms/${ID}`, async (req, reply) => {
+    const body = bodyOf(req);
+    const title = readString(body, 'title');
+    if (title !== undefined && title.length > TITLE_LIMIT.room) throw tooLong('Title', TITLE_LIMIT.room);
+    const room = portal.updateRoom(routeId(req), {
+      ...(title !== undefined ? { title } : {}),
+      ...readRoomSettings(body),
+    });
     return ok(req, reply, publicUrl, roomDto(portal, room, portalUrlOf(req, publicUrl)));
   });
 
@@ -49,20 +138,11 @@ export function roomRoutes(app: FastifyInstance, { portal, publicUrl }: RouteCon
     const count = queryInt(q, 'count', 100, { min: 1, max: 100 });
     const startIndex = Math.max(0, queryInt(q, 'startIndex', 0));
     const rawArea = queryString(q, 'searchArea');
-    const searchArea =
-      rawArea === undefined
-        ? 0
-        : /^\d+$/.test(rawArea)
-          ? Number(rawArea)
-          : (SEARCH_AREAS.get(rawArea.toLowerCase()) ?? -1);
+    const searchArea = rawArea === undefined ? 0 : queryEnum(rawArea, 'searchArea', SEARCH_AREAS, 'SearchArea');
     const tags = queryJsonArray(q, 'tags');
     const filterValue = queryString(q, 'filterValue');
     const sortBy = queryString(q, 'sortBy');
-    const types = queryAll(q, 'type').map((t) =>
-      /^\d+$/.test(t)
-        ? Number(t)
-        : (ROOM_TYPE_NAMES.get(t.toLowerCase()) ?? ROOM_TYPE_NAMES.get(`${t.toLowerCase()}room`) ?? -1),
-    );
+    const types = queryAll(q, 'type').map((t) => queryEnum(t, 'type', ROOM_TYPE_NAMES, 'RoomType'));
     const matches = portal.findRooms({
       searchArea,
       descending: querySortDescending(q, true),
