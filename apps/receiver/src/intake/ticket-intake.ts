@@ -1,5 +1,6 @@
 import {
   ledgerKey,
+  type RedisClient,
   ROOM_JOB_NAME,
   type RoomJobData,
   roomJobOptions,
@@ -7,7 +8,6 @@ import {
   ticketKey,
 } from '@ticket-rooms/core';
 import type { Queue } from 'bullmq';
-import type { Redis } from 'ioredis';
 import { ReceiverError } from '../http/errors';
 import { withDeadline } from './deadline';
 
@@ -29,7 +29,7 @@ export interface IntakeResult {
 }
 
 export interface TicketIntakeOptions {
-  redis: Redis;
+  redis: RedisClient;
   /** The `rooms` queue, on the same connection. */
   rooms: Queue<RoomJobData>;
   prefix: string;

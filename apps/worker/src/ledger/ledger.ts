@@ -1,5 +1,4 @@
-import { ledgerKey, type TicketRef, ticketKey } from '@ticket-rooms/core';
-import type { Redis } from 'ioredis';
+import { ledgerKey, type RedisClient, type TicketRef, ticketKey } from '@ticket-rooms/core';
 import { decodeEntry, encodeUpdate, FIELDS, stageField } from './codec';
 import { type LedgerEntry, type LedgerUpdate, STAGES, type TicketState } from './entry';
 
@@ -57,7 +56,7 @@ export interface CheckpointTrail {
   progress?: object;
 }
 
-type LedgerRedis = Redis & {
+type LedgerRedis = RedisClient & {
   ticketRoomsLedgerWrite(numKeys: number, ...keysAndArgs: string[]): Promise<string>;
 };
 
@@ -72,7 +71,7 @@ export class Ledger {
   private readonly keys = new WeakMap<TicketRef, string>();
 
   constructor(
-    redis: Redis,
+    redis: RedisClient,
     private readonly prefix: string,
     private readonly now: () => Date = () => new Date(),
   ) {
