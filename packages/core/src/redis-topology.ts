@@ -212,7 +212,10 @@ export function createRedisClient(t: RedisTopology, opts: RedisConnectionOptions
     clusterRetryStrategy: retry,
     // Writes always go to primaries; reading a lagging replica would make a dedupe check lie.
     scaleReads: 'master',
-    enableAutoPipelining: opts.autoPipelining ?? false,
+    // Off on a cluster whatever the role asks: ioredis 5 batches commands for different slots of
+    // one node into one pipeline and then refuses it ("All keys in the pipeline should belong to
+    // the same slots allocation group"), an unhandled rejection that killed the worker.
+    enableAutoPipelining: false,
     ...(tls ? { dnsLookup: (address, callback) => callback(null, address) } : {}),
   };
   return new Cluster(t.nodes, clusterOpts);
