@@ -68,6 +68,8 @@ function watchCluster(client: Cluster, opts: WatchRedisOptions, emit: (e: RedisE
     emit('failover');
   });
   client.on('-node', (node: Redis) => {
+    // Closing the client drops every node too; that is not news.
+    if (client.status !== 'ready') return;
     opts.logger.warn(
       { redis: opts.name, node: address(node) },
       `Redis Cluster node ${address(node)} left the slot map`,
