@@ -1,5 +1,5 @@
 // Pipeline benchmark (not a test): `pnpm exec tsx bench/pipeline.ts [--tickets 2000] [--concurrency 50]
-//   [--latency 20] [--faults 0] [--rate 0] [--log-level info]`
+//   [--latency 20] [--faults 0] [--rate 0] [--log-level info] [--cluster 3]`
 //
 // Runs, on this machine and in one go:
 //   1. a Redis with AOF `appendfsync everysec` (as in production) in a temporary directory, or REDIS_URL;
@@ -9,6 +9,8 @@
 //      Node, built first), WORKER_CONCURRENCY=--concurrency;
 //   4. the receiver here, with the sender: --tickets signed deliveries spread over the three
 //      helpdesks, as fast as the receiver takes them (or --rate per second).
+// With --cluster N, step 1 is a Redis Cluster of N primaries (AOF everysec, no replicas) and both
+// apps run with QUEUE_SHARDS=N on it, for a side-by-side with one Redis on the same machine.
 // Waits until every ticket's note is posted, then prints tickets/s, the ideal for that concurrency
 // and latency, the ratio, p50/p99 from 202 to note posted, vendor calls per ticket, and the rooms,
 // folder sets, notes and duplicates counted through the simulators' own read APIs.
@@ -20,7 +22,15 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { LocalRedis, QUEUE_NAMES, roomTag, ticketKey } from '@ticket-rooms/core';
+import {
+  createRedisClient,
+  LocalRedis,
+  QUEUE_NAMES,
+  type RedisClient,
+  roomTag,
+  shardPrefixes,
+  ticketKey,
+} from '@ticket-rooms/core';
 import { createDocspaceClient, type Room } from '@ticket-rooms/docspace-client';
 import { basicAuthHeader, noteMarker, ZENDESK_TEST_SECRET } from '@ticket-rooms/helpdesk';
 import { loadReceiverConfig, startReceiver } from '@ticket-rooms/receiver';
@@ -34,6 +44,7 @@ import {
 import { type Job, Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { pino } from 'pino';
+import { LocalCluster } from '../packages/testkit/src/redis-topologies';
 import { bundleApp } from '../scripts/bundle-app';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -63,6 +74,7 @@ const { values: args } = parseArgs({
     'log-level': { type: 'string', default: 'info' },
     role: { type: 'string', default: 'bench' },
     'timeout-s': { type: 'string', default: '1800' },
+    cluster: { type: 'string', default: '0' },
   },
 });
 
@@ -253,14 +265,27 @@ async function runBench(): Promise<boolean> {
   const latencyMs = num('latency', 0);
   const faultShare = num('faults', 0);
   const rate = num('rate', 0);
-  const prefix = `{bench-pipeline-${randomUUID().slice(0, 6)}}`;
+  const shards = num('cluster', 0);
+  // Braced for one Redis (as a cluster deployment would be); sharded prefixes add their own braces.
+  const prefix =
+    shards > 0 ? `bench-pipeline-${randomUUID().slice(0, 6)}` : `{bench-pipeline-${randomUUID().slice(0, 6)}}`;
 
-  // 1. Redis.
+  // 1. Redis: one node, or a cluster of `shards` primaries with one shard each.
   const dir = mkdtempSync(join(tmpdir(), 'bench-pipeline-'));
   cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
-  const local = process.env.REDIS_URL ? undefined : await new LocalRedis({ dir }).start();
+  const local = process.env.REDIS_URL || shards > 0 ? undefined : await new LocalRedis({ dir }).start();
   cleanups.push(() => local?.stop());
-  const redisUrl = process.env.REDIS_URL ?? (local as LocalRedis).url;
+  const cluster = shards > 0 ? await LocalCluster.start(dir, shards) : undefined;
+  cleanups.push(() => cluster?.stop());
+  const redisUrl = cluster ? 'redis://127.0.0.1:6379' : (process.env.REDIS_URL ?? (local as LocalRedis).url);
+  const topologyEnv: Record<string, string> = cluster
+    ? {
+        REDIS_CLUSTER_NODES: cluster.addresses.map((a) => `${a.host}:${a.port}`).join(','),
+        QUEUE_SHARDS: String(shards),
+      }
+    : {};
+  const redisPids = () => (cluster ? cluster.nodes.map((n) => n.pid) : [local?.pid]);
+  const redisCpu = () => redisPids().reduce<number>((sum, pid) => sum + (pid ? cpuSeconds(pid) : 0), 0);
 
   // 2. Simulators, in their own process.
   const sims = await startSimulators();
@@ -273,9 +298,11 @@ async function runBench(): Promise<boolean> {
     {
       REDIS_URL: redisUrl,
       QUEUE_PREFIX: prefix,
+      ...topologyEnv,
       DOCSPACE_URL: sims.urls.docspace,
       DOCSPACE_API_KEY: CREDS.docspaceKey,
-      WORKER_CONCURRENCY: String(concurrency),
+      // Per shard: the same jobs in flight in total, whatever the shard count.
+      WORKER_CONCURRENCY: String(Math.ceil(concurrency / Math.max(1, shards))),
       WORKER_METRICS_PORT: '0',
       LOG_LEVEL: String(args['log-level']),
       ZENDESK_URL: sims.urls.zendesk,
@@ -291,11 +318,18 @@ async function runBench(): Promise<boolean> {
     process.env.BENCH_WORKER_LOG ? openSync(process.env.BENCH_WORKER_LOG, 'w') : 'ignore',
   );
   cleanups.push(() => stopChild(worker));
-  const connection = { url: redisUrl };
-  const rooms = new Queue(QUEUE_NAMES.rooms, { connection, prefix });
-  const notes = Object.values(QUEUE_NAMES.notes).map((name) => new Queue(name, { connection, prefix }));
-  cleanups.push(() => Promise.all([rooms, ...notes].map((q) => q.close())));
-  while ((await rooms.getWorkersCount()) === 0) await new Promise((r) => setTimeout(r, 100));
+  const client: RedisClient = createRedisClient(
+    cluster ? { kind: 'cluster', url: redisUrl, nodes: cluster.addresses } : { kind: 'standalone', url: redisUrl },
+    { role: 'worker' },
+  );
+  cleanups.push(() => client.disconnect());
+  const prefixes = shards > 0 ? shardPrefixes(prefix, shards, { cluster: true }) : [prefix];
+  const roomQueues = prefixes.map((p) => new Queue(QUEUE_NAMES.rooms, { connection: client, prefix: p }));
+  const notes = prefixes.flatMap((p) =>
+    Object.values(QUEUE_NAMES.notes).map((name) => new Queue(name, { connection: client, prefix: p })),
+  );
+  cleanups.push(() => Promise.all([...roomQueues, ...notes].map((q) => q.close())));
+  while ((await (roomQueues[0] as Queue).getWorkersCount()) === 0) await new Promise((r) => setTimeout(r, 100));
 
   // 4. The receiver, here.
   const receiver = await startReceiver(
@@ -303,6 +337,7 @@ async function runBench(): Promise<boolean> {
       PORT: '0',
       REDIS_URL: redisUrl,
       QUEUE_PREFIX: prefix,
+      ...topologyEnv,
       ZENDESK_WEBHOOK_SECRET: ZENDESK_TEST_SECRET,
       FRESHDESK_WEBHOOK_TOKEN: CREDS.freshdeskWebhookToken,
       JIRA_WEBHOOK_SECRET: CREDS.jiraWebhookSecret,
@@ -338,7 +373,7 @@ async function runBench(): Promise<boolean> {
     worker: cpuSeconds(worker.pid),
     simulators: cpuSeconds(sims.child.pid),
     self: cpuSeconds(process.pid),
-    redis: local ? cpuSeconds(local.pid) : 0,
+    redis: redisCpu(),
   };
 
   // 5. Send.
@@ -390,7 +425,7 @@ async function runBench(): Promise<boolean> {
     worker: cpuSeconds(worker.pid) - cpuAtStart.worker,
     simulators: cpuSeconds(sims.child.pid) - cpuAtStart.simulators,
     'receiver + sender': cpuSeconds(process.pid) - cpuAtStart.self,
-    redis: local ? cpuSeconds(local.pid) - cpuAtStart.redis : 0,
+    redis: redisCpu() - cpuAtStart.redis,
   };
 
   // 6. Measure: when each note was posted, and how many calls the vendors saw.
@@ -417,7 +452,9 @@ async function runBench(): Promise<boolean> {
       .filter((j) => j.finishedOn && j.processedOn)
       .map((j) => (j.finishedOn as number) - (j.processedOn as number))
       .sort((a, b) => a - b);
-  const roomActive = activeMs(await rooms.getJobs(['completed'], 0, tickets * 2));
+  const roomActive = activeMs(
+    (await Promise.all(roomQueues.map((q) => q.getJobs(['completed'], 0, tickets * 2)))).flat(),
+  );
   const noteActive = activeMs([...noteJobs.values()]);
   const docspaceCalls = await simStats(sims.urls.docspace);
   const helpdeskCalls =
@@ -471,6 +508,7 @@ async function runBench(): Promise<boolean> {
   const ideal = concurrency / ((docspacePerTicket * latencyMs) / 1000);
   const rows: Array<[string, string]> = [
     ['tickets sent / accepted (202)', `${tickets} / ${sent.length}${rejected.length ? ` (${rejected[0]})` : ''}`],
+    ['Redis', cluster ? `cluster of ${shards} primaries, QUEUE_SHARDS=${shards}` : 'one redis-server'],
     ['concurrency, latency per call', `${concurrency}, ${latencyMs} ms`],
     ['calls faulted', `${(faultShare * 100).toFixed(0)} %`],
     ['send phase', `${sendSeconds.toFixed(1)} s (${(sent.length / sendSeconds).toFixed(0)} deliveries/s)`],
@@ -506,7 +544,7 @@ async function runBench(): Promise<boolean> {
   const width = Math.max(...rows.map(([k]) => k.length));
   process.stdout.write(`\nPipeline benchmark\n${rows.map(([k, v]) => `  ${k.padEnd(width)}  ${v}`).join('\n')}\n`);
 
-  if (process.env.BENCH_REDIS_STATS) {
+  if (process.env.BENCH_REDIS_STATS && !cluster) {
     // Which Redis commands a ticket costs, for finding where the time goes.
     const stats = new Redis(redisUrl);
     const info = await stats.info('commandstats');

@@ -12,14 +12,46 @@ interface Service {
   image?: string;
   command?: string[];
   build?: { context: string; dockerfile: string };
+  entrypoint?: string[];
   healthcheck?: { test: string[] };
   depends_on?: Record<string, { condition: string }>;
+  profiles?: string[];
 }
-const compose = parse(readFileSync(join(root, 'docker-compose.yml'), 'utf8')) as { services: Record<string, Service> };
+// `merge`: the sentinels share one definition through a YAML merge key.
+const compose = parse(readFileSync(join(root, 'docker-compose.yml'), 'utf8'), { merge: true }) as {
+  services: Record<string, Service>;
+};
+const inProfile = (profile: string | undefined) =>
+  Object.keys(compose.services)
+    .filter((name) => compose.services[name]?.profiles?.[0] === profile)
+    .sort();
 
 describe('docker-compose.yml', () => {
-  it('names redis, receiver and worker', () => {
-    expect(Object.keys(compose.services).sort()).toEqual(['receiver', 'redis', 'worker']);
+  it('names redis, receiver and worker by default', () => {
+    expect(inProfile(undefined)).toEqual(['receiver', 'redis', 'worker']);
+  });
+
+  it('has a sentinel profile: a primary and a replica with AOF and noeviction, and three sentinels with quorum 2', () => {
+    expect(inProfile('sentinel')).toEqual([
+      'redis-primary',
+      'redis-replica',
+      'redis-sentinel-1',
+      'redis-sentinel-2',
+      'redis-sentinel-3',
+    ]);
+    for (const name of ['redis-primary', 'redis-replica']) {
+      const cmd = compose.services[name]!.command!.join(' ');
+      expect(cmd).toContain('--appendonly yes');
+      expect(cmd).toContain('--maxmemory-policy noeviction');
+    }
+    expect(compose.services['redis-replica']!.command!.join(' ')).toContain('--replicaof redis-primary 6379');
+    for (const name of ['redis-sentinel-1', 'redis-sentinel-2', 'redis-sentinel-3']) {
+      const svc = compose.services[name]!;
+      const script = svc.command!.join('\n');
+      expect(script).toContain('sentinel monitor mymaster redis-primary 6379 2');
+      expect(script).toMatch(/exec redis-sentinel \/data\/sentinel.conf/);
+      expect(svc.healthcheck?.test.join(' ')).toContain('26379');
+    }
   });
 
   it('runs Redis 7 with AOF everysec, noeviction and a health check', () => {

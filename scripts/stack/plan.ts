@@ -66,7 +66,9 @@ export function planStack(env: Env, stored: Readonly<Record<string, string>>, ra
 
   // 1. Redis and DocSpace: embedded only when none of their variables is set, so a half-done
   //    configuration is reported by the apps' own checks instead of quietly replaced.
-  const redis = { embedded: !isSet(env, 'REDIS_URL') };
+  const redis = {
+    embedded: !['REDIS_URL', 'REDIS_SENTINELS', 'REDIS_CLUSTER_NODES'].some((name) => isSet(env, name)),
+  };
   const docspace = { embedded: !isSet(env, 'DOCSPACE_URL') && !isSet(env, 'DOCSPACE_API_KEY') };
   if (docspace.embedded) keep('DOCSPACE_API_KEY', () => `sk-${random(32).toString('hex')}`);
 

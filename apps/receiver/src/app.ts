@@ -1,11 +1,20 @@
-import { ALL_QUEUE_NAMES, type Logger, QUEUE_NAMES, type RoomJobData } from '@ticket-rooms/core';
+import {
+  ALL_QUEUE_NAMES,
+  allPrefixes,
+  isCluster,
+  type Logger,
+  QUEUE_NAMES,
+  type RedisClient,
+  type RoomJobData,
+  shardLayout,
+  watchRedis,
+} from '@ticket-rooms/core';
 import { Queue } from 'bullmq';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyRequest, LogController } from 'fastify';
-import type { Redis } from 'ioredis';
 import type { ReceiverConfig } from './config/config';
 import { isReceiverError, ReceiverError, toReceiverError } from './http/errors';
 import { sendError } from './http/send-error';
-import { createTicketIntake } from './intake/ticket-intake';
+import { createShardedIntake } from './intake/sharded-intake';
 import { createReceiverMetrics, type DeliveryOutcome } from './observability/metrics';
 import { DASHBOARD_PATH, dashboard } from './routes/dashboard';
 import { healthRoutes } from './routes/health';
@@ -26,10 +35,11 @@ declare module 'fastify' {
 export interface ReceiverDeps {
   config: Readonly<ReceiverConfig>;
   /**
-   * The producer connection (`createRedis(url, {role: 'producer'})`): no offline queue, so a
-   * delivery fails fast while Redis is down instead of waiting in memory. The caller owns it.
+   * The producer connection (`createRedisClient(topology, {role: 'producer'})`): no offline
+   * queue, so a delivery fails fast while Redis is down instead of waiting in memory. One Redis,
+   * the primary Sentinel names, or a Cluster. The caller owns it.
    */
-  redis: Redis;
+  redis: RedisClient;
   logger: Logger;
   /** Milliseconds since the epoch; injected so signature tolerance can be tested. */
   clock?: () => number;
@@ -55,27 +65,37 @@ export function buildApp(deps: ReceiverDeps): FastifyInstance {
     requestTimeout: 60_000,
   });
 
-  // 1. The queues: `rooms` takes the jobs; all of them appear on the dashboard and in the metrics.
-  const queues = ALL_QUEUE_NAMES.map((name) => {
-    const queue = new Queue(name, { connection: redis, prefix: config.queuePrefix });
-    // Without a listener BullMQ prints each connection error with its stack to stderr; the
-    // connection's own error handler already logs the outage once per attempt.
-    queue.on('error', (err) => logger.debug({ queue: name, err: err.message }, 'queue error'));
-    return queue;
+  // 1. The queues, per shard (one shard: the prefix exactly as configured): `rooms` takes the
+  //    jobs; all of them appear on the dashboard and in the metrics, former layouts' too, so
+  //    operators see what is still draining there.
+  const layout = shardLayout(config.queuePrefix, config.queueShards ?? 1, config.queueShardsPrevious ?? [], {
+    cluster: isCluster(redis),
   });
-  const rooms = queues.find((q) => q.name === QUEUE_NAMES.rooms) as Queue<RoomJobData>;
-  const intake = createTicketIntake({
+  const queues = allPrefixes(layout).flatMap((prefix) =>
+    ALL_QUEUE_NAMES.map((name) => {
+      const queue = new Queue(name, { connection: redis, prefix });
+      // Without a listener BullMQ prints each connection error with its stack to stderr; the
+      // connection's own error handler already logs the outage once per attempt.
+      queue.on('error', (err) => logger.debug({ queue: name, prefix, err: err.message }, 'queue error'));
+      return queue;
+    }),
+  );
+  const roomsOf = (prefix: string) =>
+    queues.find((q) => q.name === QUEUE_NAMES.rooms && q.opts.prefix === prefix) as Queue<RoomJobData>;
+  const intake = createShardedIntake({
     redis,
-    rooms,
-    prefix: config.queuePrefix,
+    shards: layout.prefixes.map((prefix) => ({ prefix, rooms: roomsOf(prefix) })),
+    previous: layout.previous,
     dedupeWindowSeconds: config.dedupeWindowSeconds,
     timeoutMs: config.enqueueTimeoutMs,
+    minReplicasAck: config.minReplicasAck ?? 0,
   });
   const metrics = createReceiverMetrics({
     queues,
     depthTimeoutMs: config.enqueueTimeoutMs,
     processMetrics: deps.processMetrics ?? false,
   });
+  watchRedis(redis, { logger, name: 'receiver', onEvent: (event) => metrics.redisEvent(event) });
 
   // 2. Request bookkeeping and draining.
   let draining = false;
@@ -136,7 +156,11 @@ export function buildApp(deps: ReceiverDeps): FastifyInstance {
 
   // 5. Routes.
   app.register(webhookRoutes, { config, intake, metrics, clock });
-  app.register(healthRoutes, { redis, timeoutMs: config.enqueueTimeoutMs });
+  app.register(healthRoutes, {
+    redis,
+    timeoutMs: config.enqueueTimeoutMs,
+    probeKey: `${layout.prefixes[0] as string}:readyz`,
+  });
   app.register(metricsRoute, {
     metrics,
     credentials: config.metricsRequireAuth ? config.dashboard : undefined,

@@ -1,6 +1,5 @@
-import { createLogger, createRedis, describeRedisUrl, type Logger } from '@ticket-rooms/core';
+import { createLogger, createRedisClient, describeTopology, type Logger, type RedisClient } from '@ticket-rooms/core';
 import type { FastifyInstance } from 'fastify';
-import type { Redis } from 'ioredis';
 import { buildApp } from './app';
 import type { ReceiverConfig } from './config/config';
 
@@ -29,30 +28,28 @@ export async function startReceiver(
   const logger = opts.logger ?? createLogger({ name: 'receiver', level: config.logLevel });
   // No auto-pipelining: every pipeline ioredis builds copies the ~60 scripts BullMQ defines on the
   // connection, which cost more CPU per delivery than the writes it saves (bench/receiver.ts).
-  const redis = createRedis(config.redisUrl, { role: 'producer', connectionName: 'ticket-rooms-receiver' });
+  const topology = config.redisTopology ?? { kind: 'standalone', url: config.redisUrl };
+  const redis = createRedisClient(topology, { role: 'producer', connectionName: 'ticket-rooms-receiver' });
 
   // Without a listener ioredis prints every reconnect failure as an unhandled error event.
   let redisDown = false;
   redis.on('error', (err: Error) => {
     if (!redisDown)
       logger.warn(
-        { err, redis: describeRedisUrl(config.redisUrl) },
+        { err, redis: describeTopology(topology) },
         'Redis is unreachable; deliveries get 503 until it is back',
       );
     redisDown = true;
   });
   redis.on('ready', () => {
-    if (redisDown) logger.info({ redis: describeRedisUrl(config.redisUrl) }, 'Redis is back; accepting deliveries');
+    if (redisDown) logger.info({ redis: describeTopology(topology) }, 'Redis is back; accepting deliveries');
     redisDown = false;
   });
 
   // Give Redis a moment so the first deliveries after a start do not get 503; listen either way,
   // so /healthz answers and /readyz tells the truth while Redis is away.
   if (!(await connected(redis, config.enqueueTimeoutMs))) {
-    logger.warn(
-      { redis: describeRedisUrl(config.redisUrl) },
-      'Redis is not reachable yet; deliveries get 503 until it is',
-    );
+    logger.warn({ redis: describeTopology(topology) }, 'Redis is not reachable yet; deliveries get 503 until it is');
   }
 
   const app = buildApp({ config, redis, logger, processMetrics: true, ...(opts.clock ? { clock: opts.clock } : {}) });
@@ -91,7 +88,7 @@ export async function startReceiver(
   return { app, url, close };
 }
 
-function connected(redis: Redis, ms: number): Promise<boolean> {
+function connected(redis: RedisClient, ms: number): Promise<boolean> {
   if (redis.status === 'ready') return Promise.resolve(true);
   return new Promise((resolve) => {
     const done = (ok: boolean) => {

@@ -1,13 +1,18 @@
 import {
+  allPrefixes,
   createLogger,
-  createRedis,
+  createRedisClient,
+  describeTopology,
+  isCluster,
   type Logger,
   type NotesQueueName,
   notesQueueFor,
   QUEUE_NAMES,
   type QueueName,
+  shardLayout,
   TicketEvent,
   ticketKey,
+  watchRedis,
 } from '@ticket-rooms/core';
 import { createDocspaceClient, roomTypeName } from '@ticket-rooms/docspace-client';
 import { createFreshdeskWriter, createJiraWriter, createZendeskWriter, type NoteWriter } from '@ticket-rooms/helpdesk';
@@ -69,7 +74,6 @@ export async function startWorker(
   const queuesToRun = new Set<QueueName>(
     opts.queues ?? [QUEUE_NAMES.rooms, ...(Object.values(QUEUE_NAMES.notes) as NotesQueueName[])],
   );
-  const prefix = config.queuePrefix;
   // The metrics port first: if it is taken, nothing else has been opened that would need closing.
   let metricsServer: MetricsServer | undefined;
   if (opts.metricsServer ?? true) {
@@ -78,19 +82,27 @@ export async function startWorker(
   // Auto-pipelining: the commands of many concurrent jobs in one event-loop turn go out as one
   // write. Measured with bench/pipeline.ts it cuts Redis's own CPU per ticket by about a quarter;
   // the worker's side comes out about even, as each pipeline copies the scripts BullMQ defines.
-  const redis = createRedis(config.redisUrl, {
+  const topology = config.redisTopology ?? { kind: 'standalone', url: config.redisUrl };
+  const redis = createRedisClient(topology, {
     role: 'worker',
     connectionName: 'ticket-rooms-worker',
     autoPipelining: true,
   });
-  redis.on('error', (err) => logger.warn({ err: err.message }, 'redis connection error; reconnecting'));
+  redis.on('error', (err: Error) => logger.warn({ err: err.message }, 'redis connection error; reconnecting'));
+  watchRedis(redis, { logger, name: 'worker', onEvent: (event) => metrics.redisEvents.inc({ event }) });
+  // Every shard of the current layout, then the former layouts' (their jobs must still finish).
+  const prefixes = allPrefixes(
+    shardLayout(config.queuePrefix, config.queueShards ?? 1, config.queueShardsPrevious ?? [], {
+      cluster: isCluster(redis),
+    }),
+  );
 
   // 1. Vendor clients, each under a fetch that counts its calls (and, for DocSpace, waits for
-  //    the rate shared by every worker on this Redis).
+  //    the rate shared by every worker on this Redis: one key for every shard, one budget).
   const limiter =
     config.docspace.rateLimitPerSecond === undefined
       ? undefined
-      : new SharedRateLimiter(redis, `${prefix}:docspace-rate`, config.docspace.rateLimitPerSecond);
+      : new SharedRateLimiter(redis, `${config.queuePrefix}:docspace-rate`, config.docspace.rateLimitPerSecond);
   const fetches: VendorFetch[] = [];
   const vendorFetch = (vendor: string, connectTimeoutMs: number | undefined, withLimiter?: SharedRateLimiter) => {
     const f = createVendorFetch({
@@ -135,35 +147,8 @@ export async function startWorker(
       : undefined,
   };
 
-  // 2. Queues: the rooms queue (to pause it on a DocSpace 429) and the notes queues (to hand notes on).
-  const ledger = new Ledger(redis, prefix);
-  const queue = (name: QueueName) => {
-    const q = new Queue(name, { connection: redis, prefix });
-    // Without a listener BullMQ prints each connection error with its stack to stderr; the
-    // connection's own error handler already logs the outage.
-    q.on('error', (err) => logger.debug({ queue: name, err: err.message }, 'queue error'));
-    return q;
-  };
-  const roomsQueue = queue(QUEUE_NAMES.rooms);
-  const notesQueues = {
-    [QUEUE_NAMES.notes.zendesk]: queue(QUEUE_NAMES.notes.zendesk),
-    [QUEUE_NAMES.notes.freshdesk]: queue(QUEUE_NAMES.notes.freshdesk),
-    [QUEUE_NAMES.notes.jira]: queue(QUEUE_NAMES.notes.jira),
-  } as Record<NotesQueueName, Queue>;
-
-  // 3. Workers. Short locks and frequent stall checks: a killed worker's job is taken over by
-  //    another within about lockDuration + stalledInterval.
+  // 2-3. Per shard (one shard: the prefix exactly as configured), the same queues and workers.
   let stopping = false;
-  const common: Omit<WorkerOptions, 'concurrency'> = {
-    connection: redis,
-    prefix,
-    lockDuration: config.lockDurationMs,
-    stalledInterval: config.stalledIntervalMs,
-    maxStalledCount: MAX_STALLED_COUNT,
-    limiter: PASSIVE_LIMITER,
-    settings: { backoffStrategy: vendorBackoff(policy) },
-    autorun: false,
-  };
   const workers: Worker[] = [];
   // What every lane's runner shares: the vendors, the room settings and where each lane runs.
   const helpdesks = new Map<string, HelpdeskPort>(
@@ -173,7 +158,6 @@ export async function startWorker(
     ]),
   );
   const shared = {
-    ledger,
     metrics,
     policy,
     docspace,
@@ -184,23 +168,55 @@ export async function startWorker(
     stopping: () => stopping,
     lockDurationMs: config.lockDurationMs,
   } satisfies Partial<RunnerDeps>;
-  const laneDeps = (name: QueueName, q: Queue): RunnerDeps => ({
-    ...shared,
-    queue: name,
-    logger: logger.child({ queue: name }),
-    rateLimit: (ms) => q.rateLimit(ms),
-    jobKeys: jobKeysOf(q),
-  });
-  if (queuesToRun.has(QUEUE_NAMES.rooms)) {
-    const processor = createRoomProcessor({ ...laneDeps(QUEUE_NAMES.rooms, roomsQueue), notesQueues });
-    workers.push(new Worker(QUEUE_NAMES.rooms, processor, { ...common, concurrency: config.concurrency }));
+  const ownQueues: Queue[] = [];
+  for (const prefix of prefixes) {
+    // 2. Queues: the rooms queue (to pause it on a DocSpace 429) and the notes queues (to hand notes on).
+    const ledger = new Ledger(redis, prefix);
+    const queue = (name: QueueName) => {
+      const q = new Queue(name, { connection: redis, prefix });
+      // Without a listener BullMQ prints each connection error with its stack to stderr; the
+      // connection's own error handler already logs the outage.
+      q.on('error', (err) => logger.debug({ queue: name, err: err.message }, 'queue error'));
+      return q;
+    };
+    const roomsQueue = queue(QUEUE_NAMES.rooms);
+    const notesQueues = Object.fromEntries(
+      (Object.values(QUEUE_NAMES.notes) as NotesQueueName[]).map((name) => [name, queue(name)]),
+    ) as Record<NotesQueueName, Queue>;
+    const laneDeps = (name: QueueName, q: Queue): RunnerDeps => ({
+      ...shared,
+      ledger,
+      queue: name,
+      logger: logger.child({ queue: name }),
+      rateLimit: (ms) => q.rateLimit(ms),
+      jobKeys: jobKeysOf(q),
+    });
+
+    const firstWorker = workers.length;
+    // 3. Workers. Short locks and frequent stall checks: a killed worker's job is taken over by
+    //    another within about lockDuration + stalledInterval.
+    const common: Omit<WorkerOptions, 'concurrency'> = {
+      connection: redis,
+      prefix,
+      lockDuration: config.lockDurationMs,
+      stalledInterval: config.stalledIntervalMs,
+      maxStalledCount: MAX_STALLED_COUNT,
+      limiter: PASSIVE_LIMITER,
+      settings: { backoffStrategy: vendorBackoff(policy) },
+      autorun: false,
+    };
+    if (queuesToRun.has(QUEUE_NAMES.rooms)) {
+      const processor = createRoomProcessor({ ...laneDeps(QUEUE_NAMES.rooms, roomsQueue), notesQueues });
+      workers.push(new Worker(QUEUE_NAMES.rooms, processor, { ...common, concurrency: config.concurrency }));
+    }
+    for (const name of Object.values(QUEUE_NAMES.notes) as NotesQueueName[]) {
+      if (!queuesToRun.has(name)) continue;
+      const processor = createNoteProcessor(laneDeps(name, notesQueues[name]));
+      workers.push(new Worker(name, processor, { ...common, concurrency: config.notesConcurrency }));
+    }
+    for (const worker of workers.slice(firstWorker)) watch(worker, { logger, metrics, ledger });
+    ownQueues.push(roomsQueue, ...Object.values(notesQueues));
   }
-  for (const name of Object.values(QUEUE_NAMES.notes) as NotesQueueName[]) {
-    if (!queuesToRun.has(name)) continue;
-    const processor = createNoteProcessor(laneDeps(name, notesQueues[name]));
-    workers.push(new Worker(name, processor, { ...common, concurrency: config.notesConcurrency }));
-  }
-  for (const worker of workers) watch(worker, { logger, metrics, ledger });
 
   // 4. Start taking jobs.
   for (const worker of workers) void worker.run();
@@ -209,8 +225,9 @@ export async function startWorker(
   const missing = (Object.keys(writers) as WriteBackVendor[]).filter((v) => !writers[v]);
   logger.info(
     {
-      queues: workers.map((w) => w.name),
-      prefix,
+      queues: [...new Set(workers.map((w) => w.name))],
+      prefixes,
+      redis: describeTopology(topology),
       concurrency: config.concurrency,
       notesConcurrency: config.notesConcurrency,
       roomType: roomTypeName(config.room.type),
@@ -245,7 +262,7 @@ export async function startWorker(
       );
       await Promise.all(workers.map((w) => w.close(true)));
     }
-    await Promise.all([roomsQueue, ...Object.values(notesQueues)].map((q) => q.close()));
+    await Promise.all(ownQueues.map((q) => q.close()));
     await docspace.close();
     await Promise.all(Object.values(writers).map((w) => w?.close()));
     await Promise.all(fetches.map((f) => f.close()));

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { DEFAULT_QUEUE_PREFIX } from './jobs';
+import { TOPOLOGY_ENV } from './redis-topology';
 
 /** Raised at start-up when the environment is wrong; `problems` has one sentence per mistake. */
 export class ConfigError extends Error {
@@ -39,8 +40,9 @@ export function looksSecret(name: string): boolean {
 }
 
 /**
- * The variables every process on the queues reads, the same way: where Redis is and the prefix
- * of every key. Spread into an app's environment schema.
+ * The variables every process on the queues reads, the same way: where Redis is (one node,
+ * Sentinel or Cluster), the prefix of every key and how many shards the keys spread over. Spread
+ * into an app's environment schema; `topologyProblems` checks them against each other.
  */
 export const QUEUE_ENV = {
   REDIS_URL: z
@@ -51,4 +53,5 @@ export const QUEUE_ENV = {
     .string()
     .regex(/^[^\s:]+$/, { message: 'must be non-empty, without spaces or ":"' })
     .default(DEFAULT_QUEUE_PREFIX),
+  ...TOPOLOGY_ENV,
 };

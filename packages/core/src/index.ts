@@ -41,6 +41,29 @@ export {
 } from './jobs';
 export { type CreateLoggerOptions, createLogger, exitAfterFlush, type Logger, REDACT_PATHS } from './logger';
 export { createRedis, describeRedisUrl, type RedisConnectionOptions } from './redis';
+export { confirmReplicas } from './redis-replicas';
 export { findRedisServer, freePort, LocalRedis, type LocalRedisOptions, REDIS_MISSING_MESSAGE } from './redis-server';
+export {
+  allPrefixes,
+  connectionFor,
+  createRedisClient,
+  describeTopology,
+  type HostPort,
+  isCluster,
+  keySlot,
+  parseHostPorts,
+  prefixFor,
+  type RedisClient,
+  type RedisTopology,
+  type ShardLayout,
+  shardFor,
+  shardLayout,
+  shardPrefixes,
+  TOPOLOGY_ENV,
+  type TopologyEnv,
+  topologyFromEnv,
+  topologyProblems,
+} from './redis-topology';
+export { probeWritable, type RedisEvent, type WatchRedisOptions, watchRedis } from './redis-watch';
 export { EventKind, Requester, Source, TicketEvent } from './ticket-event';
 export { roomTag, type TicketRef, ticketKey } from './ticket-key';

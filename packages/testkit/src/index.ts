@@ -15,3 +15,10 @@ export function testRedisUrl(): string {
 export function testPrefix(label = 't'): string {
   return `{${label}-${randomUUID().slice(0, 8)}}`;
 }
+export {
+  LocalCluster,
+  RedisNode,
+  SentinelGroup,
+  type SentinelGroupOptions,
+  topologyUnavailable,
+} from './redis-topologies';

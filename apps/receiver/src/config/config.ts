@@ -1,4 +1,12 @@
-import { ConfigError, type Env, loadConfig, QUEUE_ENV } from '@ticket-rooms/core';
+import {
+  ConfigError,
+  type Env,
+  loadConfig,
+  QUEUE_ENV,
+  type RedisTopology,
+  topologyFromEnv,
+  topologyProblems,
+} from '@ticket-rooms/core';
 import { type InboundConfig, inboundConfigFromEnv } from '@ticket-rooms/helpdesk';
 import { z } from 'zod';
 import { parseByteSize } from './byte-size';
@@ -46,6 +54,8 @@ export const ReceiverEnv = z.object({
     }),
   /** How long one delivery may wait for Redis before the sender is told 503 to retry later. */
   ENQUEUE_TIMEOUT_MS: integer(50, 30_000, 2_000, 'a number of milliseconds from 50 to 30000'),
+  /** Replicas that must hold a delivery's job before it is answered 202 (Redis `WAIT`). */
+  REDIS_MIN_REPLICAS_ACK: integer(0, 16, 0, 'a whole number of replicas from 0 to 16'),
   /** How long a ticket is remembered as seen. The senders retry for up to 72 hours. */
   DEDUPE_WINDOW_HOURS: integer(
     72,
@@ -76,7 +86,15 @@ export interface ReceiverConfig {
   port: number;
   host: string;
   redisUrl: string;
+  /** One Redis, Sentinel or Cluster; `redisUrl` supplies the credentials and TLS of every node. */
+  redisTopology?: RedisTopology;
   queuePrefix: string;
+  /** How many hash-tagged key spaces the tickets spread over (`QUEUE_SHARDS`). */
+  queueShards?: number;
+  /** Former `QUEUE_SHARDS` values whose keys may still hold known tickets. */
+  queueShardsPrevious?: number[];
+  /** Replicas that must confirm a job (`WAIT`) before the sender gets 202; 0 = the primary alone. */
+  minReplicasAck?: number;
   bodyLimitBytes: number;
   enqueueTimeoutMs: number;
   dedupeWindowSeconds: number;
@@ -99,7 +117,7 @@ export interface ReceiverConfig {
  */
 function crossProblems(env: Env): string[] {
   const set = (name: string) => env[name] !== undefined && env[name] !== '';
-  const problems: string[] = [];
+  const problems: string[] = topologyProblems(env);
   const hasUser = set('DASHBOARD_USER');
   const hasPassword = set('DASHBOARD_PASSWORD');
   if (hasUser !== hasPassword) {
@@ -142,7 +160,11 @@ export function loadReceiverConfig(env: Env = process.env): Readonly<ReceiverCon
     port: e.PORT,
     host: e.HOST,
     redisUrl: e.REDIS_URL,
+    redisTopology: topologyFromEnv(e),
     queuePrefix: e.QUEUE_PREFIX,
+    queueShards: e.QUEUE_SHARDS,
+    queueShardsPrevious: e.QUEUE_SHARDS_PREVIOUS,
+    minReplicasAck: e.REDIS_MIN_REPLICAS_ACK,
     bodyLimitBytes: e.BODY_LIMIT,
     enqueueTimeoutMs: e.ENQUEUE_TIMEOUT_MS,
     dedupeWindowSeconds: e.DEDUPE_WINDOW_HOURS * 3600,

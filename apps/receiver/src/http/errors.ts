@@ -12,6 +12,7 @@ export const RECEIVER_ERRORS = {
   UNSUPPORTED_MEDIA_TYPE: { status: 415, retryable: false },
   INTERNAL: { status: 500, retryable: true },
   REDIS_UNAVAILABLE: { status: 503, retryable: true },
+  NOT_REPLICATED: { status: 503, retryable: true },
   SHUTTING_DOWN: { status: 503, retryable: true },
 } as const;
 

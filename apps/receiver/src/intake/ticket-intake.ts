@@ -1,6 +1,12 @@
-import { jobSpecOf, ledgerKey, type RoomJobData, type TicketEvent, ticketKey } from '@ticket-rooms/core';
+import {
+  jobSpecOf,
+  ledgerKey,
+  type RedisClient,
+  type RoomJobData,
+  type TicketEvent,
+  ticketKey,
+} from '@ticket-rooms/core';
 import type { Queue } from 'bullmq';
-import type { Redis } from 'ioredis';
 import { ReceiverError } from '../http/errors';
 import { withDeadline } from './deadline';
 
@@ -25,7 +31,7 @@ export interface IntakeResult {
 }
 
 export interface TicketIntakeOptions {
-  redis: Redis;
+  redis: RedisClient;
   /** The `rooms` queue, on the same connection. */
   rooms: Queue<RoomJobData>;
   prefix: string;

@@ -1,4 +1,4 @@
-import type { Source } from '@ticket-rooms/core';
+import type { RedisEvent, Source } from '@ticket-rooms/core';
 import type { Queue } from 'bullmq';
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
 
@@ -15,6 +15,8 @@ export interface ReceiverMetrics {
   rejection(code: string): void;
   /** Seconds from the start of the Redis exchange to the job being stored. */
   enqueueSeconds(seconds: number): void;
+  /** A reconnect, a reconnect that succeeded, or a failover of the Redis connection. */
+  redisEvent(event: RedisEvent): void;
 }
 
 export interface ReceiverMetricsOptions {
@@ -64,14 +66,23 @@ export function createReceiverMetrics(opts: ReceiverMetricsOptions): ReceiverMet
       const reads = opts.queues.map(async (queue) => {
         const counts = await bounded(queue.getJobCounts(...DEPTH_STATES), opts.depthTimeoutMs);
         if (!counts) return;
-        for (const state of DEPTH_STATES) this.set({ queue: queue.name, state }, counts[state] ?? 0);
+        // Summed over the shards: each shard has a queue of each name.
+        for (const state of DEPTH_STATES) this.inc({ queue: queue.name, state }, counts[state] ?? 0);
       });
       await Promise.all(reads);
     },
   });
 
+  const redisEvents = new Counter({
+    name: 'receiver_redis_events_total',
+    help: 'Redis connection events: reconnect (connection lost), ready (back), failover (back on another primary or cluster node).',
+    labelNames: ['event'] as const,
+    registers: [registry],
+  });
+
   return {
     registry,
+    redisEvent: (event) => redisEvents.inc({ event }),
     delivery: (source, outcome) => deliveries.inc({ source, outcome }),
     duplicate: (source) => duplicates.inc({ source }),
     rejection: (code) => rejections.inc({ code }),

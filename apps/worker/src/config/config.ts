@@ -1,4 +1,12 @@
-import { ConfigError, type Env, loadConfig, QUEUE_ENV } from '@ticket-rooms/core';
+import {
+  ConfigError,
+  type Env,
+  loadConfig,
+  QUEUE_ENV,
+  type RedisTopology,
+  topologyFromEnv,
+  topologyProblems,
+} from '@ticket-rooms/core';
 import { parseRoomType, type RoomOptions, type RoomType } from '@ticket-rooms/docspace-client';
 import { z } from 'zod';
 import { DEFAULT_FOLDERS, type FolderNode, parseFolderPaths } from '../stages/folder-plan';
@@ -151,7 +159,10 @@ export const WorkerEnv = z
 
     const config: WorkerConfig = {
       redisUrl: env.REDIS_URL,
+      redisTopology: topologyFromEnv(env),
       queuePrefix: env.QUEUE_PREFIX,
+      queueShards: env.QUEUE_SHARDS,
+      queueShardsPrevious: env.QUEUE_SHARDS_PREVIOUS,
       docspace: {
         baseUrl: env.DOCSPACE_URL,
         apiKey: env.DOCSPACE_API_KEY,
@@ -206,7 +217,13 @@ export interface JiraWriteBack {
 
 export interface WorkerConfig {
   redisUrl: string;
+  /** One Redis, Sentinel or Cluster; `redisUrl` supplies the credentials and TLS of every node. */
+  redisTopology?: RedisTopology;
   queuePrefix: string;
+  /** How many hash-tagged key spaces the tickets spread over; every worker consumes all of them. */
+  queueShards?: number;
+  /** Former `QUEUE_SHARDS` values: their queues are consumed too, so nothing is stranded. */
+  queueShardsPrevious?: number[];
   docspace: { baseUrl: string; apiKey: string; timeoutMs: number; rateLimitPerSecond?: number };
   /** Room jobs one process works on at once. */
   concurrency: number;
@@ -245,7 +262,7 @@ export function loadWorkerConfig(env: Env = process.env): Readonly<WorkerConfig>
 function crossCheck(raw: Env): string[] {
   const env: Env = {};
   for (const [k, v] of Object.entries(raw)) if (v !== undefined && v !== '') env[k] = v;
-  const problems: string[] = [];
+  const problems: string[] = topologyProblems(env);
   for (const [vendor, names] of Object.entries(WRITE_BACK_VARIABLES)) {
     const set = names.filter((n) => env[n] !== undefined);
     if (set.length === 0 || set.length === names.length) continue;

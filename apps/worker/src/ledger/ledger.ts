@@ -1,5 +1,4 @@
-import { ledgerKey, type TicketRef, ticketKey } from '@ticket-rooms/core';
-import type { Redis } from 'ioredis';
+import { ledgerKey, type RedisClient, type TicketRef, ticketKey } from '@ticket-rooms/core';
 import type { Pipeline } from '../pipeline/pipelines';
 import { type CheckpointTrail, trailArgs, trailKeys, trailLua } from './bullmq-trail';
 import { decodeEntry, encodeUpdate, FIELDS, stageField } from './codec';
@@ -40,7 +39,7 @@ ${trailLua(2, 9)}
 return state
 `;
 
-type LedgerRedis = Redis & {
+type LedgerRedis = RedisClient & {
   ticketRoomsLedgerWrite(numKeys: number, ...keysAndArgs: string[]): Promise<string>;
 };
 
@@ -55,7 +54,7 @@ export class Ledger {
   private readonly keys = new WeakMap<TicketRef, string>();
 
   constructor(
-    redis: Redis,
+    redis: RedisClient,
     private readonly prefix: string,
     private readonly now: () => Date = () => new Date(),
   ) {

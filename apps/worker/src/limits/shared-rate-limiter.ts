@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '@ticket-rooms/core';
 
 /**
  * GCRA with reservations, on Redis's clock so every worker process shares one schedule. Each call
@@ -16,7 +16,7 @@ redis.call('SET', KEYS[1], string.format('%.3f', nextTat), 'PX', math.ceil(nextT
 return math.ceil(tat - now)
 `;
 
-type LimiterRedis = Redis & { ticketRoomsReserveSlot(key: string, intervalMs: string): Promise<number> };
+type LimiterRedis = RedisClient & { ticketRoomsReserveSlot(key: string, intervalMs: string): Promise<number> };
 
 /** A request rate shared by every process that uses the same Redis key. */
 export class SharedRateLimiter {
@@ -24,7 +24,7 @@ export class SharedRateLimiter {
   private readonly intervalMs: number;
 
   constructor(
-    redis: Redis,
+    redis: RedisClient,
     private readonly key: string,
     requestsPerSecond: number,
   ) {

@@ -10,6 +10,13 @@ export type JobOutcome = 'completed' | 'failed' | 'retried' | 'rate_limited' | '
 export class WorkerMetrics {
   readonly registry = new Registry();
 
+  readonly redisEvents = new Counter({
+    name: 'ticket_rooms_worker_redis_events_total',
+    help: 'Redis connection events: reconnect (connection lost), ready (back), failover (back on another primary or cluster node).',
+    labelNames: ['event'] as const,
+    registers: [this.registry],
+  });
+
   readonly jobs = new Counter({
     name: 'ticket_rooms_worker_jobs_total',
     help: 'Jobs by queue and outcome (failed = failed for good; retried = an attempt used).',
