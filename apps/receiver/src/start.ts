@@ -1,8 +1,9 @@
-import { createLogger, createRedis, describeRedisUrl, type Logger } from '@ticket-rooms/core';
+import { createRedis, describeRedisUrl, type Logger } from '@ticket-rooms/core';
 import type { FastifyInstance } from 'fastify';
 import type { Redis } from 'ioredis';
 import { buildApp } from './app';
 import type { ReceiverConfig } from './config/config';
+import { createReceiverLogger } from './observability/logger';
 
 export interface StartReceiverOptions {
   /** Defaults to a pino logger named `receiver` at `config.logLevel`. */
@@ -26,7 +27,7 @@ export async function startReceiver(
   config: Readonly<ReceiverConfig>,
   opts: StartReceiverOptions = {},
 ): Promise<RunningReceiver> {
-  const logger = opts.logger ?? createLogger({ name: 'receiver', level: config.logLevel });
+  const logger = opts.logger ?? createReceiverLogger({ name: 'receiver', level: config.logLevel });
   // No auto-pipelining: every pipeline ioredis builds copies the ~60 scripts BullMQ defines on the
   // connection, which cost more CPU per delivery than the writes it saves (bench/receiver.ts).
   const redis = createRedis(config.redisUrl, { role: 'producer', connectionName: 'ticket-rooms-receiver' });

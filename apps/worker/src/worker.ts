@@ -9,9 +9,9 @@ import {
   ticketKey,
 } from '@ticket-rooms/core';
 import { createDocspaceClient, roomTypeName } from '@ticket-rooms/docspace-client';
-import { createFreshdeskWriter, createJiraWriter, createZendeskWriter, type NoteWriter } from '@ticket-rooms/helpdesk';
 import { type Job, Queue, Worker, type WorkerOptions } from 'bullmq';
 import { type WorkerConfig, WRITE_BACK_VARIABLES, type WriteBackVendor } from './config/config';
+import { createHelpdeskWriters } from './helpdesks';
 import { STAGES, type StageName } from './ledger/entry';
 import { type CheckpointTrail, Ledger } from './ledger/ledger';
 import { SharedRateLimiter } from './limits/shared-rate-limiter';
@@ -106,30 +106,10 @@ export async function startWorker(
     fetch: vendorFetch('docspace', config.docspace.timeoutMs, limiter),
     logger: logger.child({ component: 'docspace' }),
   });
-  const helpdeskTimeout = opts.helpdeskTimeoutMs === undefined ? {} : { timeoutMs: opts.helpdeskTimeoutMs };
-  const writers: Record<WriteBackVendor, NoteWriter | undefined> = {
-    zendesk: config.helpdesk.zendesk
-      ? createZendeskWriter({
-          ...config.helpdesk.zendesk,
-          ...helpdeskTimeout,
-          fetch: vendorFetch('zendesk', opts.helpdeskTimeoutMs),
-        })
-      : undefined,
-    freshdesk: config.helpdesk.freshdesk
-      ? createFreshdeskWriter({
-          ...config.helpdesk.freshdesk,
-          ...helpdeskTimeout,
-          fetch: vendorFetch('freshdesk', opts.helpdeskTimeoutMs),
-        })
-      : undefined,
-    jira: config.helpdesk.jira
-      ? createJiraWriter({
-          ...config.helpdesk.jira,
-          ...helpdeskTimeout,
-          fetch: vendorFetch('jira', opts.helpdeskTimeoutMs),
-        })
-      : undefined,
-  };
+  const writers = createHelpdeskWriters(config, {
+    fetchFor: (vendor) => vendorFetch(vendor, opts.helpdeskTimeoutMs),
+    ...(opts.helpdeskTimeoutMs === undefined ? {} : { timeoutMs: opts.helpdeskTimeoutMs }),
+  });
 
   // 2. Queues: the rooms queue (to pause it on a DocSpace 429) and the notes queues (to hand notes on).
   const ledger = new Ledger(redis, prefix);
@@ -141,11 +121,9 @@ export async function startWorker(
     return q;
   };
   const roomsQueue = queue(QUEUE_NAMES.rooms);
-  const notesQueues = {
-    [QUEUE_NAMES.notes.zendesk]: queue(QUEUE_NAMES.notes.zendesk),
-    [QUEUE_NAMES.notes.freshdesk]: queue(QUEUE_NAMES.notes.freshdesk),
-    [QUEUE_NAMES.notes.jira]: queue(QUEUE_NAMES.notes.jira),
-  } as Record<NotesQueueName, Queue>;
+  const notesQueues = Object.fromEntries(
+    (Object.values(QUEUE_NAMES.notes) as NotesQueueName[]).map((name) => [name, queue(name)]),
+  ) as Record<NotesQueueName, Queue>;
 
   // 3. Workers. Short locks and frequent stall checks: a killed worker's job is taken over by
   //    another within about lockDuration + stalledInterval.

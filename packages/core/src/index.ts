@@ -1,4 +1,4 @@
-export { ConfigError, type Env, loadConfig, looksSecret, QUEUE_ENV } from './config';
+export { ConfigError, type Env, httpUrlVariable, loadConfig, looksSecret, QUEUE_ENV } from './config';
 export {
   backoffMs,
   codeForStatus,

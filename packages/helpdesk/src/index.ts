@@ -1,5 +1,11 @@
-// Inbound: webhook deliveries from each helpdesk, checked and normalized into the core ticket event.
-
+// The helpdesk registry: one adapter per vendor folder, which every app and tool iterates.
+export type {
+  HelpdeskAdapter,
+  RandomBytes,
+  WriteBack,
+  WriteBackSettings,
+  WriterDeps,
+} from './adapter';
 // Credentials and signatures, shared with the simulators and the sender.
 export { basicAuthHeader, parseBasicAuth, parseBearer } from './crypto/basic-auth';
 export { safeEqual, safeEqualsAny, signatureMatchesAny } from './crypto/safe-equal';
@@ -15,8 +21,7 @@ export {
   WEBHOOK_SIGNATURE_HEADER,
   WEBHOOK_TIMESTAMP_HEADER,
 } from './generic/signature';
-export { inboundConfigFromEnv, splitList } from './inbound/config';
-export { parseDelivery } from './inbound/parse-delivery';
+export { splitList } from './inbound/list';
 export { renderTemplate, type TemplateReader, templateReader } from './inbound/template';
 export {
   DEFAULT_TOLERANCE_SECONDS,
@@ -33,6 +38,18 @@ export { JIRA_ISSUE_CREATED, JiraIssueWebhook } from './jira/payload';
 export { JIRA_SIGNATURE_HEADER, signJira, verifyJiraSignature } from './jira/signature';
 export { createJiraWriter, type JiraWriterOptions, jiraErrorMessage } from './jira/writer';
 export { carriesMarker, type Note, type NoteWriter, noteMarker, renderRoomNote } from './notes/note';
+export {
+  findHelpdesk,
+  HELPDESK_ROUTES,
+  HELPDESKS,
+  helpdeskAdapter,
+  helpdeskRedactPaths,
+  WRITE_BACK_HELPDESKS,
+  type WriteBackHelpdesk,
+} from './registry/helpdesks';
+export { inboundConfigFromEnv, inboundVariables } from './registry/inbound-config';
+// Inbound: webhook deliveries from each helpdesk, checked and normalized into the core ticket event.
+export { parseDelivery } from './registry/parse-delivery';
 export { ZENDESK_ACCOUNT_HEADER, ZENDESK_INVOCATION_HEADER } from './zendesk/inbound';
 export {
   ZENDESK_TICKET_CREATED,

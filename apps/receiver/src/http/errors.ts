@@ -17,7 +17,7 @@ export const RECEIVER_ERRORS = {
 
 export type ReceiverErrorName = keyof typeof RECEIVER_ERRORS;
 
-/** Seconds a sender is asked to wait after a 503. Zendesk only retries when this is under 60. */
+/** Seconds a sender is asked to wait after a 503. Some helpdesks retry only when this is under 60. */
 export const RETRY_AFTER_SECONDS = 5;
 
 /** The wire code of a catalogue entry or of a helpdesk rejection code. */

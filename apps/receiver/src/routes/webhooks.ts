@@ -1,20 +1,13 @@
 import type { Source } from '@ticket-rooms/core';
-import { parseDelivery } from '@ticket-rooms/helpdesk';
+import { HELPDESK_ROUTES, parseDelivery } from '@ticket-rooms/helpdesk';
 import type { FastifyPluginAsync } from 'fastify';
 import type { ReceiverConfig } from '../config/config';
 import { ReceiverError, wireCode } from '../http/errors';
 import type { TicketIntake } from '../intake/ticket-intake';
 import type { ReceiverMetrics } from '../observability/metrics';
 
-/** Each delivery route and the source its payloads are parsed as. */
-export const WEBHOOK_ROUTES: ReadonlyArray<{ url: string; source: Source }> = [
-  { url: '/webhooks/zendesk', source: 'zendesk' },
-  { url: '/webhooks/freshdesk', source: 'freshdesk' },
-  { url: '/webhooks/jira', source: 'jira' },
-  { url: '/webhooks/generic', source: 'generic' },
-  // The path existing integrations already post `{"ticketId","subject"}` to.
-  { url: '/helpdesk/ticket-created', source: 'generic' },
-];
+/** Each delivery route and the source its payloads are parsed as, from the helpdesk registry. */
+export const WEBHOOK_ROUTES: ReadonlyArray<{ url: string; source: Source }> = HELPDESK_ROUTES;
 
 export interface WebhookRoutesOptions {
   config: Pick<ReceiverConfig, 'bodyLimitBytes' | 'inbound'>;

@@ -1,6 +1,6 @@
 import { ConfigError } from '@ticket-rooms/core';
 import { describe, expect, it } from 'vitest';
-import { inboundConfigFromEnv } from './config';
+import { inboundConfigFromEnv } from './inbound-config';
 import { parseDelivery } from './parse-delivery';
 
 describe('inboundConfigFromEnv', () => {
