@@ -11,6 +11,8 @@ export const RECEIVER_ERRORS = {
   BODY_TOO_LARGE: { status: 413, retryable: false },
   UNSUPPORTED_MEDIA_TYPE: { status: 415, retryable: false },
   INTERNAL: { status: 500, retryable: true },
+  /** A helpdesk parser threw: our bug, so the sender keeps the delivery and retries it. */
+  PARSER_FAILED: { status: 500, retryable: true },
   REDIS_UNAVAILABLE: { status: 503, retryable: true },
   SHUTTING_DOWN: { status: 503, retryable: true },
 } as const;

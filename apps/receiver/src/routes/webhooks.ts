@@ -39,12 +39,13 @@ export const webhookRoutes: FastifyPluginAsync<WebhookRoutesOptions> = async (ap
       // 1. Cheap checks first: a POST without a JSON body never reaches signature verification.
       if (!Buffer.isBuffer(req.body)) throw ReceiverError.of('UNSUPPORTED_MEDIA_TYPE', NOT_JSON);
 
-      // 2. Verify and normalize (pure, never throws).
+      // 2. Verify and normalize (pure, never throws; a parser's own bug comes back as `failed`).
       const outcome = parseDelivery(
         source,
         { headers: req.headers, rawBody: req.body, nowMs: clock() },
         config.inbound,
       );
+      if (outcome.kind === 'failed') throw ReceiverError.of('PARSER_FAILED', outcome.message, outcome.cause);
       if (outcome.kind === 'rejected') {
         throw new ReceiverError(wireCode(outcome.code), outcome.status, outcome.message, { retryable: false });
       }

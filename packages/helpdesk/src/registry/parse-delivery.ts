@@ -5,7 +5,7 @@ import { findHelpdesk } from './helpdesks';
 
 /**
  * Checks and normalizes one webhook delivery. Never throws: every sender mistake is a typed
- * rejection, and anything else unexpected is turned into one too (and is a bug to fix).
+ * rejection, and an exception from a parser (a bug of ours) is a `failed` outcome carrying it.
  */
 export function parseDelivery(source: Source, req: InboundRequest, config: InboundConfig): InboundOutcome {
   const adapter = findHelpdesk(source);
@@ -14,7 +14,12 @@ export function parseDelivery(source: Source, req: InboundRequest, config: Inbou
   }
   try {
     return adapter.inbound.parse(req, config);
-  } catch {
-    return reject('PAYLOAD_INVALID', 'The delivery could not be read.');
+  } catch (cause) {
+    return {
+      kind: 'failed',
+      code: 'PARSER_FAILED',
+      message: `The ${adapter.source} delivery could not be read because of a fault in the receiver; retry it later.`,
+      cause,
+    };
   }
 }
