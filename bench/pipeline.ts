@@ -20,9 +20,9 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { LocalRedis, QUEUE_NAMES, roomTag, ticketKey } from '@ticket-rooms/core';
+import { basicAuthHeader, LocalRedis, QUEUE_NAMES, roomTag, ticketKey } from '@ticket-rooms/core';
 import { createDocspaceClient, type Room } from '@ticket-rooms/docspace-client';
-import { basicAuthHeader, noteMarker, ZENDESK_TEST_SECRET } from '@ticket-rooms/helpdesk';
+import { noteMarker, ZENDESK_TEST_SECRET } from '@ticket-rooms/helpdesk';
 import { loadReceiverConfig, startReceiver } from '@ticket-rooms/receiver';
 import {
   buildDelivery,

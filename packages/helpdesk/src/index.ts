@@ -6,9 +6,6 @@ export type {
   WriteBackSettings,
   WriterDeps,
 } from './adapter';
-// Credentials and signatures, shared with the simulators and the sender.
-export { basicAuthHeader, parseBasicAuth, parseBearer } from './crypto/basic-auth';
-export { safeEqual, safeEqualsAny, signatureMatchesAny } from './crypto/safe-equal';
 export { FRESHDESK_AUTOMATION_BODY_TEMPLATE, FreshdeskAutomationBody } from './freshdesk/payload';
 // Write-back: the room link as an internal note, read back first so it is never posted twice.
 export { createFreshdeskWriter, type FreshdeskWriterOptions, freshdeskErrorMessage } from './freshdesk/writer';
