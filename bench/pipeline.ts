@@ -24,13 +24,7 @@ import { basicAuthHeader, LocalRedis, QUEUE_NAMES, roomTag, ticketKey } from '@t
 import { createDocspaceClient, type Room } from '@ticket-rooms/docspace-client';
 import { noteMarker, ZENDESK_TEST_SECRET } from '@ticket-rooms/helpdesk';
 import { loadReceiverConfig, startReceiver } from '@ticket-rooms/receiver';
-import {
-  buildDelivery,
-  createDocspaceSimulator,
-  createFreshdeskSimulator,
-  createJiraSimulator,
-  createZendeskSimulator,
-} from '@ticket-rooms/simulators';
+import { buildDelivery, startSimulators } from '@ticket-rooms/simulators';
 import { type Job, Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { pino } from 'pino';
@@ -91,20 +85,14 @@ function faultConfig(latencyMs: number, share: number) {
 
 async function runSimulators(): Promise<void> {
   const faults = faultConfig(num('latency', 0), num('faults', 0));
-  const docspace = await createDocspaceSimulator({ apiKey: CREDS.docspaceKey, faults });
-  const zendesk = await createZendeskSimulator({ ...CREDS.zendesk, faults });
-  const freshdesk = await createFreshdeskSimulator({ ...CREDS.freshdesk, faults });
-  const jira = await createJiraSimulator({ ...CREDS.jira, faults });
-  const on = { port: 0, host: '127.0.0.1' };
-  const urls = {
-    docspace: await docspace.listen(on),
-    zendesk: await zendesk.listen(on),
-    freshdesk: await freshdesk.listen(on),
-    jira: await jira.listen(on),
-  };
-  process.stdout.write(`${JSON.stringify(urls)}\n`);
+  const sims = await startSimulators({
+    docspace: { apiKey: CREDS.docspaceKey, faults },
+    helpdesks: { zendesk: CREDS.zendesk, freshdesk: CREDS.freshdesk, jira: CREDS.jira },
+    helpdeskFaults: faults,
+  });
+  process.stdout.write(`${JSON.stringify(sims.urls)}\n`);
   await new Promise<void>((resolve) => process.once('SIGTERM', () => resolve()));
-  await Promise.all([docspace.close(), zendesk.close(), freshdesk.close(), jira.close()]);
+  await sims.close();
   process.exit(0);
 }
 
@@ -118,7 +106,7 @@ function spawnNode(argv: string[], env: NodeJS.ProcessEnv, stdout: 'pipe' | 'ign
   });
 }
 
-async function startSimulators(): Promise<{ child: ChildProcess; urls: Record<'docspace' | Vendor, string> }> {
+async function spawnSimulators(): Promise<{ child: ChildProcess; urls: Record<'docspace' | Vendor, string> }> {
   const child = spawnNode(
     [
       '--import',
@@ -263,7 +251,7 @@ async function runBench(): Promise<boolean> {
   const redisUrl = process.env.REDIS_URL ?? (local as LocalRedis).url;
 
   // 2. Simulators, in their own process.
-  const sims = await startSimulators();
+  const sims = await spawnSimulators();
   cleanups.push(() => stopChild(sims.child));
 
   // 3. The worker, in its own process: the production bundle, as its Docker image runs it.
