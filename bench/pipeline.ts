@@ -23,6 +23,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import {
+  basicAuthHeader,
   createRedisClient,
   LocalRedis,
   QUEUE_NAMES,
@@ -32,19 +33,13 @@ import {
   ticketKey,
 } from '@ticket-rooms/core';
 import { createDocspaceClient, type Room } from '@ticket-rooms/docspace-client';
-import { basicAuthHeader, noteMarker, ZENDESK_TEST_SECRET } from '@ticket-rooms/helpdesk';
+import { noteMarker, ZENDESK_TEST_SECRET } from '@ticket-rooms/helpdesk';
 import { loadReceiverConfig, startReceiver } from '@ticket-rooms/receiver';
-import {
-  buildDelivery,
-  createDocspaceSimulator,
-  createFreshdeskSimulator,
-  createJiraSimulator,
-  createZendeskSimulator,
-} from '@ticket-rooms/simulators';
+import { buildDelivery, startSimulators } from '@ticket-rooms/simulators';
+import { LocalCluster } from '@ticket-rooms/testkit';
 import { type Job, Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { pino } from 'pino';
-import { LocalCluster } from '../packages/testkit/src/redis-topologies';
 import { bundleApp } from '../scripts/bundle-app';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -103,20 +98,14 @@ function faultConfig(latencyMs: number, share: number) {
 
 async function runSimulators(): Promise<void> {
   const faults = faultConfig(num('latency', 0), num('faults', 0));
-  const docspace = await createDocspaceSimulator({ apiKey: CREDS.docspaceKey, faults });
-  const zendesk = await createZendeskSimulator({ ...CREDS.zendesk, faults });
-  const freshdesk = await createFreshdeskSimulator({ ...CREDS.freshdesk, faults });
-  const jira = await createJiraSimulator({ ...CREDS.jira, faults });
-  const on = { port: 0, host: '127.0.0.1' };
-  const urls = {
-    docspace: await docspace.listen(on),
-    zendesk: await zendesk.listen(on),
-    freshdesk: await freshdesk.listen(on),
-    jira: await jira.listen(on),
-  };
-  process.stdout.write(`${JSON.stringify(urls)}\n`);
+  const sims = await startSimulators({
+    docspace: { apiKey: CREDS.docspaceKey, faults },
+    helpdesks: { zendesk: CREDS.zendesk, freshdesk: CREDS.freshdesk, jira: CREDS.jira },
+    helpdeskFaults: faults,
+  });
+  process.stdout.write(`${JSON.stringify(sims.urls)}\n`);
   await new Promise<void>((resolve) => process.once('SIGTERM', () => resolve()));
-  await Promise.all([docspace.close(), zendesk.close(), freshdesk.close(), jira.close()]);
+  await sims.close();
   process.exit(0);
 }
 
@@ -130,7 +119,7 @@ function spawnNode(argv: string[], env: NodeJS.ProcessEnv, stdout: 'pipe' | 'ign
   });
 }
 
-async function startSimulators(): Promise<{ child: ChildProcess; urls: Record<'docspace' | Vendor, string> }> {
+async function spawnSimulators(): Promise<{ child: ChildProcess; urls: Record<'docspace' | Vendor, string> }> {
   const child = spawnNode(
     [
       '--import',
@@ -288,7 +277,7 @@ async function runBench(): Promise<boolean> {
   const redisCpu = () => redisPids().reduce<number>((sum, pid) => sum + (pid ? cpuSeconds(pid) : 0), 0);
 
   // 2. Simulators, in their own process.
-  const sims = await startSimulators();
+  const sims = await spawnSimulators();
   cleanups.push(() => stopChild(sims.child));
 
   // 3. The worker, in its own process: the production bundle, as its Docker image runs it.

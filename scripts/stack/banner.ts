@@ -1,12 +1,20 @@
 import type { Source } from '@ticket-rooms/core';
-import { WRITE_BACK_VARIABLES } from '@ticket-rooms/worker';
+import { HELPDESK_ROUTES, WRITE_BACK_HELPDESKS } from '@ticket-rooms/helpdesk';
 import { redisDir, shownPath, stateFilePath } from './paths';
-import { HELPDESKS } from './plan';
+import type { Helpdesk } from './plan';
 import type { RunningStack } from './stack';
 
 const pad = (s: string, n: number) => s.padEnd(n);
 const row = (name: string, kind: string, url: string, note = '') =>
   `  ${pad(name, 10)} ${pad(kind, 10)} ${url}${note ? `  ${note}` : ''}`.trimEnd();
+
+/** `/webhooks/{a,b,…}`: the routes under `/webhooks`, as the registry lists them. */
+function deliveryRoutes(): string {
+  const names = HELPDESK_ROUTES.filter((r) => r.url.startsWith('/webhooks/')).map((r) =>
+    r.url.slice('/webhooks/'.length),
+  );
+  return `/webhooks/{${names.join(',')}}`;
+}
 
 /**
  * The first lines `pnpm start` prints: each part, whether it is embedded or the user's, and its
@@ -63,15 +71,16 @@ export function bannerLines(
         )
       : row('docspace', 'configured', stack.serviceUrls.docspace ?? ''),
   );
-  for (const h of HELPDESKS) {
+  for (const { source, writeBack } of WRITE_BACK_HELPDESKS) {
+    const h = source as Helpdesk;
     lines.push(
       plan.helpdesks[h].embedded
-        ? row(h, 'simulator', stack.simulators[h] ?? '', `(set ${WRITE_BACK_VARIABLES[h].join(', ')} for yours)`)
+        ? row(h, 'simulator', stack.simulators[h] ?? '', `(set ${writeBack.variables.join(', ')} for yours)`)
         : row(h, 'configured', stack.serviceUrls[h] ?? ''),
     );
   }
 
-  lines.push(row('receiver', 'running', stack.receiverUrl, 'POST /webhooks/{zendesk,freshdesk,jira,generic}'));
+  lines.push(row('receiver', 'running', stack.receiverUrl, `POST ${deliveryRoutes()}`));
   if (stack.dashboardUrl && stack.generatedDashboard) {
     const { user, password } = stack.generatedDashboard;
     lines.push(

@@ -1,21 +1,24 @@
-import type { Env, Source } from '@ticket-rooms/core';
+import type { Env, QUEUE_NAMES, Source } from '@ticket-rooms/core';
+import { HELPDESKS, helpdeskAdapter, WRITE_BACK_HELPDESKS } from '@ticket-rooms/helpdesk';
 import { SIM_GROUPS } from '@ticket-rooms/simulators';
-import { WRITE_BACK_VARIABLES } from '@ticket-rooms/worker';
 
 /** The helpdesks that have a write-back, and so a simulator to stand in for them. */
-export const HELPDESKS = ['zendesk', 'freshdesk', 'jira'] as const;
-export type Helpdesk = (typeof HELPDESKS)[number];
+export type Helpdesk = keyof typeof QUEUE_NAMES.notes;
+export const SIMULATED_HELPDESKS = WRITE_BACK_HELPDESKS.map((h) => h.source as Helpdesk);
 
-/** The variable that authenticates each route's deliveries. */
-export const INBOUND_VARIABLE: Record<Source, string> = {
-  zendesk: 'ZENDESK_WEBHOOK_SECRET',
-  freshdesk: 'FRESHDESK_WEBHOOK_TOKEN',
-  jira: 'JIRA_WEBHOOK_SECRET',
-  generic: 'GENERIC_WEBHOOK_SECRET',
-};
+/** The variable that authenticates a route's deliveries (the first of its adapter's). */
+export function inboundVariable(source: Source): string {
+  return helpdeskAdapter(source).inbound.variables[0] as string;
+}
 
-/** Fixed, non-secret identities of the simulated accounts. */
-export const SIM_EMAILS = { zendesk: 'agent@zendesk.test', jira: 'agent@jira.test' } as const;
+/** A fixed, non-secret value a simulated account is given, such as its agent's email. */
+export function simulatedFixed(variable: string): string | undefined {
+  for (const h of WRITE_BACK_HELPDESKS) {
+    const value = h.writeBack.simulated[variable];
+    if (value && 'fixed' in value) return value.fixed;
+  }
+  return undefined;
+}
 
 /** Where each inbound secret comes from in this run. */
 export type InboundOrigin =
@@ -72,42 +75,33 @@ export function planStack(env: Env, stored: Readonly<Record<string, string>>, ra
   const docspace = { embedded: !isSet(env, 'DOCSPACE_URL') && !isSet(env, 'DOCSPACE_API_KEY') };
   if (docspace.embedded) keep('DOCSPACE_API_KEY', () => `sk-${random(32).toString('hex')}`);
 
-  // 2. Helpdesk write-backs, each simulated when none of its variables is set.
-  const helpdesks = Object.fromEntries(
-    HELPDESKS.map((h) => [h, { embedded: WRITE_BACK_VARIABLES[h].every((v) => !isSet(env, v)) }]),
-  ) as Record<Helpdesk, { embedded: boolean }>;
-  if (helpdesks.zendesk.embedded) {
-    overrides.ZENDESK_EMAIL = SIM_EMAILS.zendesk;
-    keep('ZENDESK_API_TOKEN', token(24));
-  }
-  if (helpdesks.freshdesk.embedded) keep('FRESHDESK_API_KEY', token(15));
-  if (helpdesks.jira.embedded) {
-    overrides.JIRA_EMAIL = SIM_EMAILS.jira;
-    keep('JIRA_API_TOKEN', token(24));
+  // 2. Helpdesk write-backs, each simulated when none of its variables is set: fixed identities
+  //    as overrides, generated credentials kept as secrets.
+  const helpdesks = {} as StackPlan['helpdesks'];
+  for (const h of WRITE_BACK_HELPDESKS) {
+    const embedded = h.writeBack.variables.every((v) => !isSet(env, v));
+    helpdesks[h.source as Helpdesk] = { embedded };
+    if (!embedded) continue;
+    for (const [variable, value] of Object.entries(h.writeBack.simulated)) {
+      if ('fixed' in value) overrides[variable] = value.fixed;
+      else keep(variable, token(value.randomBytes));
+    }
   }
 
-  // 3. Inbound secrets: a simulated helpdesk gets a generated one so its deliveries can be signed;
-  //    a real one must be given its own, or the receiver refuses its deliveries and says why.
+  // 3. Inbound secrets: a route is configured by any of its variables. A simulated helpdesk, or a
+  //    route with no helpdesk behind it, gets a generated one so its deliveries can be signed; a
+  //    real helpdesk must be given its own, or the receiver refuses its deliveries and says why.
   const inbound = {} as StackPlan['inbound'];
   for (const h of HELPDESKS) {
-    const variable = INBOUND_VARIABLE[h];
+    const configured = h.inbound.variables.find((v) => isSet(env, v));
+    const variable = configured ?? (h.inbound.variables[0] as string);
     let origin: InboundOrigin = 'missing';
-    if (isSet(env, variable)) origin = 'configured';
-    else if (helpdesks[h].embedded) {
-      keep(variable, token(32));
+    if (configured) origin = 'configured';
+    else if (h.writeBack === undefined || helpdesks[h.source as Helpdesk]?.embedded) {
+      keep(variable, () => h.inbound.simulatedSecret(random));
       origin = 'generated';
     }
-    inbound[h] = { variable, origin };
-  }
-  // The generic route has no helpdesk behind it; it is configured by a secret or a token.
-  if (isSet(env, 'GENERIC_WEBHOOK_SECRET') || isSet(env, 'GENERIC_WEBHOOK_TOKEN')) {
-    inbound.generic = {
-      variable: isSet(env, 'GENERIC_WEBHOOK_SECRET') ? 'GENERIC_WEBHOOK_SECRET' : 'GENERIC_WEBHOOK_TOKEN',
-      origin: 'configured',
-    };
-  } else {
-    keep('GENERIC_WEBHOOK_SECRET', () => `whsec_${random(24).toString('base64')}`);
-    inbound.generic = { variable: 'GENERIC_WEBHOOK_SECRET', origin: 'generated' };
+    inbound[h.source] = { variable, origin };
   }
 
   // 4. Dashboard credentials: generated when neither is set.
@@ -133,13 +127,7 @@ export function planStack(env: Env, stored: Readonly<Record<string, string>>, ra
 }
 
 /** The base URLs of what the stack started, once it listens. */
-export interface EmbeddedUrls {
-  redis?: string;
-  docspace?: string;
-  zendesk?: string;
-  freshdesk?: string;
-  jira?: string;
-}
+export type EmbeddedUrls = Partial<Record<'redis' | 'docspace' | Helpdesk, string>>;
 
 /**
  * The environment the receiver and the worker read: the user's, then the plan's stand-ins, then
@@ -152,8 +140,9 @@ export function stackEnv(env: Env, plan: StackPlan, urls: EmbeddedUrls | 'placeh
   const out: Env = { ...env, ...plan.overrides };
   if (plan.redis.embedded) out.REDIS_URL = at('redis', 'redis://127.0.0.1:6379');
   if (plan.docspace.embedded) out.DOCSPACE_URL = at('docspace', 'http://127.0.0.1:9');
-  for (const h of HELPDESKS) {
-    if (plan.helpdesks[h].embedded) out[`${h.toUpperCase()}_URL`] = at(h, 'http://127.0.0.1:9');
+  for (const h of WRITE_BACK_HELPDESKS) {
+    const name = h.source as Helpdesk;
+    if (plan.helpdesks[name].embedded) out[h.writeBack.urlVariable] = at(name, 'http://127.0.0.1:9');
   }
   return out;
 }

@@ -9,18 +9,14 @@ import {
   LocalRedis,
   REDIS_MISSING_MESSAGE,
 } from '@ticket-rooms/core';
+import { WRITE_BACK_HELPDESKS } from '@ticket-rooms/helpdesk';
 import { DASHBOARD_PATH, loadReceiverConfig, type RunningReceiver, startReceiver } from '@ticket-rooms/receiver';
-import {
-  createDocspaceSimulator,
-  createFreshdeskSimulator,
-  createJiraSimulator,
-  createZendeskSimulator,
-} from '@ticket-rooms/simulators';
+import { type StartSimulatorsOptions, startSimulators } from '@ticket-rooms/simulators';
 import { loadWorkerConfig, type RunningWorker, startWorker } from '@ticket-rooms/worker';
 import { Redis } from 'ioredis';
 import type { LogOutput } from './log-output';
 import { redisDir } from './paths';
-import { type EmbeddedUrls, HELPDESKS, type Helpdesk, planStack, type StackPlan, stackEnv } from './plan';
+import { type EmbeddedUrls, type Helpdesk, planStack, SIMULATED_HELPDESKS, type StackPlan, stackEnv } from './plan';
 import { readState, StateFileError, updateState } from './state-file';
 
 export type StackErrorCode = 'REDIS_MISSING' | 'CONFIG' | 'ALREADY_RUNNING' | 'PORT_IN_USE' | 'STATE_FILE';
@@ -207,7 +203,7 @@ export async function startStack(opts: StartStackOptions): Promise<RunningStack>
       updateState(dataDir, (s) => ({ ...s, redis: { url: redis.url, pid: redis.pid as number } }));
       urls.redis = redis.url;
     }
-    const simulators = await startSimulators(plan, stops);
+    const simulators = await startEmbeddedSimulators(plan, stackEnv(userEnv, plan, 'placeholders'), stops);
     Object.assign(urls, simulators);
 
     const env = stackEnv(userEnv, plan, urls);
@@ -272,7 +268,7 @@ export async function startStack(opts: StartStackOptions): Promise<RunningStack>
       serviceUrls: {
         docspace: workerConfig.docspace.baseUrl,
         ...Object.fromEntries(
-          HELPDESKS.flatMap((h) => {
+          SIMULATED_HELPDESKS.flatMap((h) => {
             const url = workerConfig.helpdesk[h]?.baseUrl;
             return url ? [[h, url]] : [];
           }),
@@ -292,45 +288,31 @@ export async function startStack(opts: StartStackOptions): Promise<RunningStack>
 
 /** The services that are the user's own: where the demo's tickets would create real rooms and notes. */
 export function realParts(plan: StackPlan): string[] {
-  return [...(plan.docspace.embedded ? [] : ['docspace']), ...HELPDESKS.filter((h) => !plan.helpdesks[h].embedded)];
+  return [
+    ...(plan.docspace.embedded ? [] : ['docspace']),
+    ...SIMULATED_HELPDESKS.filter((h) => !plan.helpdesks[h].embedded),
+  ];
 }
 
-/** Starts a simulator for DocSpace and each helpdesk the plan embeds, on free loopback ports. */
-async function startSimulators(plan: StackPlan, stops: Array<() => Promise<void>>): Promise<EmbeddedUrls> {
-  const urls: EmbeddedUrls = {};
-  const listen = async (
-    name: keyof EmbeddedUrls,
-    sim: { listen(o: { port: number; host: string }): Promise<string>; close(): Promise<void> },
-  ) => {
-    stops.push(() => sim.close());
-    urls[name] = await sim.listen({ port: 0, host: '127.0.0.1' });
-  };
-  const secret = (name: string) => plan.secrets[name] as string;
-  if (plan.docspace.embedded) {
-    await listen('docspace', await createDocspaceSimulator({ apiKey: secret('DOCSPACE_API_KEY'), logger: false }));
+/**
+ * Starts a simulator for DocSpace and each helpdesk the plan embeds, on free loopback ports. Each
+ * helpdesk simulator accepts the credentials its write-back settings hold in `env`.
+ */
+async function startEmbeddedSimulators(
+  plan: StackPlan,
+  env: Env,
+  stops: Array<() => Promise<void>>,
+): Promise<EmbeddedUrls> {
+  const helpdesks: Record<string, object> = {};
+  for (const h of WRITE_BACK_HELPDESKS) {
+    const settings = plan.helpdesks[h.source as Helpdesk].embedded ? h.writeBack.settings(env) : undefined;
+    if (settings) helpdesks[h.source] = settings;
   }
-  const starters: Record<Helpdesk, () => Promise<void>> = {
-    zendesk: async () =>
-      listen(
-        'zendesk',
-        await createZendeskSimulator({
-          email: plan.overrides.ZENDESK_EMAIL as string,
-          apiToken: secret('ZENDESK_API_TOKEN'),
-          logger: false,
-        }),
-      ),
-    freshdesk: async () =>
-      listen('freshdesk', await createFreshdeskSimulator({ apiKey: secret('FRESHDESK_API_KEY'), logger: false })),
-    jira: async () =>
-      listen(
-        'jira',
-        await createJiraSimulator({
-          email: plan.overrides.JIRA_EMAIL as string,
-          apiToken: secret('JIRA_API_TOKEN'),
-          logger: false,
-        }),
-      ),
-  };
-  for (const h of HELPDESKS) if (plan.helpdesks[h].embedded) await starters[h]();
-  return urls;
+  const sims = await startSimulators({
+    ...(plan.docspace.embedded ? { docspace: { apiKey: plan.secrets.DOCSPACE_API_KEY as string } } : {}),
+    // Each adapter's settings carry what its simulator accepts, under the same names.
+    helpdesks: helpdesks as StartSimulatorsOptions['helpdesks'],
+  });
+  stops.push(() => sims.close());
+  return { ...sims.urls };
 }

@@ -6,7 +6,7 @@ import { buildDelivery, sendDelivery } from '@ticket-rooms/simulators';
 import { testPrefix, testRedisUrl } from '@ticket-rooms/testkit';
 import { afterEach, describe, expect, it } from 'vitest';
 import { stateFilePath } from '../../scripts/stack/paths';
-import { SIM_EMAILS } from '../../scripts/stack/plan';
+import { simulatedFixed } from '../../scripts/stack/plan';
 import { isAlive } from '../../scripts/stack/stack';
 import { readState } from '../../scripts/stack/state-file';
 import { cleanEnv, ensureStopped, processesUsing, runScript, type Script } from './support/processes';
@@ -100,7 +100,9 @@ describe('pnpm start', { timeout: 120_000 }, () => {
     const zendeskTicket = /zendesk #(\d+) /.exec(shown)?.[1];
     const zendesk = state.running?.simulators.zendesk as string;
     const comments = await fetch(`${zendesk}/api/v2/tickets/${zendeskTicket}/comments.json`, {
-      headers: { authorization: basic(`${SIM_EMAILS.zendesk}/token`, state.secrets.ZENDESK_API_TOKEN as string) },
+      headers: {
+        authorization: basic(`${simulatedFixed('ZENDESK_EMAIL')}/token`, state.secrets.ZENDESK_API_TOKEN as string),
+      },
     });
     const bodies = ((await comments.json()) as { comments: Array<{ body: string; public: boolean }> }).comments;
     expect(bodies).toHaveLength(1);

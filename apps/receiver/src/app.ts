@@ -19,8 +19,22 @@ import { createReceiverMetrics, type DeliveryOutcome } from './observability/met
 import { DASHBOARD_PATH, dashboard } from './routes/dashboard';
 import { healthRoutes } from './routes/health';
 import { metricsRoute } from './routes/metrics';
-import { webhookRoutes } from './routes/webhooks';
+import { WEBHOOK_ROUTES, webhookRoutes } from './routes/webhooks';
 import './http/delivery-log';
+
+/** `/webhooks/{a,b}` for the not-found sentence: every route prefix with its names, in registry order. */
+const DELIVERY_PATHS = (() => {
+  const byPrefix = new Map<string, string[]>();
+  for (const { url } of WEBHOOK_ROUTES) {
+    const cut = url.lastIndexOf('/');
+    const names = byPrefix.get(url.slice(0, cut)) ?? [];
+    names.push(url.slice(cut + 1));
+    byPrefix.set(url.slice(0, cut), names);
+  }
+  return [...byPrefix]
+    .map(([prefix, names]) => (names.length === 1 ? `${prefix}/${names[0]}` : `${prefix}/{${names.join(',')}}`))
+    .join(' or ');
+})();
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -124,7 +138,7 @@ export function buildApp(deps: ReceiverDeps): FastifyInstance {
   app.setNotFoundHandler(async (req) => {
     throw ReceiverError.of(
       'NOT_FOUND',
-      `There is no route ${req.method} ${pathOf(req.url)}; deliveries go to POST /webhooks/{zendesk,freshdesk,jira,generic}.`,
+      `There is no route ${req.method} ${pathOf(req.url)}; deliveries go to POST ${DELIVERY_PATHS}.`,
     );
   });
 

@@ -1,6 +1,7 @@
 // `pnpm --filter ./apps/receiver start`: the receiver alone, configured by the environment.
-import { ConfigError, createLogger, exitAfterFlush } from '@ticket-rooms/core';
+import { ConfigError, exitAfterFlush } from '@ticket-rooms/core';
 import { loadReceiverConfig } from './config/config';
+import { createReceiverLogger } from './observability/logger';
 import { startReceiver } from './start';
 
 let config: ReturnType<typeof loadReceiverConfig>;
@@ -13,7 +14,7 @@ try {
   process.exit(1);
 }
 
-const logger = createLogger({ name: 'receiver', level: config.logLevel, buffered: true });
+const logger = createReceiverLogger({ name: 'receiver', level: config.logLevel, buffered: true });
 const receiver = await startReceiver(config, { logger }).catch((err: unknown) => {
   logger.fatal({ err }, 'receiver could not start');
   exitAfterFlush(logger, 1);

@@ -1,7 +1,8 @@
-import { createLogger, createRedisClient, describeTopology, type Logger, type RedisClient } from '@ticket-rooms/core';
+import { createRedisClient, describeTopology, type Logger, type RedisClient } from '@ticket-rooms/core';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from './app';
 import type { ReceiverConfig } from './config/config';
+import { createReceiverLogger } from './observability/logger';
 
 export interface StartReceiverOptions {
   /** Defaults to a pino logger named `receiver` at `config.logLevel`. */
@@ -25,7 +26,7 @@ export async function startReceiver(
   config: Readonly<ReceiverConfig>,
   opts: StartReceiverOptions = {},
 ): Promise<RunningReceiver> {
-  const logger = opts.logger ?? createLogger({ name: 'receiver', level: config.logLevel });
+  const logger = opts.logger ?? createReceiverLogger({ name: 'receiver', level: config.logLevel });
   // No auto-pipelining: every pipeline ioredis builds copies the ~60 scripts BullMQ defines on the
   // connection, which cost more CPU per delivery than the writes it saves (bench/receiver.ts).
   const topology = config.redisTopology ?? { kind: 'standalone', url: config.redisUrl };

@@ -1,13 +1,10 @@
 export {
   ConfigError,
-  type FreshdeskWriteBack,
-  type JiraWriteBack,
   loadWorkerConfig,
   type WorkerConfig,
   WorkerEnv,
   WRITE_BACK_VARIABLES,
   type WriteBackVendor,
-  type ZendeskWriteBack,
 } from './config/config';
 export type {
   LedgerEntry,

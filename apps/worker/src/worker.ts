@@ -15,9 +15,9 @@ import {
   watchRedis,
 } from '@ticket-rooms/core';
 import { createDocspaceClient, roomTypeName } from '@ticket-rooms/docspace-client';
-import { createFreshdeskWriter, createJiraWriter, createZendeskWriter, type NoteWriter } from '@ticket-rooms/helpdesk';
 import { type Job, Queue, Worker, type WorkerOptions } from 'bullmq';
 import { type WorkerConfig, WRITE_BACK_VARIABLES, type WriteBackVendor } from './config/config';
+import { createHelpdeskWriters } from './helpdesks';
 import type { JobKeys } from './ledger/bullmq-trail';
 import { Ledger } from './ledger/ledger';
 import { SharedRateLimiter } from './limits/shared-rate-limiter';
@@ -122,30 +122,10 @@ export async function startWorker(
     fetch: vendorFetch('docspace', config.docspace.timeoutMs, limiter),
     logger: logger.child({ component: 'docspace' }),
   });
-  const helpdeskTimeout = opts.helpdeskTimeoutMs === undefined ? {} : { timeoutMs: opts.helpdeskTimeoutMs };
-  const writers: Record<WriteBackVendor, NoteWriter | undefined> = {
-    zendesk: config.helpdesk.zendesk
-      ? createZendeskWriter({
-          ...config.helpdesk.zendesk,
-          ...helpdeskTimeout,
-          fetch: vendorFetch('zendesk', opts.helpdeskTimeoutMs),
-        })
-      : undefined,
-    freshdesk: config.helpdesk.freshdesk
-      ? createFreshdeskWriter({
-          ...config.helpdesk.freshdesk,
-          ...helpdeskTimeout,
-          fetch: vendorFetch('freshdesk', opts.helpdeskTimeoutMs),
-        })
-      : undefined,
-    jira: config.helpdesk.jira
-      ? createJiraWriter({
-          ...config.helpdesk.jira,
-          ...helpdeskTimeout,
-          fetch: vendorFetch('jira', opts.helpdeskTimeoutMs),
-        })
-      : undefined,
-  };
+  const writers = createHelpdeskWriters(config, {
+    fetchFor: (vendor) => vendorFetch(vendor, opts.helpdeskTimeoutMs),
+    ...(opts.helpdeskTimeoutMs === undefined ? {} : { timeoutMs: opts.helpdeskTimeoutMs }),
+  });
 
   // 2-3. Per shard (one shard: the prefix exactly as configured), the same queues and workers.
   let stopping = false;

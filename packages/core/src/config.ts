@@ -35,6 +35,17 @@ export function loadConfig<S extends z.ZodType>(schema: S, env: Env = process.en
   throw new ConfigError(problems);
 }
 
+/**
+ * An http(s) base URL variable, trailing slashes dropped. `what` completes "set it to …", e.g.
+ * "your DocSpace portal, such as https://yourcompany.onlyoffice.com".
+ */
+export function httpUrlVariable(what: string) {
+  return z
+    .string({ error: (i) => (i.input === undefined ? `is missing; set it to ${what}` : 'must be text') })
+    .regex(/^https?:\/\/[^\s/]+/, { message: `must be an http(s) URL of ${what}` })
+    .transform((u) => u.replace(/\/+$/, ''));
+}
+
 export function looksSecret(name: string): boolean {
   return /SECRET|TOKEN|PASSWORD|API_KEY|_KEY$|REDIS_URL/i.test(name);
 }

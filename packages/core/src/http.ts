@@ -22,7 +22,7 @@ export type FetchLike = (
 }>;
 
 export interface HttpTransportOptions {
-  /** Who we are talking to, for error messages: `docspace`, `zendesk`, … */
+  /** Who we are talking to, for error messages: `docspace` or a helpdesk's source. */
   vendor: string;
   baseUrl: string;
   /** Auth and other fixed headers. Never logged, never copied into errors. */

@@ -1,4 +1,6 @@
-export { ConfigError, type Env, loadConfig, looksSecret, QUEUE_ENV } from './config';
+export { ConfigError, type Env, httpUrlVariable, loadConfig, looksSecret, QUEUE_ENV } from './config';
+export { basicAuthHeader, parseBasicAuth, parseBearer } from './crypto/basic-auth';
+export { safeEqual, safeEqualsAny, signatureMatchesAny } from './crypto/safe-equal';
 export {
   backoffMs,
   codeForStatus,

@@ -17,7 +17,7 @@ function readable(part: string, max: number): string {
 /**
  * The idempotency key of a ticket: one ticket = (source, tenant, ticketId).
  *
- * It is readable for operators in Bull Board (`zendesk-acme-5158-…`), and the hash of the exact
+ * It is readable for operators in Bull Board (`<source>-acme-5158-…`), and the hash of the exact
  * triple keeps two tickets apart even when their readable parts clean up to the same text. BullMQ
  * job ids must not contain `:` and must not be all digits; this one starts with a letter and has
  * no `:`.

@@ -1,8 +1,11 @@
-// Inbound: webhook deliveries from each helpdesk, checked and normalized into the core ticket event.
-
-// Credentials and signatures, shared with the simulators and the sender.
-export { basicAuthHeader, parseBasicAuth, parseBearer } from './crypto/basic-auth';
-export { safeEqual, safeEqualsAny, signatureMatchesAny } from './crypto/safe-equal';
+// The helpdesk registry: one adapter per vendor folder, which every app and tool iterates.
+export type {
+  HelpdeskAdapter,
+  RandomBytes,
+  WriteBack,
+  WriteBackSettings,
+  WriterDeps,
+} from './adapter';
 export { FRESHDESK_AUTOMATION_BODY_TEMPLATE, FreshdeskAutomationBody } from './freshdesk/payload';
 // Write-back: the room link as an internal note, read back first so it is never posted twice.
 export { createFreshdeskWriter, type FreshdeskWriterOptions, freshdeskErrorMessage } from './freshdesk/writer';
@@ -15,8 +18,7 @@ export {
   WEBHOOK_SIGNATURE_HEADER,
   WEBHOOK_TIMESTAMP_HEADER,
 } from './generic/signature';
-export { inboundConfigFromEnv, splitList } from './inbound/config';
-export { parseDelivery } from './inbound/parse-delivery';
+export { splitList } from './inbound/list';
 export { renderTemplate, type TemplateReader, templateReader } from './inbound/template';
 export {
   DEFAULT_TOLERANCE_SECONDS,
@@ -33,6 +35,18 @@ export { JIRA_ISSUE_CREATED, JiraIssueWebhook } from './jira/payload';
 export { JIRA_SIGNATURE_HEADER, signJira, verifyJiraSignature } from './jira/signature';
 export { createJiraWriter, type JiraWriterOptions, jiraErrorMessage } from './jira/writer';
 export { carriesMarker, type Note, type NoteWriter, noteMarker, renderRoomNote } from './notes/note';
+export {
+  findHelpdesk,
+  HELPDESK_ROUTES,
+  HELPDESKS,
+  helpdeskAdapter,
+  helpdeskRedactPaths,
+  WRITE_BACK_HELPDESKS,
+  type WriteBackHelpdesk,
+} from './registry/helpdesks';
+export { inboundConfigFromEnv, inboundVariables } from './registry/inbound-config';
+// Inbound: webhook deliveries from each helpdesk, checked and normalized into the core ticket event.
+export { parseDelivery } from './registry/parse-delivery';
 export { ZENDESK_ACCOUNT_HEADER, ZENDESK_INVOCATION_HEADER } from './zendesk/inbound';
 export {
   ZENDESK_TICKET_CREATED,

@@ -1,5 +1,5 @@
-import { ticketKey } from '@ticket-rooms/core';
-import { basicAuthHeader, createFreshdeskWriter, type NoteWriter, renderRoomNote } from '@ticket-rooms/helpdesk';
+import { basicAuthHeader, ticketKey } from '@ticket-rooms/core';
+import { createFreshdeskWriter, type NoteWriter, renderRoomNote } from '@ticket-rooms/helpdesk';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createFreshdeskSimulator, type FreshdeskSimulator } from '../src/freshdesk/index';
 import { caught, requestsByRoute, resetStats } from './support';

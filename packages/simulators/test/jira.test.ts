@@ -1,5 +1,5 @@
-import { ticketKey } from '@ticket-rooms/core';
-import { basicAuthHeader, createJiraWriter, type NoteWriter, renderRoomNote } from '@ticket-rooms/helpdesk';
+import { basicAuthHeader, ticketKey } from '@ticket-rooms/core';
+import { createJiraWriter, type NoteWriter, renderRoomNote } from '@ticket-rooms/helpdesk';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createJiraSimulator, type JiraSimulator } from '../src/jira/index';
 import { caught, requestsByRoute, resetStats } from './support';

@@ -1,5 +1,5 @@
-import { ticketKey } from '@ticket-rooms/core';
-import { basicAuthHeader, createZendeskWriter, type NoteWriter, renderRoomNote } from '@ticket-rooms/helpdesk';
+import { basicAuthHeader, ticketKey } from '@ticket-rooms/core';
+import { createZendeskWriter, type NoteWriter, renderRoomNote } from '@ticket-rooms/helpdesk';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createZendeskSimulator, type ZendeskSimulator } from '../src/zendesk/index';
 import { caught, requestsByRoute, resetStats } from './support';

@@ -1,10 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import { QUEUE_NAMES, RoomJobData, type TicketEvent } from '@ticket-rooms/core';
+import { helpdeskAdapter } from '@ticket-rooms/helpdesk';
 import { buildDelivery, type SenderVendor, type SendResult, sendDelivery } from '@ticket-rooms/simulators';
 import { Ledger, type LedgerEntry } from '@ticket-rooms/worker';
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
-import { INBOUND_VARIABLE } from '../plan';
+import { inboundVariable } from '../plan';
 import { isFinished, noteOutcome, stagesLine } from './progress';
 import { type DemoTicket, demoTickets, runNumber, ticketLabel } from './tickets';
 
@@ -50,18 +51,12 @@ function credentialsFor(vendor: SenderVendor, target: DemoTarget): Credentials |
       ?.split(',')
       .map((s) => s.trim())
       .find((s) => s !== '');
-  if (vendor === 'freshdesk') {
-    const token = first(INBOUND_VARIABLE.freshdesk);
-    return token ? { token } : undefined;
-  }
-  if (vendor === 'generic') {
-    const secret = first('GENERIC_WEBHOOK_SECRET');
-    if (secret) return { secret };
-    const token = first('GENERIC_WEBHOOK_TOKEN');
-    return token ? { token } : undefined;
-  }
-  const secret = first(INBOUND_VARIABLE[vendor]);
-  return secret ? { secret } : undefined;
+  // A signing secret where the route takes one, else its token.
+  const { credentials } = helpdeskAdapter(vendor).inbound;
+  const secret = credentials.secret === undefined ? undefined : first(credentials.secret);
+  if (secret) return { secret };
+  const token = credentials.token === undefined ? undefined : first(credentials.token);
+  return token ? { token } : undefined;
 }
 
 function describeResponse(res: SendResult): string {
@@ -92,7 +87,7 @@ export async function runDemo(target: DemoTarget, opts: DemoOptions): Promise<De
     const label = col(ticketLabel(ticket));
     const credentials = credentialsFor(ticket.vendor, target);
     if (!credentials) {
-      out(`  ${label} skipped: set ${INBOUND_VARIABLE[ticket.vendor]} as the running stack has it`);
+      out(`  ${label} skipped: set ${inboundVariable(ticket.vendor)} as the running stack has it`);
       result.tickets.push({ label: ticketLabel(ticket), state: 'skipped' });
       continue;
     }

@@ -3,16 +3,13 @@ import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { type Env, freePort, LocalRedis } from '@ticket-rooms/core';
 import {
-  createDocspaceSimulator,
-  createFreshdeskSimulator,
-  createJiraSimulator,
-  createZendeskSimulator,
   type DocspaceSimulator,
   type DocspaceSimulatorOptions,
   type FreshdeskSimulator,
   type JiraSimulator,
   SIM_GROUPS,
   SIM_USERS,
+  startSimulators,
   type ZendeskSimulator,
 } from '@ticket-rooms/simulators';
 import { bundleApp } from '../../../scripts/bundle-app';
@@ -164,26 +161,18 @@ export class Stack {
     const redis = new LocalRedis({ dir: join(opts.dir, 'redis'), appendfsync: 'everysec' });
     await redis.start();
     trackPid(redis.pid);
-    const docspace = await createDocspaceSimulator({
-      apiKey: opts.secrets.docspaceApiKey,
-      faults: opts.docspaceFaults ?? {},
+    const sims = await startSimulators({
+      docspace: { apiKey: opts.secrets.docspaceApiKey, faults: opts.docspaceFaults ?? {} },
+      helpdesks: {
+        zendesk: { email: opts.secrets.zendeskEmail, apiToken: opts.secrets.zendeskApiToken },
+        freshdesk: { apiKey: opts.secrets.freshdeskApiKey },
+        jira: { email: opts.secrets.jiraEmail, apiToken: opts.secrets.jiraApiToken },
+      },
+      helpdeskFaults: opts.helpdeskFaults ?? {},
     });
-    const zendesk = await createZendeskSimulator({
-      email: opts.secrets.zendeskEmail,
-      apiToken: opts.secrets.zendeskApiToken,
-      faults: opts.helpdeskFaults ?? {},
-    });
-    const freshdesk = await createFreshdeskSimulator({
-      apiKey: opts.secrets.freshdeskApiKey,
-      faults: opts.helpdeskFaults ?? {},
-    });
-    const jira = await createJiraSimulator({
-      email: opts.secrets.jiraEmail,
-      apiToken: opts.secrets.jiraApiToken,
-      faults: opts.helpdeskFaults ?? {},
-    });
-    await Promise.all([docspace, zendesk, freshdesk, jira].map((s) => s.listen({ port: 0, host: '127.0.0.1' })));
-    const stack = new Stack(opts, docspace, zendesk, freshdesk, jira, redis, await freePort(), bundles);
+    const { zendesk, freshdesk, jira } = sims.helpdesks;
+    if (!sims.docspace || !zendesk || !freshdesk || !jira) throw new Error('a simulator did not start');
+    const stack = new Stack(opts, sims.docspace, zendesk, freshdesk, jira, redis, await freePort(), bundles);
     try {
       await Promise.all([stack.receiver?.start(), ...stack.workers.map((w) => w.start())]);
     } catch (err) {

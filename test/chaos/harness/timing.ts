@@ -1,5 +1,5 @@
+import { safeEqualsAny } from '@ticket-rooms/core';
 import {
-  safeEqualsAny,
   signJira,
   signStandardWebhook,
   signZendesk,

@@ -7,7 +7,7 @@ import {
   topologyFromEnv,
   topologyProblems,
 } from '@ticket-rooms/core';
-import { type InboundConfig, inboundConfigFromEnv } from '@ticket-rooms/helpdesk';
+import { type InboundConfig, inboundConfigFromEnv, inboundVariables } from '@ticket-rooms/helpdesk';
 import { z } from 'zod';
 import { parseByteSize } from './byte-size';
 
@@ -33,6 +33,10 @@ const integer = (min: number, max: number, fallback: number, what: string) =>
     .default(fallback);
 
 const MiB = 1024 * 1024;
+
+const INBOUND_ENV: Record<string, z.ZodOptional<z.ZodString>> = Object.fromEntries(
+  inboundVariables().map((name) => [name, z.string().optional()]),
+);
 
 /** The receiver's environment. Every variable is optional; the defaults run it on one machine. */
 export const ReceiverEnv = z.object({
@@ -69,12 +73,8 @@ export const ReceiverEnv = z.object({
   DASHBOARD_PASSWORD: z.string().optional(),
   DASHBOARD_READ_ONLY: flag('DASHBOARD_READ_ONLY', false),
   METRICS_REQUIRE_AUTH: flag('METRICS_REQUIRE_AUTH', false),
-  // Helpdesk credentials; `@ticket-rooms/helpdesk` reads them (comma-separated lists rotate secrets).
-  ZENDESK_WEBHOOK_SECRET: z.string().optional(),
-  FRESHDESK_WEBHOOK_TOKEN: z.string().optional(),
-  JIRA_WEBHOOK_SECRET: z.string().optional(),
-  GENERIC_WEBHOOK_SECRET: z.string().optional(),
-  GENERIC_WEBHOOK_TOKEN: z.string().optional(),
+  // Each helpdesk's webhook credentials; its adapter reads them (comma-separated lists rotate secrets).
+  ...INBOUND_ENV,
 });
 
 export interface DashboardCredentials {

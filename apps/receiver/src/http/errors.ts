@@ -11,6 +11,8 @@ export const RECEIVER_ERRORS = {
   BODY_TOO_LARGE: { status: 413, retryable: false },
   UNSUPPORTED_MEDIA_TYPE: { status: 415, retryable: false },
   INTERNAL: { status: 500, retryable: true },
+  /** A helpdesk parser threw: our bug, so the sender keeps the delivery and retries it. */
+  PARSER_FAILED: { status: 500, retryable: true },
   REDIS_UNAVAILABLE: { status: 503, retryable: true },
   NOT_REPLICATED: { status: 503, retryable: true },
   SHUTTING_DOWN: { status: 503, retryable: true },
@@ -18,7 +20,7 @@ export const RECEIVER_ERRORS = {
 
 export type ReceiverErrorName = keyof typeof RECEIVER_ERRORS;
 
-/** Seconds a sender is asked to wait after a 503. Zendesk only retries when this is under 60. */
+/** Seconds a sender is asked to wait after a 503. Some helpdesks retry only when this is under 60. */
 export const RETRY_AFTER_SECONDS = 5;
 
 /** The wire code of a catalogue entry or of a helpdesk rejection code. */

@@ -1,20 +1,13 @@
 import type { Source } from '@ticket-rooms/core';
-import { parseDelivery } from '@ticket-rooms/helpdesk';
+import { HELPDESK_ROUTES, parseDelivery } from '@ticket-rooms/helpdesk';
 import type { FastifyPluginAsync } from 'fastify';
 import type { ReceiverConfig } from '../config/config';
 import { ReceiverError, wireCode } from '../http/errors';
 import type { TicketIntake } from '../intake/ticket-intake';
 import type { ReceiverMetrics } from '../observability/metrics';
 
-/** Each delivery route and the source its payloads are parsed as. */
-export const WEBHOOK_ROUTES: ReadonlyArray<{ url: string; source: Source }> = [
-  { url: '/webhooks/zendesk', source: 'zendesk' },
-  { url: '/webhooks/freshdesk', source: 'freshdesk' },
-  { url: '/webhooks/jira', source: 'jira' },
-  { url: '/webhooks/generic', source: 'generic' },
-  // The path existing integrations already post `{"ticketId","subject"}` to.
-  { url: '/helpdesk/ticket-created', source: 'generic' },
-];
+/** Each delivery route and the source its payloads are parsed as, from the helpdesk registry. */
+export const WEBHOOK_ROUTES: ReadonlyArray<{ url: string; source: Source }> = HELPDESK_ROUTES;
 
 export interface WebhookRoutesOptions {
   config: Pick<ReceiverConfig, 'bodyLimitBytes' | 'inbound'>;
@@ -46,12 +39,13 @@ export const webhookRoutes: FastifyPluginAsync<WebhookRoutesOptions> = async (ap
       // 1. Cheap checks first: a POST without a JSON body never reaches signature verification.
       if (!Buffer.isBuffer(req.body)) throw ReceiverError.of('UNSUPPORTED_MEDIA_TYPE', NOT_JSON);
 
-      // 2. Verify and normalize (pure, never throws).
+      // 2. Verify and normalize (pure, never throws; a parser's own bug comes back as `failed`).
       const outcome = parseDelivery(
         source,
         { headers: req.headers, rawBody: req.body, nowMs: clock() },
         config.inbound,
       );
+      if (outcome.kind === 'failed') throw ReceiverError.of('PARSER_FAILED', outcome.message, outcome.cause);
       if (outcome.kind === 'rejected') {
         throw new ReceiverError(wireCode(outcome.code), outcome.status, outcome.message, { retryable: false });
       }

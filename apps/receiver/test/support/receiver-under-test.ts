@@ -1,5 +1,5 @@
 import type { EventEmitter } from 'node:events';
-import { createLogger, createRedis, QUEUE_NAMES, type RoomJobData } from '@ticket-rooms/core';
+import { createRedis, QUEUE_NAMES, type RoomJobData } from '@ticket-rooms/core';
 import { signStandardWebhook } from '@ticket-rooms/helpdesk';
 import { testPrefix, testRedisUrl } from '@ticket-rooms/testkit';
 import { Queue } from 'bullmq';
@@ -7,6 +7,7 @@ import type { FastifyInstance } from 'fastify';
 import type { Redis } from 'ioredis';
 import { buildApp } from '../../src/app';
 import { loadReceiverConfig } from '../../src/config/config';
+import { createReceiverLogger } from '../../src/observability/logger';
 
 /** Credentials the test receivers are configured with; none may ever appear in a log line. */
 export const SECRETS = {
@@ -62,7 +63,7 @@ export async function startReceiverUnderTest(opts: StartOptions = {}): Promise<R
     ...opts.env,
   });
   const logs: string[] = [];
-  const logger = createLogger({
+  const logger = createReceiverLogger({
     name: 'receiver',
     level: 'trace',
     destination: { write: (line: string) => void logs.push(line) },

@@ -1,13 +1,16 @@
 import {
   ConfigError,
   type Env,
+  httpUrlVariable,
   loadConfig,
   QUEUE_ENV,
+  type QUEUE_NAMES,
   type RedisTopology,
   topologyFromEnv,
   topologyProblems,
 } from '@ticket-rooms/core';
 import { parseRoomType, type RoomOptions, type RoomType } from '@ticket-rooms/docspace-client';
+import { WRITE_BACK_HELPDESKS, type WriteBackSettings } from '@ticket-rooms/helpdesk';
 import { z } from 'zod';
 import { DEFAULT_FOLDERS, type FolderNode, parseFolderPaths } from '../stages/folder-plan';
 import { parseShareEntries, roleProblems, type ShareTarget } from '../stages/share-plan';
@@ -33,28 +36,28 @@ const integer = (min: number, max: number, fallback: number, what: string) =>
     .max(max, { message: `must be ${what}` })
     .default(fallback);
 
-const httpUrl = (what: string) =>
-  z
-    .string({ error: (i) => (i.input === undefined ? `is missing; set it to ${what}` : 'must be text') })
-    .regex(/^https?:\/\/[^\s/]+/, { message: `must be an http(s) URL of ${what}` })
-    .transform((u) => u.replace(/\/+$/, ''));
-
 const secret = (message: string) =>
   z.string({ error: (i) => (i.input === undefined ? message : 'must be text') }).min(1, { message });
 
-/** The helpdesk write-back variables, by vendor. Each vendor needs all of its own or none. */
-export const WRITE_BACK_VARIABLES = {
-  zendesk: ['ZENDESK_URL', 'ZENDESK_EMAIL', 'ZENDESK_API_TOKEN'],
-  freshdesk: ['FRESHDESK_URL', 'FRESHDESK_API_KEY'],
-  jira: ['JIRA_URL', 'JIRA_EMAIL', 'JIRA_API_TOKEN'],
-} as const;
-export type WriteBackVendor = keyof typeof WRITE_BACK_VARIABLES;
+/** A helpdesk notes are written back to: one notes queue each. */
+export type WriteBackVendor = keyof typeof QUEUE_NAMES.notes;
+
+/** The helpdesk write-back variables, by vendor, from the registry. Each needs all of its own or none. */
+export const WRITE_BACK_VARIABLES = Object.fromEntries(
+  WRITE_BACK_HELPDESKS.map((h) => [h.source, h.writeBack.variables]),
+) as Readonly<Record<WriteBackVendor, readonly string[]>>;
+
+/** Every helpdesk's write-back variables and their checks, spread into the environment schema. */
+const WRITE_BACK_ENV: Record<string, z.ZodType> = Object.assign(
+  {},
+  ...WRITE_BACK_HELPDESKS.map((h) => h.writeBack.env),
+);
 
 /** The worker's environment. Only the DocSpace URL and key have no default. */
 export const WorkerEnv = z
   .object({
     ...QUEUE_ENV,
-    DOCSPACE_URL: httpUrl('your DocSpace portal, such as https://yourcompany.onlyoffice.com'),
+    DOCSPACE_URL: httpUrlVariable('your DocSpace portal, such as https://yourcompany.onlyoffice.com'),
     DOCSPACE_API_KEY: secret(
       'is missing; create a key in DocSpace (Settings → Developer Tools → API keys) with the rooms:write and files:write scopes and set it here',
     ),
@@ -136,25 +139,13 @@ export const WorkerEnv = z
     WORKER_STALLED_INTERVAL_MS: integer(500, 600_000, 4_000, 'a number of milliseconds from 500 to 600000'),
     WORKER_SHUTDOWN_TIMEOUT_MS: integer(100, 600_000, 30_000, 'a number of milliseconds from 100 to 600000'),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-    ZENDESK_URL: httpUrl('your Zendesk, such as https://yourcompany.zendesk.com').optional(),
-    ZENDESK_EMAIL: z.string().optional(),
-    ZENDESK_API_TOKEN: z.string().optional(),
-    FRESHDESK_URL: httpUrl('your Freshdesk, such as https://yourcompany.freshdesk.com').optional(),
-    FRESHDESK_API_KEY: z.string().optional(),
-    JIRA_URL: httpUrl('your Jira site, such as https://yourcompany.atlassian.net').optional(),
-    JIRA_EMAIL: z.string().optional(),
-    JIRA_API_TOKEN: z.string().optional(),
+    ...WRITE_BACK_ENV,
   })
   .transform((env) => {
     const helpdesk: WorkerConfig['helpdesk'] = {};
-    if (env.ZENDESK_URL && env.ZENDESK_EMAIL && env.ZENDESK_API_TOKEN) {
-      helpdesk.zendesk = { baseUrl: env.ZENDESK_URL, email: env.ZENDESK_EMAIL, apiToken: env.ZENDESK_API_TOKEN };
-    }
-    if (env.FRESHDESK_URL && env.FRESHDESK_API_KEY) {
-      helpdesk.freshdesk = { baseUrl: env.FRESHDESK_URL, apiKey: env.FRESHDESK_API_KEY };
-    }
-    if (env.JIRA_URL && env.JIRA_EMAIL && env.JIRA_API_TOKEN) {
-      helpdesk.jira = { baseUrl: env.JIRA_URL, email: env.JIRA_EMAIL, apiToken: env.JIRA_API_TOKEN };
+    for (const h of WRITE_BACK_HELPDESKS) {
+      const settings = h.writeBack.settings(env);
+      if (settings) helpdesk[h.source as WriteBackVendor] = settings;
     }
 
     const config: WorkerConfig = {
@@ -200,21 +191,6 @@ export const WorkerEnv = z
     return config;
   });
 
-export interface ZendeskWriteBack {
-  baseUrl: string;
-  email: string;
-  apiToken: string;
-}
-export interface FreshdeskWriteBack {
-  baseUrl: string;
-  apiKey: string;
-}
-export interface JiraWriteBack {
-  baseUrl: string;
-  email: string;
-  apiToken: string;
-}
-
 export interface WorkerConfig {
   redisUrl: string;
   /** One Redis, Sentinel or Cluster; `redisUrl` supplies the credentials and TLS of every node. */
@@ -231,7 +207,7 @@ export interface WorkerConfig {
   notesConcurrency: number;
   room: { type: RoomType; titleTemplate: string; folders: FolderNode[]; share: ShareTarget[]; options: RoomOptions };
   /** Write-back credentials of each configured helpdesk; a missing vendor fails its notes visibly. */
-  helpdesk: { zendesk?: ZendeskWriteBack; freshdesk?: FreshdeskWriteBack; jira?: JiraWriteBack };
+  helpdesk: Partial<Record<WriteBackVendor, WriteBackSettings>>;
   metrics: { port: number; host: string; credentials?: { user: string; password: string } };
   lockDurationMs: number;
   stalledIntervalMs: number;

@@ -1,4 +1,4 @@
-import { basicAuthHeader } from '@ticket-rooms/helpdesk';
+import { basicAuthHeader } from '@ticket-rooms/core';
 import { Counter, Registry } from 'prom-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type MetricsServer, startMetricsServer } from './server';

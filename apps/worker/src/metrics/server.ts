@@ -1,6 +1,6 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { parseBasicAuth, safeEqual } from '@ticket-rooms/helpdesk';
+import { parseBasicAuth, safeEqual } from '@ticket-rooms/core';
 import type { Registry } from 'prom-client';
 
 export interface MetricsServer {

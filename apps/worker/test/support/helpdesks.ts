@@ -1,5 +1,4 @@
-import type { Env, Source } from '@ticket-rooms/core';
-import { basicAuthHeader } from '@ticket-rooms/helpdesk';
+import { basicAuthHeader, type Env, type Source } from '@ticket-rooms/core';
 import {
   createFreshdeskSimulator,
   createJiraSimulator,

@@ -1,6 +1,6 @@
+import { basicAuthHeader } from '@ticket-rooms/core';
 import { describe, expect, it } from 'vitest';
 import { fixture } from '../../test/fixtures';
-import { basicAuthHeader } from '../crypto/basic-auth';
 import { renderTemplate } from '../inbound/template';
 import type { InboundOutcome, InboundRequest } from '../inbound/types';
 import { parseFreshdeskDelivery } from './inbound';

@@ -1,5 +1,4 @@
-import { parseBasicAuth } from '../crypto/basic-auth';
-import { safeEqualsAny } from '../crypto/safe-equal';
+import { parseBasicAuth, safeEqualsAny } from '@ticket-rooms/core';
 import { header } from '../inbound/headers';
 import { bodyText, isJsonObject, parseJsonObject, parsePayload } from '../inbound/json-body';
 import { derivedDeliveryId, finishEvent, hostOf } from '../inbound/normalize';

@@ -1,5 +1,4 @@
-import { parseBearer } from '../crypto/basic-auth';
-import { safeEqualsAny } from '../crypto/safe-equal';
+import { parseBearer, safeEqualsAny } from '@ticket-rooms/core';
 import { header } from '../inbound/headers';
 import { parseJsonObject, parsePayload } from '../inbound/json-body';
 import { derivedDeliveryId, finishEvent } from '../inbound/normalize';

@@ -1,5 +1,5 @@
 import { createHmac } from 'node:crypto';
-import { signatureMatchesAny } from '../crypto/safe-equal';
+import { signatureMatchesAny } from '@ticket-rooms/core';
 
 /** Standard Webhooks (standardwebhooks.com) header names. */
 export const WEBHOOK_ID_HEADER = 'webhook-id';

@@ -28,7 +28,12 @@ export type InboundOutcome =
   | { kind: 'event'; event: InboundEvent }
   /** Authentic, but not a ticket creation: answer 2xx so the sender does not retry it. */
   | { kind: 'ignored'; reason: string; deliveryId?: string }
-  | { kind: 'rejected'; status: 400 | 401; code: RejectionCode; message: string };
+  | { kind: 'rejected'; status: 400 | 401; code: RejectionCode; message: string }
+  /**
+   * Our parser threw: a bug of ours, not the sender's mistake. Answer 5xx so the sender retries
+   * (the fix may be deployed by then), and log `cause`, which never goes back to the sender.
+   */
+  | { kind: 'failed'; code: 'PARSER_FAILED'; message: string; cause: unknown };
 
 export type Rejection = Extract<InboundOutcome, { kind: 'rejected' }>;
 

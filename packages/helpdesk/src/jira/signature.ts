@@ -1,5 +1,5 @@
 import { createHmac } from 'node:crypto';
-import { signatureMatchesAny } from '../crypto/safe-equal';
+import { signatureMatchesAny } from '@ticket-rooms/core';
 
 export const JIRA_SIGNATURE_HEADER = 'x-hub-signature';
 

@@ -1,5 +1,5 @@
 import { createHmac } from 'node:crypto';
-import { signatureMatchesAny } from '../crypto/safe-equal';
+import { signatureMatchesAny } from '@ticket-rooms/core';
 
 export const ZENDESK_SIGNATURE_HEADER = 'x-zendesk-webhook-signature';
 export const ZENDESK_TIMESTAMP_HEADER = 'x-zendesk-webhook-signature-timestamp';

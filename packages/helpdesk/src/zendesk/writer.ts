@@ -1,6 +1,5 @@
-import { createHttpTransport, type FetchLike, type HttpRequest } from '@ticket-rooms/core';
+import { basicAuthHeader, createHttpTransport, type FetchLike, type HttpRequest } from '@ticket-rooms/core';
 import { z } from 'zod';
-import { basicAuthHeader } from '../crypto/basic-auth';
 import { carriesMarker, type NoteWriter } from '../notes/note';
 import { asRecord, callVendor, firstText, invalidResponse, MAX_PAGES, noteWriter } from '../notes/writer';
 

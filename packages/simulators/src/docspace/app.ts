@@ -1,10 +1,11 @@
 import type { Logger } from '@ticket-rooms/core';
-import type { FastifyError, FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyError, FastifyInstance } from 'fastify';
 import type { Faults, RequestStats } from '../faults';
 import { createSimulatorApp } from '../shared/app';
 import { DocspaceException, errorBody, ValidationFailure } from './errors';
 import { validationBody } from './http';
 import type { Portal } from './portal';
+import type { AuthedRequest } from './routes/context';
 import { API } from './routes/context';
 import { folderRoutes } from './routes/folders';
 import { operationRoutes } from './routes/operations';
@@ -25,7 +26,6 @@ export interface DocspaceAppDeps {
 const ANONYMOUS_ROUTES = new Set([`GET ${API}/files/rooms/:id`]);
 
 /** A request with the outcome of the API key check, for anonymous-capable routes. */
-export type AuthedRequest = FastifyRequest & { authenticated?: boolean };
 
 function bearer(header: string | undefined): string | undefined {
   const m = header === undefined ? null : /^Bearer\s+(.+)$/i.exec(header.trim());

@@ -1,5 +1,4 @@
-import type { Logger } from '@ticket-rooms/core';
-import { safeEqual } from '@ticket-rooms/helpdesk';
+import { type Logger, safeEqual } from '@ticket-rooms/core';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Faults, RequestStats } from '../faults';
 import { createSimulatorApp, requireBasicAuth } from '../shared/app';

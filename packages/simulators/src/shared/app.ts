@@ -1,5 +1,4 @@
-import type { Logger } from '@ticket-rooms/core';
-import { parseBasicAuth } from '@ticket-rooms/helpdesk';
+import { type Logger, parseBasicAuth } from '@ticket-rooms/core';
 import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
 import { type Faults, installFaults, type RequestStats } from '../faults';
 

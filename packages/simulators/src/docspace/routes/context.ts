@@ -1,3 +1,4 @@
+import type { FastifyRequest } from 'fastify';
 import type { Portal } from '../portal';
 
 /** What every route module needs: the portal state and the URL links should point at. */
@@ -10,3 +11,6 @@ export interface RouteContext {
 /** Route ids; the app answers a non-integer id as ASP.NET's `{id:int}` constraint does: no route, 404. */
 export const ID = ':id';
 export const API = '/api/2.0';
+
+/** A request after the API-key check: `authenticated` is false for an anonymous caller. */
+export type AuthedRequest = FastifyRequest & { authenticated?: boolean };

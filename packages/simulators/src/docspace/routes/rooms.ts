@@ -1,5 +1,4 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import type { AuthedRequest } from '../app';
 import { roomDto, roomListingDto } from '../dto';
 import { DocspaceException, notFound, PARENT_NOT_FOUND, tooLong } from '../errors';
 import {
@@ -25,7 +24,7 @@ import {
 } from '../http';
 import type { LifetimeState, RoomSettingsInput, WatermarkState } from '../portal';
 import { ROOM_TYPE_NAMES, SEARCH_AREAS, TITLE_LIMIT } from '../rules';
-import { API, ID, type RouteContext } from './context';
+import { API, type AuthedRequest, ID, type RouteContext } from './context';
 
 type Body = Record<string, unknown>;
 

@@ -1,6 +1,6 @@
 import { ConfigError } from '@ticket-rooms/core';
 import { describe, expect, it } from 'vitest';
-import { inboundConfigFromEnv } from './config';
+import { inboundConfigFromEnv } from './inbound-config';
 import { parseDelivery } from './parse-delivery';
 
 describe('inboundConfigFromEnv', () => {
@@ -50,5 +50,27 @@ describe('parseDelivery', () => {
       code: 'CREDENTIAL_MISSING',
     });
     expect(parseDelivery('nope' as 'generic', req, {})).toMatchObject({ kind: 'rejected', status: 401 });
+  });
+});
+
+describe('parseDelivery when a parser throws', () => {
+  it('returns a failed outcome with the exception, for a retryable 5xx, instead of a rejection', () => {
+    // Reading any header throws: the parser itself fails, whatever the delivery holds.
+    const headers = new Proxy({} as Record<string, string>, {
+      get() {
+        throw new RangeError('header access failed');
+      },
+    });
+    const outcome = parseDelivery(
+      'generic',
+      { headers, rawBody: Buffer.from('{}'), nowMs: 0 },
+      {
+        generic: { secrets: [], tokens: ['t'] },
+      },
+    );
+    expect(outcome).toMatchObject({ kind: 'failed', code: 'PARSER_FAILED' });
+    if (outcome.kind !== 'failed') return;
+    expect(outcome.message).toMatch(/^The generic delivery could not be read .*\.$/);
+    expect(outcome.cause).toBeInstanceOf(RangeError);
   });
 });

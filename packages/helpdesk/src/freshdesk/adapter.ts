@@ -1,0 +1,41 @@
+import { httpUrlVariable } from '@ticket-rooms/core';
+import { z } from 'zod';
+import type { HelpdeskAdapter } from '../adapter';
+import { splitList } from '../inbound/list';
+import { TOKEN_HEADER } from '../inbound/types';
+import { parseFreshdeskDelivery } from './inbound';
+import { createFreshdeskWriter } from './writer';
+
+type FreshdeskSettings = { baseUrl: string; apiKey: string };
+
+export const freshdeskHelpdesk: HelpdeskAdapter<FreshdeskSettings> = {
+  source: 'freshdesk',
+  routes: ['/webhooks/freshdesk'],
+  inbound: {
+    variables: ['FRESHDESK_WEBHOOK_TOKEN'],
+    credentials: { token: 'FRESHDESK_WEBHOOK_TOKEN' },
+    config(env) {
+      const tokens = splitList(env.FRESHDESK_WEBHOOK_TOKEN);
+      return tokens.length > 0 ? { freshdesk: { tokens } } : {};
+    },
+    parse: (req, config) => parseFreshdeskDelivery(req, config.freshdesk),
+    simulatedSecret: (random) => random(32).toString('base64url'),
+  },
+  writeBack: {
+    variables: ['FRESHDESK_URL', 'FRESHDESK_API_KEY'],
+    urlVariable: 'FRESHDESK_URL',
+    env: {
+      FRESHDESK_URL: httpUrlVariable('your Freshdesk, such as https://yourcompany.freshdesk.com').optional(),
+      FRESHDESK_API_KEY: z.string().optional(),
+    },
+    settings(env) {
+      const { FRESHDESK_URL: baseUrl, FRESHDESK_API_KEY: apiKey } = env;
+      if (typeof baseUrl !== 'string' || typeof apiKey !== 'string') return undefined;
+      return { baseUrl, apiKey };
+    },
+    createWriter: (settings, deps) => createFreshdeskWriter({ ...settings, ...deps }),
+    simulated: { FRESHDESK_API_KEY: { randomBytes: 15 } },
+  },
+  // An older integration sent its token in `x-freshdesk-token`; it is blanked all the same.
+  redactHeaders: [TOKEN_HEADER, 'x-freshdesk-token'],
+};
