@@ -2,6 +2,15 @@ export { ConfigError, type Env, httpUrlVariable, loadConfig, looksSecret, QUEUE_
 export { basicAuthHeader, parseBasicAuth, parseBearer } from './crypto/basic-auth';
 export { safeEqual, safeEqualsAny, signatureMatchesAny } from './crypto/safe-equal';
 export {
+  type DesiredValue,
+  desiredField,
+  desiredValues,
+  eventTime,
+  LEDGER_IDENTITY,
+  recordAndRead,
+  recordDesired,
+} from './desired-state';
+export {
   backoffMs,
   codeForStatus,
   isRetryableStatus,
@@ -67,5 +76,13 @@ export {
   topologyProblems,
 } from './redis-topology';
 export { probeWritable, type RedisEvent, type WatchRedisOptions, watchRedis } from './redis-watch';
-export { EventKind, Requester, Source, TicketEvent } from './ticket-event';
+export {
+  EventKind,
+  isTicketStatus,
+  Requester,
+  Source,
+  TicketEvent,
+  TicketStatus,
+  TrackedField,
+} from './ticket-event';
 export { roomTag, type TicketRef, ticketKey } from './ticket-key';

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { type EventKind, type Source, TicketEvent } from './ticket-event';
 import { ticketKey } from './ticket-key';
@@ -104,9 +105,28 @@ export const JOB_CATALOGUE = {
     ledgerSettlesIt: true,
     options: roomJobOptions,
   },
+  'ticket.status_changed': updateSpec('status'),
+  'ticket.subject_changed': updateSpec('subject'),
+  'ticket.deleted': updateSpec('deleted'),
 } as const satisfies Record<EventKind, JobSpec>;
 
 /** The catalogue entry of an event's kind. */
 export function jobSpecOf(kind: EventKind): JobSpec {
   return JOB_CATALOGUE[kind];
+}
+
+/**
+ * A later event of a ticket is unique per vendor event (its delivery id: Zendesk's event id,
+ * Jira's webhook identifier, …), not per ticket, so every change gets its job; a redelivery of
+ * the same event maps to the same job. The id keeps the ticket key first, so an operator finds a
+ * ticket's jobs together.
+ */
+function updateSpec(tag: string): JobSpec {
+  return {
+    queue: QUEUE_NAMES.rooms,
+    jobId: (event) =>
+      `${ticketKey(event)}-${tag}-${createHash('sha256').update(event.deliveryId).digest('hex').slice(0, 16)}`,
+    ledgerSettlesIt: false,
+    options: roomJobOptions,
+  };
 }

@@ -9,8 +9,28 @@ export type Source = z.infer<typeof Source>;
  * payload, its job options, what makes a delivery of it unique, and (in the worker) its pipeline.
  * A kind is added here when its catalogue entry and pipeline exist; the compiler then asks for both.
  */
-export const EventKind = z.enum(['ticket.created']);
+export const EventKind = z.enum([
+  'ticket.created',
+  'ticket.status_changed',
+  'ticket.subject_changed',
+  'ticket.deleted',
+]);
 export type EventKind = z.infer<typeof EventKind>;
+
+/**
+ * The one status vocabulary every vendor's statuses map to (case-insensitively, in each vendor's
+ * adapter). A status outside it is kept verbatim on the event and changes nothing.
+ */
+export const TicketStatus = z.enum(['new', 'open', 'pending', 'on-hold', 'solved', 'closed', 'deleted']);
+export type TicketStatus = z.infer<typeof TicketStatus>;
+
+export function isTicketStatus(value: unknown): value is TicketStatus {
+  return TicketStatus.safeParse(value).success;
+}
+
+/** The ticket fields whose latest value the ledger keeps, each with the time the vendor changed it. */
+export const TrackedField = z.enum(['status', 'subject']);
+export type TrackedField = z.infer<typeof TrackedField>;
 
 export const Requester = z.object({
   id: z.string().optional(),
@@ -38,6 +58,10 @@ export const TicketEvent = z.object({
   deliveryId: z.string().min(1).max(300),
   /** ISO 8601 time the vendor says the change happened, where the delivery carries one. */
   occurredAt: z.string().max(100).optional(),
+  /** The ticket's status: one of `TicketStatus`, or the vendor's own word when it maps to none. */
+  status: z.string().max(100).optional(),
+  /** The fields this event changes, whose new values the ledger records by event time. */
+  changed: z.array(TrackedField).max(2).optional(),
   /** ISO 8601 time the receiver accepted the delivery. */
   receivedAt: z.string(),
 });

@@ -11,8 +11,14 @@ import { shareStage } from '../stages/share-stage';
  * the ledger's fields and schemas, and when a ticket counts as done all derive from these lists,
  * so adding a stage is its file plus one line here.
  */
+const CREATION = [roomStage, foldersStage, shareStage, linkStage, noteStage] as const;
+
 export const PIPELINES = {
-  'ticket.created': [roomStage, foldersStage, shareStage, linkStage, noteStage],
+  'ticket.created': CREATION,
+  // Until the room follows its ticket, a later event makes sure the ticket has its room.
+  'ticket.status_changed': CREATION,
+  'ticket.subject_changed': CREATION,
+  'ticket.deleted': CREATION,
 } as const satisfies Record<EventKind, readonly StageDefinition[]>;
 
 export type PipelineKind = keyof typeof PIPELINES;
