@@ -29,6 +29,7 @@ import { pipelineOf, STAGE_NAMES, type StageName } from './pipeline/pipelines';
 import { DEFAULT_RETRY_POLICY, type RetryPolicy, vendorBackoff } from './pipeline/retry-policy';
 import { createRoomProcessor } from './pipeline/room-processor';
 import type { RunnerDeps } from './pipeline/runner';
+import { TicketLocks } from './pipeline/ticket-lock';
 import type { HelpdeskPort, Lane } from './stages/context';
 
 export interface StartWorkerOptions {
@@ -147,6 +148,7 @@ export async function startWorker(
       lane === 'docspace' ? QUEUE_NAMES.rooms : notesQueueFor(source),
     stopping: () => stopping,
     lockDurationMs: config.lockDurationMs,
+    onChange: (change: string) => metrics.roomChanges.inc({ change }),
   } satisfies Partial<RunnerDeps>;
   const ownQueues: Queue[] = [];
   for (const prefix of prefixes) {
@@ -186,7 +188,9 @@ export async function startWorker(
       autorun: false,
     };
     if (queuesToRun.has(QUEUE_NAMES.rooms)) {
-      const processor = createRoomProcessor({ ...laneDeps(QUEUE_NAMES.rooms, roomsQueue), notesQueues });
+      // One job of a ticket at a time on the rooms queue: they all change the same room.
+      const ticketLocks = new TicketLocks(redis, prefix, config.lockDurationMs);
+      const processor = createRoomProcessor({ ...laneDeps(QUEUE_NAMES.rooms, roomsQueue), notesQueues, ticketLocks });
       workers.push(new Worker(QUEUE_NAMES.rooms, processor, { ...common, concurrency: config.concurrency }));
     }
     for (const name of Object.values(QUEUE_NAMES.notes) as NotesQueueName[]) {

@@ -71,7 +71,7 @@ describe('pipelines by job kind, over a typed ledger', () => {
     await pipeline.finished(event);
     const job = await Job.fromId(pipeline.rooms, ticketKey(event));
     // A generic ticket has no notes queue, so its note stage (skipped) ran last in this job.
-    expect(job?.progress).toEqual({ stage: 'helpdesk', step: 5, of: 5, done: ['room', 'folders', 'share', 'link'] });
+    expect(job?.progress).toEqual({ stage: 'helpdesk', step: 7, of: 7, done: ['room', 'folders', 'share', 'link'] });
   });
 });
 
@@ -105,7 +105,13 @@ describe('the note stage without its lock', () => {
       policy: DEFAULT_RETRY_POLICY,
       rateLimit: async () => {},
       docspace: {} as DocspacePort,
-      settings: { type: 2, titleTemplate: '{subject}', folders: [], share: [] },
+      settings: {
+        type: 2,
+        titleTemplate: '{subject}',
+        folders: [],
+        share: [],
+        lifecycle: { archiveOn: new Set(), rename: false, onDeleted: 'keep', createOnUpdate: false },
+      },
       helpdeskOf: () => ({ vendor: 'zendesk', writer, variables: [] }),
       queueOf: (lane) => (lane === 'docspace' ? QUEUE_NAMES.rooms : queue),
       stopping: () => false,

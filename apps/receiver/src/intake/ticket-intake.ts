@@ -3,6 +3,7 @@ import {
   ledgerKey,
   type RedisClient,
   type RoomJobData,
+  recordDesired,
   type TicketEvent,
   ticketKey,
 } from '@ticket-rooms/core';
@@ -65,6 +66,10 @@ export function createTicketIntake(opts: TicketIntakeOptions): TicketIntake {
   const run = async (event: TicketEvent): Promise<IntakeResult> => {
     const spec = jobSpecOf(event.kind);
     const jobId = spec.jobId(event);
+    // 0. What the ticket says now goes to its ledger first (newer news only), so a burst of
+    //    changes is folded into one state before the first of their jobs runs. Idempotent: a
+    //    redelivery, or a retry after a 503, records nothing new.
+    if (event.changed?.length) await recordDesired(redis, prefix, event);
     // 1. Claim the delivery: exactly one, however many race, sees 'OK'.
     const claimed = await redis.set(seenKey(prefix, jobId), event.deliveryId, 'EX', dedupeWindowSeconds, 'NX');
     if (claimed === 'OK') {

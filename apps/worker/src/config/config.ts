@@ -6,12 +6,14 @@ import {
   QUEUE_ENV,
   type QUEUE_NAMES,
   type RedisTopology,
+  TicketStatus,
   topologyFromEnv,
   topologyProblems,
 } from '@ticket-rooms/core';
 import { parseRoomType, type RoomOptions, type RoomType } from '@ticket-rooms/docspace-client';
 import { WRITE_BACK_HELPDESKS, type WriteBackSettings } from '@ticket-rooms/helpdesk';
 import { z } from 'zod';
+import type { LifecycleSettings } from '../stages/context';
 import { DEFAULT_FOLDERS, type FolderNode, parseFolderPaths } from '../stages/folder-plan';
 import { parseShareEntries, roleProblems, type ShareTarget } from '../stages/share-plan';
 import { DEFAULT_TITLE_TEMPLATE, TITLE_FIELDS, unknownPlaceholders } from '../stages/title';
@@ -129,6 +131,33 @@ export const WorkerEnv = z
       .min(-2, { message: 'must be a whole number of bytes, or -2 for the portal default' })
       .optional(),
     ROOM_WATERMARK_TEXT: z.string().max(255, { message: 'must be at most 255 characters' }).optional(),
+    /** Ticket statuses that archive the room; any other known status unarchives it. */
+    ROOM_ARCHIVE_ON: z
+      .string()
+      .default('solved,closed')
+      .transform((raw, ctx) => {
+        const words = raw
+          .split(',')
+          .map((w) => w.trim().toLowerCase())
+          .filter(Boolean);
+        if (words.length === 1 && words[0] === 'never') return new Set<TicketStatus>();
+        const allowed = TicketStatus.options.filter((s) => s !== 'deleted');
+        const bad = words.filter((w) => !(allowed as readonly string[]).includes(w));
+        if (bad.length > 0 || words.length === 0) {
+          ctx.addIssue({
+            code: 'custom',
+            message: `${bad.length > 0 ? `${bad.join(', ')} ${bad.length === 1 ? 'is not a ticket status' : 'are not ticket statuses'}` : 'is empty'}; use a comma-separated list of ${allowed.join(', ')}, or never (a deleted ticket follows ROOM_ON_TICKET_DELETED)`,
+          });
+          return z.NEVER;
+        }
+        return new Set(words as TicketStatus[]);
+      }),
+    /** Rename the room when the ticket's subject changes. */
+    ROOM_RENAME: flag.transform((v) => v ?? true),
+    /** What a deleted ticket does to its room. */
+    ROOM_ON_TICKET_DELETED: z.enum(['archive', 'keep'], { message: 'must be archive or keep' }).default('archive'),
+    /** A later event for a ticket with no room makes the room first. */
+    ROOM_CREATE_ON_UPDATE: flag.transform((v) => v ?? true),
     WORKER_METRICS_PORT: integer(0, 65_535, 9101, 'a port number from 0 to 65535'),
     WORKER_METRICS_HOST: z.string().min(1).default('127.0.0.1'),
     /** Basic-auth credentials for `/metrics` (both or neither); `/healthz` stays open for probes. */
@@ -174,6 +203,12 @@ export const WorkerEnv = z
           ...(env.ROOM_QUOTA_BYTES === undefined ? {} : { quota: env.ROOM_QUOTA_BYTES }),
           ...(env.ROOM_WATERMARK_TEXT ? { watermark: { enabled: true, text: env.ROOM_WATERMARK_TEXT } } : {}),
         },
+        lifecycle: {
+          archiveOn: env.ROOM_ARCHIVE_ON,
+          rename: env.ROOM_RENAME,
+          onDeleted: env.ROOM_ON_TICKET_DELETED,
+          createOnUpdate: env.ROOM_CREATE_ON_UPDATE,
+        },
       },
       helpdesk,
       metrics: {
@@ -205,7 +240,14 @@ export interface WorkerConfig {
   concurrency: number;
   /** Note jobs one process works on at once, per helpdesk. */
   notesConcurrency: number;
-  room: { type: RoomType; titleTemplate: string; folders: FolderNode[]; share: ShareTarget[]; options: RoomOptions };
+  room: {
+    type: RoomType;
+    titleTemplate: string;
+    folders: FolderNode[];
+    share: ShareTarget[];
+    options: RoomOptions;
+    lifecycle: LifecycleSettings;
+  };
   /** Write-back credentials of each configured helpdesk; a missing vendor fails its notes visibly. */
   helpdesk: Partial<Record<WriteBackVendor, WriteBackSettings>>;
   metrics: { port: number; host: string; credentials?: { user: string; password: string } };

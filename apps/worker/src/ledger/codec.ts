@@ -1,4 +1,4 @@
-import { Source } from '@ticket-rooms/core';
+import { type DesiredValue, desiredField, Source, TrackedField } from '@ticket-rooms/core';
 import { z } from 'zod';
 import { ALL_STAGES, type StageName } from '../pipeline/pipelines';
 import type { StageState } from '../stages/context';
@@ -35,6 +35,12 @@ const LedgerErrorSchema: z.ZodType<LedgerError> = z.object({
   at: z.string(),
   failures: z.number().int().optional(),
   attemptsMade: z.number().int().optional(),
+});
+
+const DesiredValueSchema: z.ZodType<DesiredValue> = z.object({
+  value: z.string(),
+  at: z.string(),
+  delivery: z.string(),
 });
 
 const StageStateSchema = z.enum(['pending', 'done', 'skipped', 'failed']);
@@ -104,6 +110,7 @@ export function decodeEntry(hash: Record<string, string>): LedgerEntry | undefin
     ticketId: hash[FIELDS.ticketId] ?? '',
     stages,
     reasons,
+    desired: {},
     createdAt: hash[FIELDS.createdAt] ?? '',
     updatedAt: hash[FIELDS.updatedAt] ?? '',
   } as LedgerEntry;
@@ -124,6 +131,10 @@ export function decodeEntry(hash: Record<string, string>): LedgerEntry | undefin
   }
   const state = TicketStateSchema.safeParse(hash[FIELDS.state]);
   entry.state = state.success ? (state.data as TicketState) : overallState(stages);
+  for (const field of TrackedField.options) {
+    const raw = hash[desiredField(field)];
+    if (raw !== undefined) entry.desired[field] = decodeJson(key, desiredField(field), raw, DesiredValueSchema);
+  }
   const lastError = hash[FIELDS.lastError];
   if (lastError !== undefined) entry.lastError = decodeJson(key, FIELDS.lastError, lastError, LedgerErrorSchema);
   return entry;

@@ -1,4 +1,4 @@
-import type { Source } from '@ticket-rooms/core';
+import type { DesiredValue, Source, TrackedField } from '@ticket-rooms/core';
 import {
   ALL_STAGES,
   PIPELINES,
@@ -44,6 +44,8 @@ export type LedgerEntry = {
   /** Why a stage was skipped or failed, in words an operator understands. */
   reasons: Partial<Record<StageName, string>>;
   lastError?: LedgerError;
+  /** What the ticket is now: each tracked field's latest value, by the vendor's event time. */
+  desired: Partial<Record<TrackedField, DesiredValue>>;
   createdAt: string;
   updatedAt: string;
 } & StageResults;
@@ -70,7 +72,11 @@ export function overallState(
   stages: Partial<Record<StageName, StageState>>,
   pipeline: Pipeline = DEFAULT_SCOPE,
 ): TicketState {
-  const states = pipeline.map((s) => stages[s.name]);
+  // A reconciling stage counts only once it has acted: in step, it has nothing to finish.
+  const states = pipeline
+    .map((s) => ({ state: stages[s.name], optional: (s as { reconcile?: boolean }).reconcile === true }))
+    .filter((s) => !(s.optional && (s.state === undefined || s.state === 'pending')))
+    .map((s) => s.state);
   if (states.includes('failed')) return 'failed';
   return states.every(isDone) ? 'done' : 'in-progress';
 }
@@ -82,7 +88,7 @@ export function emptyEntry(
 ): LedgerEntry {
   const stages = Object.fromEntries(STAGE_NAMES.map((s) => [s, 'pending'])) as Record<StageName, StageState>;
   const at = now.toISOString();
-  return { ...ref, state: 'in-progress', stages, reasons: {}, createdAt: at, updatedAt: at };
+  return { ...ref, state: 'in-progress', stages, reasons: {}, desired: {}, createdAt: at, updatedAt: at };
 }
 
 /** The entry as it is after `update` was written: what the runner carries from stage to stage. */

@@ -1,4 +1,11 @@
-import { ledgerKey, type RedisClient, type TicketRef, ticketKey } from '@ticket-rooms/core';
+import {
+  ledgerKey,
+  type RedisClient,
+  recordAndRead,
+  type TicketEvent,
+  type TicketRef,
+  ticketKey,
+} from '@ticket-rooms/core';
 import type { Pipeline } from '../pipeline/pipelines';
 import { type CheckpointTrail, trailArgs, trailKeys, trailLua } from './bullmq-trail';
 import { decodeEntry, encodeUpdate, FIELDS, stageField } from './codec';
@@ -15,7 +22,8 @@ export type { CheckpointTrail } from './bullmq-trail';
  *
  * ARGV: key, source, tenant, ticketId, createdAt, #set, #del, #scope, then the trail's four
  * (jobId, log, keepLogs, progress), then the fields to set (name, value, …), the fields to
- * delete, and the stage-state fields of the pipeline that decides the ticket's state.
+ * delete, and the stage-state fields of the pipeline that decides the ticket's state (`?` before
+ * a reconciling stage's: it counts only once it has acted).
  */
 const WRITE_SCRIPT = `
 local k = KEYS[1]
@@ -27,12 +35,14 @@ local ndel = tonumber(ARGV[7])
 local nscope = tonumber(ARGV[8])
 if nset > 0 then redis.call('HSET', k, unpack(ARGV, 13, 12 + nset)) end
 if ndel > 0 then redis.call('HDEL', k, unpack(ARGV, 13 + nset, 12 + nset + ndel)) end
-local states = redis.call('HMGET', k, unpack(ARGV, 13 + nset + ndel, 12 + nset + ndel + nscope))
 local state = 'done'
-for i = 1, nscope do
-  local s = states[i]
+for i = 13 + nset + ndel, 12 + nset + ndel + nscope do
+  local field = ARGV[i]
+  local optional = string.sub(field, 1, 1) == '?'
+  if optional then field = string.sub(field, 2) end
+  local s = redis.call('HGET', k, field)
   if s == 'failed' then state = 'failed' break end
-  if s ~= 'done' and s ~= 'skipped' then state = 'in-progress' end
+  if not (optional and not s) and s ~= 'done' and s ~= 'skipped' then state = 'in-progress' end
 end
 redis.call('HSET', k, '${FIELDS.state}', state)
 ${trailLua(2, 9)}
@@ -86,6 +96,16 @@ export class Ledger {
   }
 
   /**
+   * Records what the event says the ticket is now (each changed field, if newer than the ledger's),
+   * then reads the entry back, in one round trip: how a job starts. An event that changes nothing
+   * is a plain read.
+   */
+  async observe(event: TicketEvent): Promise<LedgerEntry | undefined> {
+    if (!event.changed?.length) return this.read(event);
+    return decodeEntry(await recordAndRead(this.redis, this.prefix, event));
+  }
+
+  /**
    * Applies one stage's result and returns the ticket's overall state afterwards, judged by the
    * stages of `pipeline`. With a trail, the job's log line and progress are written by the same
    * script (skipped if the job is gone).
@@ -98,7 +118,7 @@ export class Ledger {
   ): Promise<TicketState> {
     const now = this.now();
     const { set, del } = encodeUpdate(update, now);
-    const scope = pipeline.map((s) => stageField(s.name));
+    const scope = pipeline.map((s) => `${s.reconcile ? '?' : ''}${stageField(s.name)}`);
     const keys = trail ? [this.keyOf(ref), ...trailKeys(trail)] : [this.keyOf(ref)];
     const state = await this.redis.ticketRoomsLedgerWrite(
       keys.length,

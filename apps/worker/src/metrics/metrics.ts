@@ -46,6 +46,13 @@ export class WorkerMetrics {
     registers: [this.registry],
   });
 
+  readonly roomChanges = new Counter({
+    name: 'ticket_rooms_worker_room_changes_total',
+    help: 'Changes made to rooms to follow their tickets (archived, unarchived, renamed).',
+    labelNames: ['change'] as const,
+    registers: [this.registry],
+  });
+
   readonly finalFailures = new Counter({
     name: 'ticket_rooms_worker_final_failures_total',
     help: 'Jobs that failed for good, by stage: each one needs an operator.',

@@ -1,8 +1,10 @@
 import type { EventKind } from '@ticket-rooms/core';
+import { archiveStage } from '../stages/archive-stage';
 import type { StageDefinition } from '../stages/context';
 import { foldersStage } from '../stages/folders-stage';
 import { linkStage } from '../stages/link-stage';
 import { noteStage } from '../stages/note-stage';
+import { renameStage } from '../stages/rename-stage';
 import { roomStage } from '../stages/room-stage';
 import { shareStage } from '../stages/share-stage';
 
@@ -11,14 +13,19 @@ import { shareStage } from '../stages/share-stage';
  * the ledger's fields and schemas, and when a ticket counts as done all derive from these lists,
  * so adding a stage is its file plus one line here.
  */
-const CREATION = [roomStage, foldersStage, shareStage, linkStage, noteStage] as const;
+/**
+ * Every event of a ticket brings its room to what the ticket says now: made (unless it has one),
+ * furnished, shared and linked once, then renamed and archived or unarchived whenever the
+ * ticket's latest subject and status differ from the room, and the link posted on the ticket
+ * once. The order of events does not matter: each job reconciles to the ledger's latest state.
+ */
+const TICKET = [roomStage, foldersStage, shareStage, linkStage, renameStage, archiveStage, noteStage] as const;
 
 export const PIPELINES = {
-  'ticket.created': CREATION,
-  // Until the room follows its ticket, a later event makes sure the ticket has its room.
-  'ticket.status_changed': CREATION,
-  'ticket.subject_changed': CREATION,
-  'ticket.deleted': CREATION,
+  'ticket.created': TICKET,
+  'ticket.status_changed': TICKET,
+  'ticket.subject_changed': TICKET,
+  'ticket.deleted': TICKET,
 } as const satisfies Record<EventKind, readonly StageDefinition[]>;
 
 export type PipelineKind = keyof typeof PIPELINES;

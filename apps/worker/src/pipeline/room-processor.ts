@@ -15,13 +15,16 @@ export interface RoomProcessorDeps extends RunnerDeps {
   notesQueues: Record<NotesQueueName, Queue>;
 }
 
-export interface RoomJobResult {
-  key: string;
-  roomId: number;
-  url: string;
-  /** The note job's id, or why there is none. */
-  note: { jobId: string } | { skipped: string };
-}
+export type RoomJobResult =
+  | {
+      key: string;
+      roomId: number;
+      url: string;
+      /** The note job's id, or why there is none. */
+      note: { jobId: string } | { skipped: string };
+    }
+  /** The pipeline stopped before the room (a later event for a ticket with no room, when none is made). */
+  | { key: string; halted: string };
 
 /** What the job shows in Bull Board as its progress. */
 export type RoomJobProgress = JobProgress;
@@ -47,13 +50,14 @@ export function createRoomProcessor(deps: RoomProcessorDeps) {
     // 2. The DocSpace stages.
     const run = await runLane({ job, token, lane: 'docspace', queue: deps.queue, pipeline, event }, deps);
     const { key, entry } = run;
+    if (run.halted !== undefined) return { key, halted: run.halted };
     const room = entry.room;
     const link = entry.link;
     if (!room || !link) throw new Error('the ledger lacks the room or link after the DocSpace stages');
 
     // 3. Hand the rest to the vendor's notes queue; the same job id for every run, so a second
     //    room run cannot queue a second note.
-    let note: RoomJobResult['note'];
+    let note: { jobId: string } | { skipped: string };
     if (run.next) {
       const queueName = deps.queueOf(run.next.lane, event.source) as NotesQueueName;
       const jobId = noteJobId(key);

@@ -11,10 +11,12 @@ import type {
   RoomSettings,
   StageContext,
   StageDefinition,
+  StageOutcome,
 } from '../stages/context';
 import type { Pipeline } from './pipelines';
 import { stepOf } from './pipelines';
 import { type FailureContext, failStage } from './queue-behaviour';
+import type { TicketLocks } from './ticket-lock';
 
 export interface RunnerDeps extends FailureContext {
   docspace: DocspacePort;
@@ -28,6 +30,10 @@ export interface RunnerDeps extends FailureContext {
   lockDurationMs: number;
   /** BullMQ's Redis keys of a job of this queue, for writing its log and progress with the checkpoint. */
   jobKeys(jobId: string): JobKeys;
+  /** One job of a ticket at a time on lanes that change the room; `undefined` where that is not needed. */
+  ticketLocks?: TicketLocks;
+  /** Counts what the reconciling stages changed (archived, unarchived, renamed). */
+  onChange?(change: string): void;
 }
 
 /** What the job shows in Bull Board as its progress: step `step` of `of` of its pipeline. */
@@ -41,9 +47,14 @@ export interface JobProgress {
 export interface LaneRun {
   key: string;
   entry: LedgerEntry;
-  /** The first stage still to run, on another lane's queue; `undefined` when the pipeline is finished. */
+  /** The first stage still to run, on another lane's queue; `undefined` when this job is through. */
   next: StageDefinition | undefined;
+  /** Why the pipeline stopped early for this job (nothing to act on yet). */
+  halted?: string;
 }
+
+/** How long a job whose ticket is busy waits before it looks again, jittered so waiters spread out. */
+const BUSY_RETRY_MS = { base: 150, jitter: 350 };
 
 function progressOf(pipeline: Pipeline, stage: StageDefinition, entry: LedgerEntry): JobProgress {
   return {
@@ -53,8 +64,10 @@ function progressOf(pipeline: Pipeline, stage: StageDefinition, entry: LedgerEnt
   };
 }
 
-/** The ledger update a stage's outcome makes: its state, its result, and no last error. */
-function updateOf(stage: StageDefinition, outcome: Awaited<ReturnType<StageDefinition['run']>>): LedgerUpdate {
+type Recorded = Extract<StageOutcome<unknown>, { state: 'done' | 'skipped' }>;
+
+/** The ledger update a stage's outcome makes: its state, its result (and what it changed elsewhere), no last error. */
+function updateOf(stage: StageDefinition, outcome: Recorded): LedgerUpdate {
   const update: Record<string, unknown> = {
     stage: {
       name: stage.name,
@@ -63,16 +76,33 @@ function updateOf(stage: StageDefinition, outcome: Awaited<ReturnType<StageDefin
     },
     lastError: null,
   };
+  if (outcome.state === 'done' && outcome.also) Object.assign(update, outcome.also);
   if (outcome.result !== undefined) update[stage.field] = outcome.result;
   return update as LedgerUpdate;
+}
+
+/** The ledger, read (and the event's news recorded) as the job starts; a corrupt entry fails the job now. */
+async function startingEntry(event: TicketEvent, key: string, deps: RunnerDeps, log: RunnerDeps['logger']) {
+  try {
+    return (
+      (await deps.ledger.observe(event)) ??
+      emptyEntry({ key, source: event.source, tenant: event.tenant, ticketId: event.ticketId }, new Date())
+    );
+  } catch (err) {
+    if (!(err instanceof LedgerCorruptError)) throw err;
+    log.error({ code: err.code, field: err.field }, err.message);
+    throw new UnrecoverableError(err.message);
+  }
 }
 
 /**
  * Runs the stages of `pipeline` that belong to this job's lane, in order, each checkpointed in
  * the ticket ledger with its job log line and the next stage's progress (one script). A stage
  * whose result is in the ledger is skipped, so a retry, a restarted worker or an operator's
- * "retry" resumes where the last run stopped. Stops at the first stage that runs on another
- * lane's queue and says which.
+ * "retry" resumes where the last run stopped; a reconciling stage runs every time and acts only
+ * where the room differs from what the ticket says now. Stops at the first stage that runs on
+ * another lane's queue and says which. On a lane with ticket locks, one job of a ticket runs at a
+ * time: a job whose ticket is busy waits its turn without using an attempt.
  */
 export async function runLane(
   run: {
@@ -86,35 +116,47 @@ export async function runLane(
   },
   deps: RunnerDeps,
 ): Promise<LaneRun> {
-  const { job, token, pipeline, event } = run;
+  const { job, token, event } = run;
   const key = ticketKey(event);
   const log = deps.logger.child({ jobId: job.id, ticket: key, source: event.source, ticketId: event.ticketId });
 
-  // 1. Resume from the ledger. A corrupt entry would be corrupt on every retry: fail the job now.
-  let entry: LedgerEntry;
-  try {
-    entry =
-      (await deps.ledger.read(event)) ??
-      emptyEntry({ key, source: event.source, tenant: event.tenant, ticketId: event.ticketId }, new Date());
-  } catch (err) {
-    if (!(err instanceof LedgerCorruptError)) throw err;
-    log.error({ code: err.code, field: err.field }, err.message);
-    throw new UnrecoverableError(err.message);
+  // 1. The ticket, for this job alone.
+  const held = await deps.ticketLocks?.acquire(key, job.id as string);
+  if (deps.ticketLocks && !held) {
+    await job.moveToDelayed(Date.now() + BUSY_RETRY_MS.base + Math.random() * BUSY_RETRY_MS.jitter, token);
+    throw new DelayedError();
   }
+  try {
+    return await runStages(run, deps, key, log);
+  } finally {
+    await held?.release().catch(() => {});
+  }
+}
+
+async function runStages(
+  run: Parameters<typeof runLane>[0],
+  deps: RunnerDeps,
+  key: string,
+  log: RunnerDeps['logger'],
+): Promise<LaneRun> {
+  const { job, token, pipeline, event } = run;
+  // 2. Resume from the ledger, with the event's news recorded.
+  let entry = await startingEntry(event, key, deps, log);
   const ranThisRun = new Set<string>();
   const helpdesk = deps.helpdeskOf(event.source);
 
-  // 2. Run each stage of this lane that is not in the ledger yet. The first stage's progress is
-  //    written on its own; every later one's goes out with the checkpoint before it.
-  //    A job handed over from another lane starts at its own lane's first stage: the stages
-  //    before it were the handing lane's, and the handoff carries what they made.
+  // 3. Run each stage of this lane that is not in the ledger yet (and every reconciling one).
+  //    The first stage's progress is written on its own; every later one's goes out with the
+  //    checkpoint before it. A job handed over from another lane starts at its own lane's first
+  //    stage: the stages before it were the handing lane's, and the handoff carries what they made.
   let progressWritten: Promise<unknown> | undefined;
   let reached = run.handoff === undefined;
   for (const stage of pipeline as readonly StageDefinition[]) {
     const queue = deps.queueOf(stage.lane, event.source);
     const here = queue === undefined || queue === run.queue;
     reached ||= here;
-    if (!reached || isDone(entry.stages[stage.name as keyof LedgerEntry['stages']])) continue;
+    if (!reached) continue;
+    if (!stage.reconcile && isDone(entry.stages[stage.name as keyof LedgerEntry['stages']])) continue;
     if (!here) return { key, entry, next: stage };
     if (deps.stopping()) {
       // Shutdown: the stage in hand is checkpointed; hand the job back without using an attempt.
@@ -122,15 +164,13 @@ export async function runLane(
       await job.moveToDelayed(Date.now(), token);
       throw new DelayedError();
     }
-    // Shown in Bull Board while the stage runs; written alongside the stage's first call rather
-    // than before it, which saves a round trip.
-    progressWritten ??= job.updateProgress(progressOf(pipeline, stage, entry));
     const started = performance.now();
     let ownershipChecked = false;
     const current = entry;
     const ctx: StageContext = {
       event,
       key,
+      desired: current.desired,
       resultOf: (s) => (current as Record<string, unknown>)[s.field] as never,
       ranThisRun: (s) => ranThisRun.has(s.name),
       docspace: deps.docspace,
@@ -148,20 +188,33 @@ export async function runLane(
         if (!owned) throw new Error(`worker lost the lock of job ${job.id}; another worker takes it from here`);
       },
     };
-    let outcome: Awaited<ReturnType<StageDefinition['run']>>;
+    // Shown in Bull Board while the stage runs; written alongside the stage's first call rather
+    // than before it, which saves a round trip. A reconciling stage in step shows nothing.
+    if (!stage.reconcile) progressWritten ??= job.updateProgress(progressOf(pipeline, stage, entry));
+    let outcome: StageOutcome<unknown>;
     try {
       outcome = await stage.run(ctx);
     } catch (err) {
       deps.metrics.stageDuration.observe({ stage: stage.name, result: 'error' }, (performance.now() - started) / 1000);
-      await progressWritten.catch(() => {});
+      await progressWritten?.catch(() => {});
       return failStage(err, stage.name as never, job, event, deps, entry.lastError, pipeline);
     }
+    if (outcome.state === 'in-sync') {
+      if (outcome.warning) log.warn({ stage: stage.name }, `${stage.name}: ${outcome.warning}`);
+      continue;
+    }
+    if (outcome.state === 'halt') {
+      await Promise.all([progressWritten, job.log(`${stage.name}: ${outcome.reason}`)]);
+      log.info({ stage: stage.name }, `${stage.name}: ${outcome.reason}`);
+      return { key, entry, next: undefined, halted: outcome.reason };
+    }
     ranThisRun.add(stage.name);
-    // The checkpoint, the operator's log line and the next stage's progress: one script.
+    // 4. The checkpoint, the operator's log line and the next stage's progress: one script.
     const update = updateOf(stage, outcome);
     const next = mergeUpdate(entry, update, new Date(), pipeline);
     const following = (pipeline as readonly StageDefinition[]).find(
       (s) =>
+        !s.reconcile &&
         !isDone(next.stages[s.name as keyof LedgerEntry['stages']]) &&
         (deps.queueOf(s.lane, event.source) ?? run.queue) === run.queue,
     );
@@ -188,9 +241,11 @@ export async function runLane(
       { stage: stage.name, result: outcome.state },
       (performance.now() - started) / 1000,
     );
-    log.debug({ stage: stage.name, state: outcome.state, ...outcome.details }, `${stage.name}: ${summary}`);
+    const details = outcome.details ?? {};
+    if (stage.reconcile && typeof details.change === 'string') deps.onChange?.(details.change);
+    log.debug({ stage: stage.name, state: outcome.state, ...details }, `${stage.name}: ${summary}`);
     if (outcome.state === 'done' && outcome.warning) {
-      log.warn({ stage: stage.name, ...outcome.details }, `${stage.name}: ${outcome.warning}`);
+      log.warn({ stage: stage.name, ...details }, `${stage.name}: ${outcome.warning}`);
     }
   }
   return { key, entry, next: undefined };

@@ -1,4 +1,4 @@
-import type { TicketEvent } from '@ticket-rooms/core';
+import type { DesiredValue, TicketEvent, TicketStatus, TrackedField } from '@ticket-rooms/core';
 import type { DocspaceClient, RoomOptions, RoomType } from '@ticket-rooms/docspace-client';
 import type { NoteWriter } from '@ticket-rooms/helpdesk';
 import type { z } from 'zod';
@@ -17,7 +17,22 @@ export type DocspacePort = Pick<
   | 'listRoomLinks'
   | 'setRoomLink'
   | 'roomPortalUrl'
+  | 'archiveRoom'
+  | 'unarchiveRoom'
+  | 'renameRoom'
 >;
+
+/** How a room follows its ticket after it is made. */
+export interface LifecycleSettings {
+  /** Statuses that archive the room (`ROOM_ARCHIVE_ON`); any other known status unarchives it. */
+  archiveOn: ReadonlySet<TicketStatus>;
+  /** Rename the room when the ticket's subject changes (`ROOM_RENAME`). */
+  rename: boolean;
+  /** What a deleted ticket does to its room (`ROOM_ON_TICKET_DELETED`). */
+  onDeleted: 'archive' | 'keep';
+  /** An update for a ticket with no room makes the room first (`ROOM_CREATE_ON_UPDATE`). */
+  createOnUpdate: boolean;
+}
 
 export interface RoomSettings {
   type: RoomType;
@@ -26,6 +41,7 @@ export interface RoomSettings {
   share: readonly ShareTarget[];
   /** Settings stored with every new room (ROOM_INDEXING, ROOM_DENY_DOWNLOAD, ROOM_COLOR, …). */
   options?: RoomOptions;
+  lifecycle: LifecycleSettings;
 }
 
 /**
@@ -54,6 +70,8 @@ export interface HandoffRoom {
 
 export interface StageContext {
   event: TicketEvent;
+  /** What the ticket is now, as the ledger records it (latest value of each tracked field). */
+  desired: Partial<Record<TrackedField, DesiredValue>>;
   /** The ticket's idempotency key. */
   key: string;
   /** What an earlier stage recorded in the ledger, validated by its schema; `undefined` before it ran. */
@@ -83,8 +101,14 @@ export type StageOutcome<R> =
       details?: Record<string, unknown>;
       /** Something an operator should look at, though the stage succeeded. */
       warning?: string;
+      /** What the stage changed in other stages' records (a renamed or archived room). */
+      also?: Readonly<Record<string, unknown>>;
     }
-  | { state: 'skipped'; reason: string; result?: R; details?: Record<string, unknown> };
+  | { state: 'skipped'; reason: string; result?: R; details?: Record<string, unknown> }
+  /** A reconciling stage found the room as the ticket wants it: nothing written, nothing logged. */
+  | { state: 'in-sync'; warning?: string }
+  /** The pipeline stops here for this job (nothing to act on yet); nothing is recorded for the stage. */
+  | { state: 'halt'; reason: string };
 
 /**
  * A stage as one value: its name, the ledger field and zod schema of its result, where it runs,
@@ -100,6 +124,11 @@ export interface StageDefinition<N extends string = string, F extends string = s
   /** Checks the result when the ledger is read back, so a corrupt entry never reaches a stage. */
   readonly result: z.ZodType<R>;
   readonly lane: Lane;
+  /**
+   * A reconciling stage runs in every job of its pipeline, done or not, and compares the ticket's
+   * desired state with the room; it counts towards the ticket's state only once it has acted.
+   */
+  readonly reconcile?: boolean;
   run(ctx: StageContext): Promise<StageOutcome<R>>;
 }
 

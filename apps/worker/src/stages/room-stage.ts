@@ -28,6 +28,7 @@ export const roomStage = defineStage({
   result: LedgerRoom,
   lane: 'docspace',
   async run(ctx) {
+    // 1. The room this ticket already has, found by its tag.
     const tag = roomTag(ctx.event);
     const found = await ctx.docspace.findRoomsByTag(tag, { includeArchived: true });
     if (found.length > 0) {
@@ -51,7 +52,21 @@ export const roomStage = defineStage({
           : {}),
       };
     }
-    const title = renderRoomTitle(ctx.settings.titleTemplate, ctx.event);
+    // 2. No room yet. A later event makes it first (then brings it to the ticket's state) unless
+    //    that is turned off; a deleted ticket never gets one.
+    if (ctx.event.kind === 'ticket.deleted') {
+      return { state: 'halt', reason: 'the ticket was deleted before it had a room; none is made' };
+    }
+    if (ctx.event.kind !== 'ticket.created' && !ctx.settings.lifecycle.createOnUpdate) {
+      return {
+        state: 'halt',
+        reason:
+          'the ticket has no room yet and ROOM_CREATE_ON_UPDATE is false; its state is kept for when its creation arrives',
+      };
+    }
+    // The title from the ticket's latest subject, when a later change is already recorded.
+    const subject = ctx.desired.subject?.value ?? ctx.event.subject;
+    const title = renderRoomTitle(ctx.settings.titleTemplate, { ...ctx.event, subject });
     await ctx.beforeCreate();
     const options = ctx.settings.options;
     const created = await ctx.docspace.createRoom({
