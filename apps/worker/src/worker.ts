@@ -189,9 +189,22 @@ export async function startWorker(
     };
     if (queuesToRun.has(QUEUE_NAMES.rooms)) {
       // One job of a ticket at a time on the rooms queue: they all change the same room.
-      const ticketLocks = new TicketLocks(redis, prefix, config.lockDurationMs);
+      const ticketLocks = new TicketLocks(
+        redis,
+        prefix,
+        config.lockDurationMs,
+        logger.child({ queue: QUEUE_NAMES.rooms }),
+      );
       const processor = createRoomProcessor({ ...laneDeps(QUEUE_NAMES.rooms, roomsQueue), notesQueues, ticketLocks });
-      workers.push(new Worker(QUEUE_NAMES.rooms, processor, { ...common, concurrency: config.concurrency }));
+      const rooms = new Worker(QUEUE_NAMES.rooms, processor, { ...common, concurrency: config.concurrency });
+      // A job's ticket is given back once BullMQ has recorded it finished, not before.
+      const giveBack = (job: Job | undefined) => {
+        if (job?.id !== undefined) void ticketLocks.release(job.id);
+      };
+      rooms.on('completed', giveBack);
+      rooms.on('failed', giveBack);
+      rooms.on('closed', () => void ticketLocks.releaseAll());
+      workers.push(rooms);
     }
     for (const name of Object.values(QUEUE_NAMES.notes) as NotesQueueName[]) {
       if (!queuesToRun.has(name)) continue;

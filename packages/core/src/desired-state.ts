@@ -86,8 +86,17 @@ type RecordingRedis = RedisClient & {
   ticketRoomsRecordDesired(numKeys: number, ...keysAndArgs: string[]): Promise<number | string[]>;
 };
 
-function withScript(redis: RedisClient): RecordingRedis {
+/**
+ * Defines the recording script on a connection. Call it when the connection is set up, before any
+ * command is sent: ioredis's auto-pipelines copy a connection's scripts when they are opened, and
+ * one opened before the script existed fails every command queued on it.
+ */
+export function prepareDesiredState(redis: RedisClient): void {
   if (!('ticketRoomsRecordDesired' in redis)) redis.defineCommand('ticketRoomsRecordDesired', { lua: RECORD_SCRIPT });
+}
+
+function withScript(redis: RedisClient): RecordingRedis {
+  prepareDesiredState(redis);
   return redis as RecordingRedis;
 }
 

@@ -7,6 +7,7 @@ export {
   desiredValues,
   eventTime,
   LEDGER_IDENTITY,
+  prepareDesiredState,
   recordAndRead,
   recordDesired,
 } from './desired-state';

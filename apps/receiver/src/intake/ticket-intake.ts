@@ -1,6 +1,7 @@
 import {
   jobSpecOf,
   ledgerKey,
+  prepareDesiredState,
   type RedisClient,
   type RoomJobData,
   recordDesired,
@@ -58,6 +59,7 @@ export interface TicketIntake {
  */
 export function createTicketIntake(opts: TicketIntakeOptions): TicketIntake {
   const { redis, rooms, prefix, dedupeWindowSeconds, timeoutMs } = opts;
+  prepareDesiredState(redis);
 
   const enqueue = async (jobId: string, event: TicketEvent): Promise<void> => {
     await rooms.add(event.kind, { event }, { ...jobSpecOf(event.kind).options(), jobId });

@@ -1,5 +1,6 @@
 import {
   ledgerKey,
+  prepareDesiredState,
   type RedisClient,
   recordAndRead,
   type TicketEvent,
@@ -71,6 +72,7 @@ export class Ledger {
     if (!('ticketRoomsLedgerWrite' in redis)) {
       redis.defineCommand('ticketRoomsLedgerWrite', { lua: WRITE_SCRIPT });
     }
+    prepareDesiredState(redis);
     this.redis = redis as LedgerRedis;
   }
 

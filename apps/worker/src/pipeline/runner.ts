@@ -1,5 +1,5 @@
 import { type Source, type TicketEvent, ticketKey } from '@ticket-rooms/core';
-import { DelayedError, type Job, UnrecoverableError } from 'bullmq';
+import { DelayedError, type Job, RateLimitError, UnrecoverableError } from 'bullmq';
 import type { JobKeys } from '../ledger/bullmq-trail';
 import { LedgerCorruptError } from '../ledger/codec';
 import { emptyEntry, isDone, type LedgerEntry, type LedgerUpdate, mergeUpdate } from '../ledger/entry';
@@ -121,6 +121,7 @@ export async function runLane(
   const log = deps.logger.child({ jobId: job.id, ticket: key, source: event.source, ticketId: event.ticketId });
 
   // 1. The ticket, for this job alone.
+  // (Given back by the worker when BullMQ has finished the job: see TicketLocks.release.)
   const held = await deps.ticketLocks?.acquire(key, job.id as string);
   if (deps.ticketLocks && !held) {
     await job.moveToDelayed(Date.now() + BUSY_RETRY_MS.base + Math.random() * BUSY_RETRY_MS.jitter, token);
@@ -128,8 +129,11 @@ export async function runLane(
   }
   try {
     return await runStages(run, deps, key, log);
-  } finally {
-    await held?.release().catch(() => {});
+  } catch (err) {
+    // Back to the queue unfinished (shutdown, a rate limit): no finished event will give the
+    // ticket back, so give it back now. Otherwise the worker does once BullMQ has the outcome.
+    if (err instanceof DelayedError || err instanceof RateLimitError) await deps.ticketLocks?.release(job.id as string);
+    throw err;
   }
 }
 

@@ -1,4 +1,4 @@
-import type { RedisClient } from '@ticket-rooms/core';
+import type { Logger, RedisClient } from '@ticket-rooms/core';
 
 const ACQUIRE = `
 if redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2], 'NX') then return 1 end
@@ -33,12 +33,15 @@ export interface HeldTicket {
  */
 export class TicketLocks {
   private readonly redis: LockRedis;
+  /** Tickets held by jobs of this process, by job id, until the job is finished. */
+  private readonly held = new Map<string, HeldTicket>();
 
   constructor(
     redis: RedisClient,
     private readonly prefix: string,
     /** How long a lock outlives its last renewal: a dead worker's ticket waits at most this long. */
     private readonly ttlMs: number,
+    private readonly logger?: Logger,
   ) {
     if (!('ticketRoomsLockAcquire' in redis)) {
       redis.defineCommand('ticketRoomsLockAcquire', { numberOfKeys: 1, lua: ACQUIRE });
@@ -52,8 +55,29 @@ export class TicketLocks {
     return `${this.prefix}:ticket-lock:${ticketKey}`;
   }
 
+  /**
+   * Gives back the ticket a job holds, if any. Called once BullMQ has finished the job (its
+   * `completed` and `failed` events), so the next job of the ticket starts after the last one
+   * is recorded as finished, and when a job goes back to the queue unfinished.
+   */
+  async release(holder: string): Promise<void> {
+    const ticket = this.held.get(holder);
+    this.held.delete(holder);
+    if (!ticket) return;
+    // Logged before the lock goes, so a reader of the log never sees the next holder first.
+    this.logger?.debug({ jobId: holder, ticketLock: 'released' }, `job ${holder} gives its ticket back`);
+    await ticket.release().catch(() => {});
+  }
+
+  /** Gives back every ticket this process holds (shutdown). */
+  async releaseAll(): Promise<void> {
+    await Promise.all([...this.held.keys()].map((holder) => this.release(holder)));
+  }
+
   /** The ticket for `holder` (a job id), or `undefined` while another job has it. */
   async acquire(ticketKey: string, holder: string): Promise<HeldTicket | undefined> {
+    const existing = this.held.get(holder);
+    if (existing) return existing;
     const key = this.keyOf(ticketKey);
     const ttl = String(this.ttlMs);
     if ((await this.redis.ticketRoomsLockAcquire(key, holder, ttl)) !== 1) return undefined;
@@ -70,11 +94,14 @@ export class TicketLocks {
       Math.max(100, Math.floor(this.ttlMs / 3)),
     );
     timer.unref();
-    return {
+    const ticket: HeldTicket = {
       release: async () => {
         clearInterval(timer);
         await this.redis.ticketRoomsLockRelease(key, holder);
       },
     };
+    this.held.set(holder, ticket);
+    this.logger?.debug({ jobId: holder, ticket: ticketKey, ticketLock: 'held' }, `job ${holder} holds its ticket`);
+    return ticket;
   }
 }

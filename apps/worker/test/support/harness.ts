@@ -1,15 +1,18 @@
 import {
   type Env,
+  jobSpecOf,
   NOTE_JOB_NAME,
   type NotesQueueName,
   notesQueueFor,
   QUEUE_NAMES,
   ROOM_JOB_NAME,
   type RoomJobData,
+  recordDesired,
   roomJobOptions,
   roomTag,
   type Source,
   type TicketEvent,
+  type TicketStatus,
   ticketKey,
 } from '@ticket-rooms/core';
 import { createDocspaceClient, type DocspaceClient, type Folder, type Room } from '@ticket-rooms/docspace-client';
@@ -53,6 +56,36 @@ export function ticketEvent(source: Source, over: Partial<TicketEvent> = {}): Ti
     deliveryId: `delivery-${ticketId}`,
     receivedAt: new Date().toISOString(),
     ...over,
+  };
+}
+
+let updateCounter = 0;
+
+/** A later event of the same ticket: a status change, at the given vendor time. */
+export function statusEvent(ticket: TicketEvent, status: TicketStatus | string, at: string): TicketEvent {
+  updateCounter += 1;
+  return {
+    ...ticket,
+    kind: status === 'deleted' ? 'ticket.deleted' : 'ticket.status_changed',
+    status,
+    changed: ['status'],
+    occurredAt: at,
+    deliveryId: `status-${ticket.ticketId}-${updateCounter}`,
+    receivedAt: new Date().toISOString(),
+  };
+}
+
+/** A later event of the same ticket: a subject change, at the given vendor time. */
+export function subjectEvent(ticket: TicketEvent, subject: string, at: string): TicketEvent {
+  updateCounter += 1;
+  return {
+    ...ticket,
+    kind: 'ticket.subject_changed',
+    subject,
+    changed: ['subject'],
+    occurredAt: at,
+    deliveryId: `subject-${ticket.ticketId}-${updateCounter}`,
+    receivedAt: new Date().toISOString(),
   };
 }
 
@@ -129,6 +162,22 @@ export class Pipeline {
   /** Adds the room job exactly as the receiver does. */
   async add(event: TicketEvent): Promise<Job<RoomJobData>> {
     return this.rooms.add(ROOM_JOB_NAME, { event }, { ...roomJobOptions(), jobId: ticketKey(event) });
+  }
+
+  /**
+   * Sends any event of a ticket as the receiver does: what it says is recorded in the ledger, then
+   * its job is added under the catalogue's name and id for its kind.
+   */
+  async send(event: TicketEvent): Promise<Job<RoomJobData>> {
+    const spec = jobSpecOf(event.kind);
+    if (event.changed?.length) await recordDesired(this.redis, this.prefix, event);
+    return this.rooms.add(event.kind, { event }, { ...spec.options(), jobId: spec.jobId(event) });
+  }
+
+  /** Sends the event and waits for its job to finish; rejects with its failed reason if it failed. */
+  async sendAndWait(event: TicketEvent, ttlMs = 30_000): Promise<unknown> {
+    const job = await this.send(event);
+    return job.waitUntilFinished(this.roomEvents, ttlMs);
   }
 
   /** Waits for the room job to finish; rejects with its failed reason if it failed. */
