@@ -3,7 +3,10 @@ export {
   buildDelivery,
   type Delivery,
   jiraKey,
+  jiraStatusOf,
+  SENDER_KINDS,
   SENDER_VENDORS,
+  type SenderKind,
   type SenderVendor,
 } from './build';
 export { SEND_USAGE, sendMain } from './cli';
