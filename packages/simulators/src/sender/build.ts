@@ -45,7 +45,10 @@ export interface BuildDeliveryOptions {
   path?: string;
   /** The ticket's creation (default) or one of its later changes, as the vendor reports it. */
   kind?: SenderKind;
-  /** `kind: 'status'`: the new status, in our vocabulary (`solved`) or the vendor's own word; default `solved`. */
+  /**
+   * The ticket's status after the change, in our vocabulary (`solved`) or the vendor's own word;
+   * default `solved` for `kind: 'status'`, else `open`.
+   */
   status?: string;
   /** The status before the change, where the vendor reports it (Zendesk, Jira, Freshdesk); default `open`. */
   previousStatus?: string;
@@ -77,7 +80,7 @@ export function buildDelivery(vendor: SenderVendor, opts: BuildDeliveryOptions):
   } else {
     const change: Change = {
       kind,
-      status: opts.status ?? 'solved',
+      status: opts.status ?? (kind === 'status' ? 'solved' : 'open'),
       previousStatus: opts.previousStatus ?? 'open',
       atMs: opts.occurredAt === undefined ? nowMs - 1_000 : Date.parse(opts.occurredAt),
     };
@@ -312,7 +315,8 @@ const ZENDESK_WORDS: Record<string, string> = {
   solved: 'SOLVED',
   closed: 'CLOSED',
 };
-const zendeskWord = (status: string) => ZENDESK_WORDS[status.toLowerCase()] ?? status;
+// Zendesk's event webhooks spell every status in upper case, its own words included.
+const zendeskWord = (status: string) => ZENDESK_WORDS[status.toLowerCase()] ?? status.toUpperCase();
 
 function zendeskUpdate(opts: BuildDeliveryOptions, change: Change, nowMs: number): Built {
   const account = opts.tenant ?? '22129848';
@@ -338,7 +342,7 @@ function zendeskUpdate(opts: BuildDeliveryOptions, change: Change, nowMs: number
       : change.kind === 'subject'
         ? 'zen:event-type:ticket.subject_changed'
         : 'zen:event-type:ticket.soft_deleted';
-  const status = change.kind === 'deleted' ? 'DELETED' : zendeskWord(change.kind === 'status' ? change.status : 'open');
+  const status = change.kind === 'deleted' ? 'DELETED' : zendeskWord(change.status);
   const at = new Date(change.atMs).toISOString();
   const body = JSON.stringify({
     account_id: /^\d+$/.test(account) ? Number(account) : account,
@@ -388,16 +392,33 @@ const JIRA_WORKFLOW: Record<string, { name: string; id: string; category: string
   closed: { name: 'Closed', id: '6', category: 'done' },
 };
 
-/** A status in Jira's terms; a word the workflow does not have becomes a status of that name. */
-export function jiraStatusOf(status: string): { name: string; id: string; category: string } {
-  return JIRA_WORKFLOW[status.toLowerCase()] ?? { name: status, id: '10099', category: 'indeterminate' };
+/** A JSM workflow status: its name, id and the category Jira files it under. */
+export type JiraWorkflowStatus = { name: string; id: string; category: string };
+
+/** The statuses of the simulated JSM workflow, in order. */
+export const JIRA_WORKFLOW_STATUSES: readonly JiraWorkflowStatus[] = Object.values(JIRA_WORKFLOW);
+
+/**
+ * A status in Jira's terms, from our vocabulary or a workflow status name; any other word becomes
+ * a status of that name.
+ */
+export function jiraStatusOf(status: string): JiraWorkflowStatus {
+  const key = status.toLowerCase();
+  return (
+    JIRA_WORKFLOW[key] ??
+    JIRA_WORKFLOW_STATUSES.find((s) => s.name.toLowerCase() === key) ?? {
+      name: status,
+      id: '10099',
+      category: 'indeterminate',
+    }
+  );
 }
 
 function jiraUpdate(opts: BuildDeliveryOptions, change: Change): Built {
   const site = opts.tenant ?? 'example.atlassian.net';
   const key = jiraKey(opts.ticketId);
   const issueId = String(10_000 + (Number(/\d+$/.exec(key)?.[0] ?? 0) % 1_000_000));
-  const to = jiraStatusOf(change.kind === 'status' ? change.status : 'open');
+  const to = jiraStatusOf(change.status);
   const from = jiraStatusOf(change.previousStatus);
   const items =
     change.kind === 'status'
@@ -478,7 +499,7 @@ function freshdeskUpdate(opts: BuildDeliveryOptions, change: Change): Built {
       : change.kind === 'subject'
         ? 'ticket.subject_changed'
         : 'ticket.deleted';
-  const status = freshdeskLabel(change.kind === 'status' ? change.status : 'open');
+  const status = freshdeskLabel(change.status);
   const body = renderTemplate(
     FRESHDESK_UPDATE_BODY_TEMPLATE.replace('"event": "ticket.updated"', `"event": ${JSON.stringify(event)}`),
     {

@@ -2,6 +2,8 @@ export {
   type BuildDeliveryOptions,
   buildDelivery,
   type Delivery,
+  JIRA_WORKFLOW_STATUSES,
+  type JiraWorkflowStatus,
   jiraKey,
   jiraStatusOf,
   SENDER_KINDS,
