@@ -1,4 +1,4 @@
-import { createRedis, QUEUE_NAMES, type Source, ticketKey } from '@ticket-rooms/core';
+import { createRedis, jobSpecOf, QUEUE_NAMES, type Source, ticketKey } from '@ticket-rooms/core';
 import { testRedisUrl } from '@ticket-rooms/testkit';
 import { Worker } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -85,6 +85,90 @@ describe('signed deliveries', () => {
     const jobId = ticketKey({ source, tenant: tenantOf[source], ticketId });
     expect(await rcv.rooms.getJob(jobId)).toBeUndefined();
     expect(await rcv.redis.exists(seenKey(rcv.prefix, jobId))).toBe(0);
+  });
+});
+
+describe('a ticket’s later events', () => {
+  const sources = ['zendesk', 'freshdesk', 'jira', 'generic'] as const;
+  const kinds = [
+    { kind: 'status', eventKind: 'ticket.status_changed', changed: ['status'] },
+    { kind: 'subject', eventKind: 'ticket.subject_changed', changed: ['subject'] },
+    { kind: 'deleted', eventKind: 'ticket.deleted', changed: ['status'] },
+  ] as const;
+  const cases = sources.flatMap((source) => kinds.map((k) => ({ source, ...k })));
+
+  it.each(cases)('$source $kind: 202 once Redis holds a $eventKind job keyed by its delivery', async (c) => {
+    const ticketId = c.source === 'jira' ? `SD-${++n}` : `${c.source}-upd-${++n}`;
+    const at = '2026-12-01T10:00:00.000Z';
+    const d = signedDelivery(c.source, {
+      ticketId,
+      subject: 'Renamed',
+      kind: c.kind,
+      status: 'solved',
+      occurredAt: at,
+    });
+    const res = await send(d);
+
+    expect(res.status).toBe(202);
+    expect(res.json).toMatchObject({ status: 'accepted', duplicate: false });
+    const job = await rcv.rooms.getJob(String(res.json.jobId));
+    expect(job?.name).toBe(c.eventKind);
+    const event = job?.data.event;
+    expect(event).toMatchObject({
+      kind: c.eventKind,
+      source: c.source,
+      tenant: tenantOf[c.source],
+      ticketId,
+      changed: c.changed,
+      occurredAt: at,
+      ...(c.kind === 'status'
+        ? { status: 'solved' }
+        : c.kind === 'deleted'
+          ? { status: 'deleted' }
+          : { subject: 'Renamed' }),
+    });
+    if (event) expect(res.json.jobId).toBe(jobSpecOf(c.eventKind).jobId(event));
+  });
+
+  it.each(sources)('%s: a redelivered update is a duplicate; another update of the ticket is not', async (source) => {
+    const ticketId = source === 'jira' ? `SD-${++n}` : `${source}-redo-${++n}`;
+    const solved = {
+      ticketId,
+      subject: 'x',
+      kind: 'status' as const,
+      status: 'solved',
+      occurredAt: '2026-12-01T10:00:00Z',
+      deliveryId: `evt-${source}-${n}-a`,
+    };
+    const first = await send(signedDelivery(source, solved));
+    // A retry: the same vendor event, sent again (Freshdesk repeats the body; the others keep their id).
+    const retry = await send(signedDelivery(source, { ...solved, attempt: 1 }));
+    const reopened = await send(
+      signedDelivery(source, {
+        ...solved,
+        status: 'open',
+        occurredAt: '2026-12-01T10:05:00Z',
+        deliveryId: `evt-${source}-${n}-b`,
+      }),
+    );
+
+    expect([first.status, retry.status, reopened.status]).toEqual([202, 202, 202]);
+    expect(first.json).toMatchObject({ status: 'accepted', duplicate: false });
+    expect(retry.json).toEqual({ status: 'accepted', jobId: first.json.jobId, duplicate: true });
+    expect(reopened.json).toMatchObject({ status: 'accepted', duplicate: false });
+    expect(reopened.json.jobId).not.toBe(first.json.jobId);
+    const jobs = await rcv.rooms.getJobs(['waiting', 'active', 'delayed', 'completed']);
+    expect(jobs.filter((j) => j.data.event.ticketId === ticketId)).toHaveLength(2);
+  });
+
+  it('acknowledges an update that changes nothing we follow without enqueuing it', async () => {
+    const res = await send(
+      signedDelivery('jira', { ticketId: 'SD-31337', subject: 'x', eventType: 'jira:issue_updated' }),
+    );
+    expect(res.status).toBe(202);
+    expect(res.json).toMatchObject({ status: 'ignored' });
+    const jobs = await rcv.rooms.getJobs(['waiting', 'active', 'delayed', 'completed']);
+    expect(jobs.filter((j) => j.data.event.ticketId === 'SD-31337')).toHaveLength(0);
   });
 });
 

@@ -6,10 +6,16 @@ export type {
   WriteBackSettings,
   WriterDeps,
 } from './adapter';
-export { FRESHDESK_AUTOMATION_BODY_TEMPLATE, FreshdeskAutomationBody } from './freshdesk/payload';
+export {
+  FRESHDESK_AUTOMATION_BODY_TEMPLATE,
+  FRESHDESK_EVENTS,
+  FRESHDESK_STATUSES,
+  FRESHDESK_UPDATE_BODY_TEMPLATE,
+  FreshdeskAutomationBody,
+} from './freshdesk/payload';
 // Write-back: the room link as an internal note, read back first so it is never posted twice.
 export { createFreshdeskWriter, type FreshdeskWriterOptions, freshdeskErrorMessage } from './freshdesk/writer';
-export { GenericTicketPayload } from './generic/payload';
+export { GENERIC_EVENTS, GENERIC_STATUSES, GenericTicketPayload } from './generic/payload';
 export {
   signStandardWebhook,
   standardWebhooksKey,
@@ -19,6 +25,7 @@ export {
   WEBHOOK_TIMESTAMP_HEADER,
 } from './generic/signature';
 export { splitList } from './inbound/list';
+export { isoTime, normalizeStatus, type StatusTable } from './inbound/normalize';
 export { renderTemplate, type TemplateReader, templateReader } from './inbound/template';
 export {
   DEFAULT_TOLERANCE_SECONDS,
@@ -31,7 +38,14 @@ export {
   TOKEN_HEADER,
 } from './inbound/types';
 export { JIRA_IDENTIFIER_HEADER } from './jira/inbound';
-export { JIRA_ISSUE_CREATED, JiraIssueWebhook } from './jira/payload';
+export {
+  JIRA_ISSUE_CREATED,
+  JIRA_ISSUE_DELETED,
+  JIRA_ISSUE_UPDATED,
+  JIRA_STATUS_CATEGORIES,
+  JIRA_STATUS_NAMES,
+  JiraIssueWebhook,
+} from './jira/payload';
 export { JIRA_SIGNATURE_HEADER, signJira, verifyJiraSignature } from './jira/signature';
 export { createJiraWriter, type JiraWriterOptions, jiraErrorMessage } from './jira/writer';
 export { carriesMarker, type Note, type NoteWriter, noteMarker, renderRoomNote } from './notes/note';
@@ -49,8 +63,12 @@ export { inboundConfigFromEnv, inboundVariables } from './registry/inbound-confi
 export { parseDelivery } from './registry/parse-delivery';
 export { ZENDESK_ACCOUNT_HEADER, ZENDESK_INVOCATION_HEADER } from './zendesk/inbound';
 export {
+  ZENDESK_STATUSES,
   ZENDESK_TICKET_CREATED,
   ZENDESK_TRIGGER_BODY_TEMPLATE,
+  ZENDESK_TRIGGER_EVENTS,
+  ZENDESK_TRIGGER_UPDATE_BODY_TEMPLATE,
+  ZENDESK_UPDATE_EVENTS,
   ZendeskTicketCreatedEvent,
   ZendeskTriggerBody,
 } from './zendesk/payload';

@@ -3,6 +3,7 @@ import { createDocspaceSimulator, type DocspaceSimulator, type DocspaceSimulator
 import type { FaultConfig } from './faults';
 import { createFreshdeskSimulator } from './freshdesk/index';
 import { createJiraSimulator } from './jira/index';
+import type { WebhookTarget } from './shared/webhooks';
 import { createZendeskSimulator } from './zendesk/index';
 
 /** A stand-in for each helpdesk that has a write-back. Adding one is its folder and a line here. */
@@ -18,14 +19,26 @@ export type SimulatedHelpdesk = keyof Starters;
 export type HelpdeskSimulators = { [K in SimulatedHelpdesk]: Awaited<ReturnType<Starters[K]>> };
 /** What each helpdesk simulator accepts as credentials: the worker's write-back settings, without the URL. */
 export type HelpdeskSimulatorCredentials = {
-  [K in SimulatedHelpdesk]: Omit<Parameters<Starters[K]>[0], 'faults' | 'logger'>;
+  [K in SimulatedHelpdesk]: Omit<Parameters<Starters[K]>[0], 'faults' | 'logger' | 'webhook'>;
 };
+
+/**
+ * Where the helpdesk simulators send their webhooks: a receiver's base URL, and per helpdesk what
+ * it signs with (Zendesk and Jira a `secret`, Freshdesk a `token`). A helpdesk left out sends none.
+ */
+export type SimulatorWebhooks = {
+  url: string;
+  /** Pauses before each retry of a failed delivery; default a few seconds in all. */
+  retryDelaysMs?: readonly number[];
+} & { [K in SimulatedHelpdesk]?: Omit<WebhookTarget, 'url' | 'retryDelaysMs'> };
 
 export interface StartSimulatorsOptions {
   /** Start the DocSpace simulator with these options; left out, none is started. */
   docspace?: DocspaceSimulatorOptions;
   /** The helpdesks to simulate, each with the credentials it accepts (extra fields such as `baseUrl` are ignored). */
   helpdesks?: { [K in SimulatedHelpdesk]?: HelpdeskSimulatorCredentials[K] };
+  /** Send each simulated helpdesk's webhooks, for tickets created or changed through its API. */
+  webhooks?: SimulatorWebhooks;
   /** Faults every helpdesk simulator starts with. */
   helpdeskFaults?: FaultConfig;
   /** Request logging of the helpdesk simulators; off by default. */
@@ -68,9 +81,19 @@ export async function startSimulators(opts: StartSimulatorsOptions): Promise<Run
     for (const name of Object.keys(HELPDESK_SIMULATORS) as SimulatedHelpdesk[]) {
       const credentials = opts.helpdesks?.[name];
       if (!credentials) continue;
+      const hook = opts.webhooks?.[name];
+      const webhook: WebhookTarget | undefined =
+        opts.webhooks && hook
+          ? {
+              ...hook,
+              url: opts.webhooks.url,
+              ...(opts.webhooks.retryDelaysMs ? { retryDelaysMs: opts.webhooks.retryDelaysMs } : {}),
+            }
+          : undefined;
       const sim = await startHelpdesk(name, credentials, {
         faults: opts.helpdeskFaults ?? {},
         logger: opts.logger ?? false,
+        ...(webhook ? { webhook } : {}),
       });
       started.push(sim);
       urls[name] = await sim.listen({ port: 0, host });
@@ -84,7 +107,7 @@ export async function startSimulators(opts: StartSimulatorsOptions): Promise<Run
   async function startHelpdesk<K extends SimulatedHelpdesk>(
     name: K,
     credentials: HelpdeskSimulatorCredentials[K],
-    common: { faults: FaultConfig; logger: false },
+    common: { faults: FaultConfig; logger: false; webhook?: WebhookTarget },
   ): Promise<HelpdeskSimulators[K]> {
     // TypeScript cannot tie the indexed starter to its own options type; the mapped types above do.
     const start = HELPDESK_SIMULATORS[name] as unknown as (

@@ -134,7 +134,7 @@ describe('sender deliveries are accepted by the receiving side', () => {
         ticketId: '1',
         subject: 's',
         token: SECRETS.freshdesk,
-        eventType: 'ticket.updated',
+        eventType: 'ticket.merged',
       }),
       buildDelivery('generic', { ticketId: '1', subject: 's', secret: SECRETS.generic, eventType: 'ticket.closed' }),
     ];
@@ -163,6 +163,104 @@ describe('sender deliveries are accepted by the receiving side', () => {
   });
 });
 
+describe('sender updates are accepted by the receiving side (build → sign → parse)', () => {
+  const at = '2026-12-01T10:00:00.000Z';
+  const vendors = ['zendesk', 'freshdesk', 'jira', 'generic'] as const;
+  const ticketOf = (vendor: SenderVendor) => (vendor === 'jira' ? 'SD-123' : '123');
+
+  it.each(vendors)('%s: a status change to solved, at the given time', async (vendor) => {
+    const d = buildDelivery(vendor, {
+      ticketId: '123',
+      subject: 'Printer on fire',
+      kind: 'status',
+      status: 'solved',
+      occurredAt: at,
+      ...credentials(vendor),
+    });
+    expect((await sendDelivery(url, d)).json).toMatchObject({
+      kind: 'event',
+      event: {
+        kind: 'ticket.status_changed',
+        source: vendor,
+        ticketId: ticketOf(vendor),
+        status: 'solved',
+        changed: ['status'],
+        occurredAt: at,
+      },
+    });
+  });
+
+  it.each(vendors)('%s: a subject change and a deletion', async (vendor) => {
+    const subject = buildDelivery(vendor, {
+      ticketId: '123',
+      subject: 'Printer "HP" on fire again',
+      kind: 'subject',
+      occurredAt: at,
+      ...credentials(vendor),
+    });
+    expect((await sendDelivery(url, subject)).json).toMatchObject({
+      event: {
+        kind: 'ticket.subject_changed',
+        subject: 'Printer "HP" on fire again',
+        changed: ['subject'],
+        occurredAt: at,
+      },
+    });
+    const deleted = buildDelivery(vendor, { ticketId: '123', subject: 's', kind: 'deleted', ...credentials(vendor) });
+    expect((await sendDelivery(url, deleted)).json).toMatchObject({
+      event: { kind: 'ticket.deleted', status: 'deleted', changed: ['status'] },
+    });
+  });
+
+  it.each(vendors)('%s: every status of our vocabulary that the vendor has comes back as itself', async (vendor) => {
+    // Jira keeps only the category, so pending and on-hold read back as open and closed as solved.
+    const expected: Record<string, string> =
+      vendor === 'jira'
+        ? { new: 'new', open: 'open', pending: 'open', 'on-hold': 'open', solved: 'solved', closed: 'solved' }
+        : vendor === 'freshdesk'
+          ? { open: 'open', pending: 'pending', solved: 'solved', closed: 'closed' }
+          : { new: 'new', open: 'open', pending: 'pending', 'on-hold': 'on-hold', solved: 'solved', closed: 'closed' };
+    for (const [status, back] of Object.entries(expected)) {
+      const d = buildDelivery(vendor, { ticketId: '5', subject: 's', kind: 'status', status, ...credentials(vendor) });
+      expect((await sendDelivery(url, d)).json, `${vendor} ${status}`).toMatchObject({ event: { status: back } });
+    }
+  });
+
+  it('Zendesk trigger bodies for a status and a subject change', async () => {
+    for (const kind of ['status', 'subject'] as const) {
+      const d = buildDelivery('zendesk', {
+        ticketId: '77',
+        subject: 'New "subject"',
+        kind,
+        status: 'on-hold',
+        occurredAt: at,
+        variant: 'trigger',
+        secret: SECRETS.zendesk,
+        jsonEscape: false,
+      });
+      expect((await sendDelivery(url, d)).json).toMatchObject({
+        event:
+          kind === 'status'
+            ? { status: 'on-hold', changed: ['status'] }
+            : { subject: 'New "subject"', changed: ['subject'] },
+      });
+    }
+  });
+
+  it('keeps the delivery id of a retried update, and gives a different change another', async () => {
+    const idOf = async (opts: Parameters<typeof buildDelivery>[1], vendor: SenderVendor) =>
+      ((await sendDelivery(url, buildDelivery(vendor, opts))).json as { event: { deliveryId: string } }).event
+        .deliveryId;
+    const change = { ticketId: '9', subject: 's', kind: 'status' as const, occurredAt: at };
+    // Freshdesk sends no id: the same change, retried, derives the same one.
+    const fd = { ...change, token: SECRETS.freshdesk };
+    expect(await idOf(fd, 'freshdesk')).toBe(await idOf(fd, 'freshdesk'));
+    expect(await idOf({ ...fd, status: 'closed' }, 'freshdesk')).not.toBe(await idOf(fd, 'freshdesk'));
+    const zd = { ...change, secret: SECRETS.zendesk, deliveryId: 'evt-1' };
+    expect(await idOf(zd, 'zendesk')).toBe('evt-1');
+  });
+});
+
 describe('pnpm send', () => {
   it('takes the secret from the environment and prints what the receiver answered', async () => {
     const lines: string[] = [];
@@ -174,6 +272,36 @@ describe('pnpm send', () => {
     expect(code).toBe(0);
     expect(lines[0]).toBe(`202 POST ${url}/webhooks/jira`);
     expect(JSON.parse(lines[1] ?? '')).toMatchObject({ event: { ticketId: 'SD-5', subject: 'VPN down' } });
+  });
+
+  it('sends a status change with --kind, --status and --at', async () => {
+    const lines: string[] = [];
+    const code = await sendMain(
+      [
+        'zendesk',
+        '--to',
+        url,
+        '--ticket',
+        '5',
+        '--kind',
+        'status',
+        '--status',
+        'on-hold',
+        '--at',
+        '2026-12-01T10:00:00Z',
+      ],
+      { ZENDESK_WEBHOOK_SECRET: SECRETS.zendesk },
+      (line) => lines.push(line),
+    );
+    expect(code).toBe(0);
+    expect(JSON.parse(lines[1] ?? '')).toMatchObject({
+      event: { kind: 'ticket.status_changed', status: 'on-hold', occurredAt: '2026-12-01T10:00:00.000Z' },
+    });
+    const quiet = () => {};
+    expect(await sendMain(['zendesk', '--to', url, '--ticket', '5', '--kind', 'solved'], {}, quiet)).toBe(2);
+    expect(
+      await sendMain(['zendesk', '--to', url, '--ticket', '5', '--kind', 'status', '--at', 'soon'], {}, quiet),
+    ).toBe(2);
   });
 
   it('exits non-zero on a refusal and on a usage mistake', async () => {

@@ -4,7 +4,7 @@ import { fixture } from '../../test/fixtures';
 import { renderTemplate } from '../inbound/template';
 import type { InboundOutcome, InboundRequest } from '../inbound/types';
 import { parseFreshdeskDelivery } from './inbound';
-import { FRESHDESK_AUTOMATION_BODY_TEMPLATE } from './payload';
+import { FRESHDESK_AUTOMATION_BODY_TEMPLATE, FRESHDESK_UPDATE_BODY_TEMPLATE } from './payload';
 
 const TOKEN = 'freshdesk-shared-token';
 const config = { tokens: [TOKEN] };
@@ -96,12 +96,17 @@ describe('Freshdesk automation webhooks', () => {
     expect(parseFreshdeskDelivery(delivery(body), config)).toMatchObject({ kind: 'event', event: { tenant: 'acme' } });
   });
 
-  it('ignores rules that fire on something other than creation', () => {
-    const update = JSON.stringify({
-      freshdesk_webhook: { triggered_event: '{status:{from:Open,to:Pending}}', ticket_id: '11' },
+  it('ignores rules that fire on a change other than status or subject, and events it does not know', () => {
+    const priority = JSON.stringify({
+      freshdesk_webhook: {
+        triggered_event: '{priority:{from:Low,to:High}}',
+        ticket_id: '11',
+        ticket_url: 'https://acme.freshdesk.com/helpdesk/tickets/11',
+        ticket_status: 'Open',
+      },
     });
-    expect(parseFreshdeskDelivery(delivery(update), config).kind).toBe('ignored');
-    const other = JSON.stringify({ event: 'ticket.updated', ticket_id: '11' });
+    expect(parseFreshdeskDelivery(delivery(priority), config).kind).toBe('ignored');
+    const other = JSON.stringify({ event: 'ticket.merged', ticket_id: '11' });
     expect(parseFreshdeskDelivery(delivery(other), config).kind).toBe('ignored');
   });
 
@@ -110,6 +115,116 @@ describe('Freshdesk automation webhooks', () => {
       'The field ticket_id is missing.',
     );
     expect(rejection(parseFreshdeskDelivery(delivery('{"ticket_id":"3"}'), config)).message).toContain('ticket_url');
+  });
+});
+
+describe('Freshdesk update rules', () => {
+  const update = {
+    'ticket.id': '11',
+    'ticket.url': 'https://acme.freshdesk.com/helpdesk/tickets/11',
+    triggered_event: '{status:{from:Open,to:Resolved}}',
+    'ticket.status': 'Resolved',
+    'ticket.updated_at': '2026-11-30T18:02:11Z',
+    'ticket.subject': 'Printer "HP" on fire',
+  };
+  const body = (values: Record<string, string>, event = 'ticket.updated', jsonEscape = true) =>
+    renderTemplate(FRESHDESK_UPDATE_BODY_TEMPLATE.replace('"ticket.updated"', JSON.stringify(event)), values, {
+      jsonEscape,
+    });
+  const eventOf = (outcome: InboundOutcome) => {
+    if (outcome.kind !== 'event') throw new Error(`expected an event, got ${JSON.stringify(outcome)}`);
+    return outcome.event;
+  };
+
+  it('reads the documented update body: a status change, at the ticket’s update time', () => {
+    for (const jsonEscape of [true, false]) {
+      expect(eventOf(parseFreshdeskDelivery(delivery(body(update, 'ticket.updated', jsonEscape)), config))).toEqual({
+        kind: 'ticket.status_changed',
+        source: 'freshdesk',
+        tenant: 'acme.freshdesk.com',
+        ticketId: '11',
+        subject: 'Printer "HP" on fire',
+        status: 'solved',
+        changed: ['status'],
+        occurredAt: '2026-11-30T18:02:11.000Z',
+        ticketUrl: 'https://acme.freshdesk.com/helpdesk/tickets/11',
+        deliveryId: expect.stringMatching(/^freshdesk-[0-9a-f]{32}$/),
+      });
+    }
+  });
+
+  it('maps numbers and labels in any case, and keeps a custom status by name', () => {
+    const cases: Array<[string, string]> = [
+      ['2', 'open'],
+      ['3', 'pending'],
+      ['4', 'solved'],
+      ['5', 'closed'],
+      ['OPEN', 'open'],
+      ['pending', 'pending'],
+      ['resolved', 'solved'],
+      ['Closed', 'closed'],
+      ['Waiting on Customer', 'Waiting on Customer'],
+    ];
+    for (const [raw, status] of cases) {
+      const event = eventOf(parseFreshdeskDelivery(delivery(body({ ...update, 'ticket.status': raw })), config));
+      expect(event.status).toBe(status);
+    }
+  });
+
+  it('takes the new status from triggered_event when the body has none (numbers, as older rules sent)', () => {
+    const wrapped = JSON.stringify({
+      freshdesk_webhook: {
+        triggered_event: '{status:{from:2,to:4}}',
+        ticket_id: '11',
+        ticket_url: 'https://acme.freshdesk.com/helpdesk/tickets/11',
+        ticket_subject: 'x',
+      },
+    });
+    expect(eventOf(parseFreshdeskDelivery(delivery(wrapped), config))).toMatchObject({
+      kind: 'ticket.status_changed',
+      status: 'solved',
+      changed: ['status'],
+    });
+  });
+
+  it('reads a subject change, and records both fields when nothing says what changed', () => {
+    const subject = eventOf(
+      parseFreshdeskDelivery(delivery(body({ ...update, triggered_event: '{subject:{from:a,to:b}}' })), config),
+    );
+    expect(subject).toMatchObject({ kind: 'ticket.subject_changed', changed: ['subject'] });
+    const unsaid = eventOf(parseFreshdeskDelivery(delivery(body({ ...update, triggered_event: '' })), config));
+    expect(unsaid).toMatchObject({ kind: 'ticket.status_changed', changed: ['status', 'subject'] });
+    const named = eventOf(parseFreshdeskDelivery(delivery(body(update, 'ticket.subject_changed')), config));
+    expect(named).toMatchObject({ kind: 'ticket.subject_changed', changed: ['subject'] });
+  });
+
+  it('reads a deletion rule', () => {
+    expect(eventOf(parseFreshdeskDelivery(delivery(body(update, 'ticket.deleted')), config))).toMatchObject({
+      kind: 'ticket.deleted',
+      status: 'deleted',
+      changed: ['status'],
+    });
+  });
+
+  it('gives a retried delivery the same id and a different change another one', () => {
+    const idOf = (values: Record<string, string>) =>
+      eventOf(parseFreshdeskDelivery(delivery(body(values)), config)).deliveryId;
+    expect(idOf(update)).toBe(idOf(update));
+    expect(idOf(update)).not.toBe(idOf({ ...update, 'ticket.status': 'Closed' }));
+    expect(idOf(update)).not.toBe(idOf({ ...update, 'ticket.updated_at': '2026-11-30T18:09:00Z' }));
+    const created = renderTemplate(FRESHDESK_AUTOMATION_BODY_TEMPLATE, values);
+    expect(idOf(update)).not.toBe(eventOf(parseFreshdeskDelivery(delivery(created), config)).deliveryId);
+  });
+
+  it('does without an update time it cannot read, and refuses a status change without a status', () => {
+    const odd = eventOf(
+      parseFreshdeskDelivery(delivery(body({ ...update, 'ticket.updated_at': 'Mon, 30 Nov 2026 06:02 PM' })), config),
+    );
+    expect(odd.occurredAt).toBeUndefined();
+    const none = rejection(
+      parseFreshdeskDelivery(delivery(body({ ...update, 'ticket.status': '', triggered_event: '' })), config),
+    );
+    expect(none.message).toBe('The field status is missing.');
   });
 });
 

@@ -1,5 +1,7 @@
+import type { EventKind } from '@ticket-rooms/core';
 import { z } from 'zod';
 import { IdField, OptionalText } from '../inbound/fields';
+import type { StatusTable } from '../inbound/normalize';
 
 /**
  * The body to paste into a Freshdesk automation rule (Ticket Creation → action "Trigger Webhook",
@@ -21,9 +23,59 @@ export const FRESHDESK_AUTOMATION_BODY_TEMPLATE = `{
   "subject": "{{ticket.subject}}"
 }`;
 
-/** What the automation template produces, plus `tenant` and `requester_name` if an operator adds them. */
+/**
+ * The body of a second rule, under Automations → **Ticket Updates**, for a ticket's later changes
+ * (events "Status is changed", and "Subject is changed" where the plan offers it). Freshdesk renders
+ * `{{ticket.status}}` as the status label ("Resolved"), and `{{triggered_event}}` as what fired the
+ * rule, unquoted: `{status:{from:Open,to:Resolved}}` or `{ticket_action:created}` (Zulip's
+ * captured deliveries, `zerver/webhooks/freshdesk`, and its parser, which also saw numbers:
+ * `{status:{from:4,to:6}}`). `event` may name the change instead: `ticket.status_changed`,
+ * `ticket.subject_changed` or `ticket.deleted`, for a rule per change. UNVERIFIED: the
+ * `{{ticket.updated_at}}` placeholder and its format (a zoned ISO 8601 time is read as the time of
+ * the change; anything else leaves it to the receiver's clock), and which rule events exist on
+ * which plan. Subject last, as in the creation body.
+ */
+export const FRESHDESK_UPDATE_BODY_TEMPLATE = `{
+  "event": "ticket.updated",
+  "ticket_id": "{{ticket.id}}",
+  "ticket_url": "{{ticket.url}}",
+  "triggered_event": "{{triggered_event}}",
+  "status": "{{ticket.status}}",
+  "updated_at": "{{ticket.updated_at}}",
+  "subject": "{{ticket.subject}}"
+}`;
+
+/** The `event` values a rule may send, and the kind each one is; `ticket.updated` reads `triggered_event`. */
+export const FRESHDESK_EVENTS = {
+  'ticket.created': 'ticket.created',
+  'ticket.updated': 'ticket.status_changed',
+  'ticket.status_changed': 'ticket.status_changed',
+  'ticket.subject_changed': 'ticket.subject_changed',
+  'ticket.deleted': 'ticket.deleted',
+} as const satisfies Record<string, EventKind>;
+export type FreshdeskEvent = keyof typeof FRESHDESK_EVENTS;
+
+/**
+ * Freshdesk's statuses, as the API's numbers (2 Open, 3 Pending, 4 Resolved, 5 Closed) and as the
+ * labels placeholders render. Custom statuses (6 and up, e.g. "Waiting on Customer") are each
+ * account's own and are kept verbatim by name.
+ */
+export const FRESHDESK_STATUSES: StatusTable = {
+  '2': 'open',
+  '3': 'pending',
+  '4': 'solved',
+  '5': 'closed',
+  open: 'open',
+  pending: 'pending',
+  resolved: 'solved',
+  closed: 'closed',
+};
+
+/** What the automation templates produce, plus `tenant` and `requester_name` if an operator adds them. */
 export const FreshdeskAutomationBody = z.object({
   event: OptionalText,
+  status: OptionalText,
+  updated_at: OptionalText,
   /** `{{triggered_event}}`, e.g. `{ticket_action:created}`, in bodies copied from older guides. */
   triggered_event: OptionalText,
   ticket_id: IdField,
@@ -52,5 +104,7 @@ export function fromWrappedLayout(inner: Record<string, unknown>): Record<string
     requester_email: pick('requester_email', 'ticket_contact_email'),
     requester_name: inner.requester_name,
     subject: pick('subject', 'ticket_subject'),
+    status: pick('status', 'ticket_status'),
+    updated_at: pick('updated_at', 'ticket_updated_at'),
   };
 }

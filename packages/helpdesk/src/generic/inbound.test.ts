@@ -80,7 +80,7 @@ describe('generic deliveries', () => {
     });
   });
 
-  it('ignores events other than ticket creation', () => {
+  it('ignores events it does not know', () => {
     const body = JSON.stringify({ ticketId: '1', subject: 's', event: 'ticket.closed' });
     expect(parseGenericDelivery(signed(body), both)).toMatchObject({
       kind: 'ignored',
@@ -99,6 +99,76 @@ describe('generic deliveries', () => {
   it('refuses an id longer than the ticket event allows, rather than cutting it', () => {
     const outcome = rejection(parseGenericDelivery(withToken(JSON.stringify({ ticketId: 'x'.repeat(201) })), both));
     expect(outcome.message).toContain('ticketId');
+  });
+});
+
+describe('generic later events', () => {
+  const change = (fields: Record<string, unknown>) =>
+    JSON.stringify({ ticketId: 'INC-7', subject: 'Printer on fire', occurredAt: '2026-11-30T18:02:11Z', ...fields });
+
+  it('reads a status change: the mapped status, the event time, the signed id', () => {
+    expect(parseGenericDelivery(signed(change({ event: 'ticket.status_changed', status: 'Resolved' })), both)).toEqual({
+      kind: 'event',
+      event: {
+        kind: 'ticket.status_changed',
+        source: 'generic',
+        tenant: 'default',
+        ticketId: 'INC-7',
+        subject: 'Printer on fire',
+        status: 'solved',
+        changed: ['status'],
+        occurredAt: '2026-11-30T18:02:11.000Z',
+        deliveryId: 'msg_2b4kKcMZ9JtqM6yJ',
+      },
+    });
+  });
+
+  it('maps our vocabulary and common spellings in any case, and keeps an unknown status verbatim', () => {
+    for (const [raw, status] of [
+      ['NEW', 'new'],
+      ['Open', 'open'],
+      ['pending', 'pending'],
+      ['On Hold', 'on-hold'],
+      ['on-hold', 'on-hold'],
+      ['SOLVED', 'solved'],
+      ['closed', 'closed'],
+      ['Escalated to L3', 'Escalated to L3'],
+    ]) {
+      const body = change({ event: 'ticket.status_changed', status: raw });
+      expect(parseGenericDelivery(withToken(body), both)).toMatchObject({ event: { status } });
+    }
+  });
+
+  it('reads subject changes and deletions', () => {
+    expect(
+      parseGenericDelivery(withToken(change({ event: 'ticket.subject_changed', subject: 'New' })), both),
+    ).toMatchObject({
+      event: { kind: 'ticket.subject_changed', subject: 'New', changed: ['subject'] },
+    });
+    expect(parseGenericDelivery(withToken(change({ event: 'ticket.deleted' })), both)).toMatchObject({
+      event: { kind: 'ticket.deleted', status: 'deleted', changed: ['status'] },
+    });
+  });
+
+  it('takes eventId as the delivery id of an unsigned change, else derives one stable across retries', () => {
+    const named = change({ event: 'ticket.status_changed', status: 'open', eventId: 'evt-9' });
+    expect(parseGenericDelivery(withToken(named), both)).toMatchObject({ event: { deliveryId: 'evt-9' } });
+    const bare = change({ event: 'ticket.status_changed', status: 'open' });
+    const first = parseGenericDelivery(withToken(bare), both);
+    expect(first).toMatchObject({ event: { deliveryId: expect.stringMatching(/^generic-[0-9a-f]{32}$/) } });
+    expect(parseGenericDelivery(withToken(bare), both)).toEqual(first);
+    const other = change({ event: 'ticket.status_changed', status: 'solved' });
+    expect(parseGenericDelivery(withToken(other), both)).not.toEqual(first);
+  });
+
+  it('names a missing status and an unreadable event time', () => {
+    expect(rejection(parseGenericDelivery(withToken(change({ event: 'ticket.status_changed' })), both)).message).toBe(
+      'The field status is missing.',
+    );
+    const when = change({ event: 'ticket.status_changed', status: 'open', occurredAt: 'yesterday' });
+    expect(rejection(parseGenericDelivery(withToken(when), both)).message).toBe(
+      'The field occurredAt is not an ISO 8601 date-time with a time zone.',
+    );
   });
 });
 

@@ -1,7 +1,8 @@
+import type { TrackedField } from '@ticket-rooms/core';
 import { parseBearer, safeEqualsAny } from '@ticket-rooms/core';
 import { header } from '../inbound/headers';
 import { parseJsonObject, parsePayload } from '../inbound/json-body';
-import { derivedDeliveryId, finishEvent } from '../inbound/normalize';
+import { derivedDeliveryId, finishEvent, isoTime, normalizeStatus } from '../inbound/normalize';
 import { ignored, isRejection, reject } from '../inbound/outcome';
 import { checkTimestampAge, parseUnixSeconds } from '../inbound/timestamp';
 import {
@@ -12,15 +13,13 @@ import {
   type Rejection,
   TOKEN_HEADER,
 } from '../inbound/types';
-import { GenericTicketPayload } from './payload';
+import { GENERIC_EVENTS, GENERIC_STATUSES, GenericTicketPayload } from './payload';
 import {
   verifyStandardWebhook,
   WEBHOOK_ID_HEADER,
   WEBHOOK_SIGNATURE_HEADER,
   WEBHOOK_TIMESTAMP_HEADER,
 } from './signature';
-
-const GENERIC_EVENTS = new Set(['ticket.created', 'ticket_created', 'created']);
 
 /**
  * A generic delivery, authenticated by a Standard Webhooks signature (`GENERIC_WEBHOOK_SECRET`)
@@ -64,11 +63,48 @@ export function parseGenericDelivery(req: InboundRequest, config: InboundConfig[
   if (isRejection(body)) return body;
   const parsed = parsePayload(GenericTicketPayload, body);
   if (isRejection(parsed)) return parsed;
-  const deliveryId = webhookId || parsed.deliveryId?.trim() || header(req, WEBHOOK_ID_HEADER);
-  if (parsed.event !== undefined && !GENERIC_EVENTS.has(parsed.event.trim())) {
-    return ignored(`Generic event ${parsed.event.slice(0, 100)} is not a ticket creation.`, deliveryId);
+  const deliveryId = webhookId || parsed.deliveryId?.trim() || parsed.eventId?.trim() || header(req, WEBHOOK_ID_HEADER);
+  const eventName = parsed.event?.trim() || 'ticket.created';
+  if (!Object.hasOwn(GENERIC_EVENTS, eventName)) {
+    return ignored(
+      `Generic event ${eventName.slice(0, 100)} is not one of ${Object.keys(GENERIC_EVENTS).join(', ')}.`,
+      deliveryId,
+    );
   }
+  const kind = GENERIC_EVENTS[eventName as keyof typeof GENERIC_EVENTS];
   const tenant = parsed.tenant?.trim() || 'default';
+  const names = { ticketId: 'ticketId', tenant: 'field tenant', subject: 'subject', status: 'status' };
+  if (kind !== 'ticket.created') {
+    const occurredAt = isoTime(parsed.occurredAt);
+    if (parsed.occurredAt !== undefined && occurredAt === undefined) {
+      return reject('PAYLOAD_INVALID', 'The field occurredAt is not an ISO 8601 date-time with a time zone.');
+    }
+    const changed: TrackedField[] = kind === 'ticket.subject_changed' ? ['subject'] : ['status'];
+    const status =
+      kind === 'ticket.deleted'
+        ? 'deleted'
+        : parsed.status?.trim()
+          ? normalizeStatus(GENERIC_STATUSES, parsed.status)
+          : undefined;
+    const subject = parsed.subject ?? '';
+    return finishEvent(
+      {
+        kind,
+        source: 'generic',
+        tenant,
+        ticketId: parsed.ticketId,
+        subject,
+        ...(status === undefined ? {} : { status }),
+        changed,
+        ...(occurredAt === undefined ? {} : { occurredAt }),
+        ...(parsed.ticketUrl === undefined ? {} : { ticketUrl: parsed.ticketUrl }),
+        deliveryId:
+          deliveryId ??
+          derivedDeliveryId('generic', tenant, parsed.ticketId, kind, occurredAt ?? '', status ?? '', subject),
+      },
+      names,
+    );
+  }
   return finishEvent(
     {
       source: 'generic',
@@ -80,7 +116,7 @@ export function parseGenericDelivery(req: InboundRequest, config: InboundConfig[
       ...(parsed.ticketUrl === undefined ? {} : { ticketUrl: parsed.ticketUrl }),
       deliveryId: deliveryId ?? derivedDeliveryId('generic', tenant, parsed.ticketId),
     },
-    { ticketId: 'ticketId', tenant: 'field tenant', subject: 'subject' },
+    names,
   );
 }
 

@@ -1,5 +1,7 @@
+import type { EventKind } from '@ticket-rooms/core';
 import { z } from 'zod';
 import { IdField, OptionalText } from '../inbound/fields';
+import type { StatusTable } from '../inbound/normalize';
 
 /** A requester given as one string (an email if it has an `@`, else a name) or as an object. */
 const GenericRequester = z
@@ -24,10 +26,39 @@ const GenericRequester = z
   .optional();
 
 /**
+ * The `event` values the generic route takes, and the kind each is. Absent means a creation, as
+ * it always has; anything else is acknowledged and ignored.
+ */
+export const GENERIC_EVENTS = {
+  'ticket.created': 'ticket.created',
+  ticket_created: 'ticket.created',
+  created: 'ticket.created',
+  'ticket.status_changed': 'ticket.status_changed',
+  'ticket.subject_changed': 'ticket.subject_changed',
+  'ticket.deleted': 'ticket.deleted',
+} as const satisfies Record<string, EventKind>;
+
+/** Our own vocabulary, plus the spellings other helpdesks use for the same statuses. */
+export const GENERIC_STATUSES: StatusTable = {
+  new: 'new',
+  open: 'open',
+  pending: 'pending',
+  'on-hold': 'on-hold',
+  on_hold: 'on-hold',
+  'on hold': 'on-hold',
+  hold: 'on-hold',
+  solved: 'solved',
+  resolved: 'solved',
+  closed: 'closed',
+  deleted: 'deleted',
+};
+
+/**
  * `{"ticketId": "...", "subject": "..."}`: what existing integrations send to
  * `/helpdesk/ticket-created`. `ticketId` may be a number in the wild. Optional: `priority`,
- * `requester`, `ticketUrl`, `tenant` (default `default`), `deliveryId`, and `event` (anything but
- * `ticket.created` is acknowledged and ignored).
+ * `requester`, `ticketUrl`, `tenant` (default `default`), `deliveryId`, and `event`. A later event
+ * (`"event": "ticket.status_changed"`, `…subject_changed`, `…deleted`) adds `status` and
+ * `occurredAt`, and may name itself with `eventId`.
  */
 export const GenericTicketPayload = z.object({
   ticketId: IdField,
@@ -38,5 +69,11 @@ export const GenericTicketPayload = z.object({
   tenant: OptionalText,
   deliveryId: OptionalText,
   event: OptionalText,
+  /** A later event's new status (`ticket.status_changed`). */
+  status: OptionalText,
+  /** When the change happened, ISO 8601 with a zone. */
+  occurredAt: OptionalText,
+  /** The sender's id for the event, for senders that sign nothing. */
+  eventId: OptionalText,
 });
 export type GenericTicketPayload = z.infer<typeof GenericTicketPayload>;

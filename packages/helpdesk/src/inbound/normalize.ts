@@ -1,11 +1,18 @@
 import { createHash } from 'node:crypto';
-import { type Source, TicketEvent } from '@ticket-rooms/core';
+import { type Source, TicketEvent, type TicketStatus, type TrackedField } from '@ticket-rooms/core';
 import { accepted, reject } from './outcome';
 import type { InboundEvent, InboundOutcome } from './types';
 
 const InboundEventSchema = TicketEvent.omit({ receivedAt: true });
 
-export const LIMITS = { tenant: 200, ticketId: 200, subject: 10_000, priority: 100, ticketUrl: 2_000 } as const;
+export const LIMITS = {
+  tenant: 200,
+  ticketId: 200,
+  subject: 10_000,
+  priority: 100,
+  status: 100,
+  ticketUrl: 2_000,
+} as const;
 
 /** Shortens text to `max` UTF-16 units, ending with `…`, without splitting a surrogate pair. */
 export function truncate(text: string, max: number): string {
@@ -54,11 +61,57 @@ export function derivedDeliveryId(source: Source, ...parts: string[]): string {
   return `${source}-${digest}`;
 }
 
+/**
+ * A vendor's statuses, lower case, and the one `TicketStatus` each means. Every vendor folder has
+ * one; `normalizeStatus` reads it.
+ */
+export type StatusTable = Readonly<Record<string, TicketStatus>>;
+
+/**
+ * One vendor status in the shared vocabulary: trimmed and lower-cased, then looked up in the
+ * vendor's table. A status the table does not know (a custom status, a status added after this
+ * was written) is kept verbatim, trimmed, so the worker can say which word it did not understand.
+ */
+export function normalizeStatus(table: StatusTable, raw: string): string {
+  const trimmed = raw.trim();
+  const key = trimmed.toLowerCase();
+  return Object.hasOwn(table, key) ? (table[key] as TicketStatus) : trimmed;
+}
+
+const ISO_DATE_TIME = /^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?\s?(Z|[+-]\d{2}:?\d{2})$/i;
+
+/**
+ * A vendor's time of change as ISO 8601 UTC with milliseconds, the form the ledger compares; or
+ * `undefined` when the value is not a date-time with a zone (an unrendered placeholder, a
+ * localized date). Only zoned times are read: a time without one would depend on the receiver's
+ * time zone and could put a change before one that happened earlier.
+ */
+export function isoTime(raw: string | number | undefined): string | undefined {
+  if (raw === undefined) return undefined;
+  if (typeof raw === 'number') {
+    return Number.isFinite(raw) && raw > 0 && raw < 8.64e15 ? new Date(raw).toISOString() : undefined;
+  }
+  const trimmed = raw.trim();
+  if (!ISO_DATE_TIME.test(trimmed)) return undefined;
+  // Date.parse wants `T` and a colon in the offset; a vendor may write either way.
+  const normalized = trimmed
+    .replace(/\s(?=(Z|[+-]\d{2}:?\d{2})$)/i, '')
+    .replace(/^(\d{4}-\d{2}-\d{2}) /, '$1T')
+    .replace(/([+-]\d{2})(\d{2})$/, '$1:$2');
+  const ms = Date.parse(normalized);
+  return Number.isNaN(ms) ? undefined : new Date(ms).toISOString();
+}
+
 /** What a vendor parser hands to `finishEvent`: the event before trimming; a creation unless it says otherwise. */
 export type InboundDraft = Omit<InboundEvent, 'kind'> & { kind?: InboundEvent['kind'] };
 
 /** Where each event field came from in the vendor's delivery, for rejection messages. */
 export type FieldNames = Partial<Record<keyof InboundEvent, string>>;
+
+/** Each tracked field once, in the vocabulary's order, so one change reads the same from every vendor. */
+function uniqueFields(fields: readonly TrackedField[]): TrackedField[] {
+  return (['status', 'subject'] as const).filter((f) => fields.includes(f));
+}
 
 /**
  * Final step of every vendor parser: trims what may be trimmed (subject, priority), rejects what
@@ -77,6 +130,13 @@ export function finishEvent(draft: InboundDraft, names: FieldNames): InboundOutc
   if (tenant.length > LIMITS.tenant) {
     return reject('PAYLOAD_INVALID', `The ${names.tenant ?? 'tenant'} is longer than ${LIMITS.tenant} characters.`);
   }
+  // A change must carry the value it changes to; the ledger would record nothing otherwise.
+  for (const field of draft.changed ?? []) {
+    const value = field === 'status' ? draft.status : draft.subject;
+    if (value === undefined || value.trim() === '') {
+      return reject('PAYLOAD_INVALID', `The field ${names[field] ?? field} is missing.`);
+    }
+  }
   const event: InboundEvent = {
     kind: draft.kind ?? 'ticket.created',
     source: draft.source,
@@ -86,6 +146,9 @@ export function finishEvent(draft: InboundDraft, names: FieldNames): InboundOutc
     deliveryId: truncate(draft.deliveryId.trim(), 300),
   };
   if (draft.occurredAt !== undefined) event.occurredAt = draft.occurredAt;
+  const status = draft.status?.trim();
+  if (status) event.status = truncate(status, LIMITS.status);
+  if (draft.changed !== undefined && draft.changed.length > 0) event.changed = uniqueFields(draft.changed);
   const priority = normalizePriority(draft.priority);
   if (priority !== undefined) event.priority = priority;
   const ticketUrl = usableUrl(draft.ticketUrl);

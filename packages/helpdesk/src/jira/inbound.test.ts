@@ -68,11 +68,19 @@ describe('Jira issue webhooks', () => {
     if (outcome.kind === 'event') expect(outcome.event.priority).toBeUndefined();
   });
 
-  it('acknowledges other events as ignored, with the identifier', () => {
-    expect(parseJiraDelivery(delivery(fixture('jira-issue-updated.json')), config)).toMatchObject({
+  it('acknowledges an update that changes neither status nor summary as ignored, with the identifier', () => {
+    const body = fixtureJson('jira-issue-updated.json');
+    body.changelog = {
+      id: '10200',
+      items: [{ field: 'assignee', fieldtype: 'jira', fieldId: 'assignee', from: null, to: 'abc', toString: 'Ada' }],
+    };
+    expect(parseJiraDelivery(delivery(JSON.stringify(body)), config)).toMatchObject({
       kind: 'ignored',
       deliveryId: '69312270414585119',
     });
+    expect(
+      parseJiraDelivery(delivery(JSON.stringify({ ...body, webhookEvent: 'comment_created' })), config),
+    ).toMatchObject({ kind: 'ignored' });
   });
 
   it('names the missing or broken field', () => {
@@ -84,6 +92,128 @@ describe('Jira issue webhooks', () => {
     (body.issue as Record<string, unknown>).key = 'SD-1';
     (body.issue as Record<string, unknown>).self = 'not a url';
     expect(rejection(parseJiraDelivery(delivery(JSON.stringify(body)), config)).message).toContain('issue.self');
+  });
+});
+
+describe('Jira updates and deletions', () => {
+  it('normalizes a transition by the category of the status it moved to', () => {
+    expect(parseJiraDelivery(delivery(fixture('jira-issue-resolved.json')), config)).toEqual({
+      kind: 'event',
+      event: {
+        kind: 'ticket.status_changed',
+        source: 'jira',
+        tenant: 'site.atlassian.net',
+        ticketId: 'SD-1',
+        subject: 'Laptop does not boot',
+        status: 'solved',
+        changed: ['status'],
+        occurredAt: '2024-01-04T17:31:09.063Z',
+        ticketUrl: 'https://site.atlassian.net/browse/SD-1',
+        deliveryId: '69312270414585119',
+      },
+    });
+  });
+
+  it('maps each category, whatever its case', () => {
+    for (const [key, status] of [
+      ['new', 'new'],
+      ['INDETERMINATE', 'open'],
+      ['Done', 'solved'],
+    ]) {
+      const body = fixtureJson('jira-issue-resolved.json');
+      const fields = (body.issue as { fields: { status: { statusCategory: { key: string } } } }).fields;
+      fields.status.statusCategory.key = key as string;
+      expect(parseJiraDelivery(delivery(JSON.stringify(body)), config)).toMatchObject({ event: { status } });
+    }
+  });
+
+  it('falls back to the status name when the issue shows another status than the changelog, or no category', () => {
+    // The issue moved on before this delivery was built: its category belongs to a later status.
+    const body = fixtureJson('jira-issue-resolved.json');
+    const fields = (body.issue as { fields: { status: Record<string, unknown> } }).fields;
+    fields.status = { name: 'Reopened', id: '10004', statusCategory: { key: 'indeterminate' } };
+    expect(parseJiraDelivery(delivery(JSON.stringify(body)), config)).toMatchObject({ event: { status: 'solved' } });
+    // The original captured update: no category, a default JSM status name.
+    expect(parseJiraDelivery(delivery(fixture('jira-issue-updated.json')), config)).toMatchObject({
+      event: { kind: 'ticket.status_changed', status: 'open', changed: ['status'] },
+    });
+    // A site's own status name without a category is kept verbatim.
+    const custom = fixtureJson('jira-issue-updated.json');
+    (custom.changelog as { items: Array<Record<string, unknown>> }).items[0] = {
+      field: 'status',
+      fieldtype: 'jira',
+      fieldId: 'status',
+      from: '10002',
+      fromString: 'Waiting for support',
+      to: '10010',
+      toString: 'Awaiting Vendor',
+    };
+    expect(parseJiraDelivery(delivery(JSON.stringify(custom)), config)).toMatchObject({
+      event: { status: 'Awaiting Vendor' },
+    });
+  });
+
+  it('normalizes a summary change to the new summary', () => {
+    expect(parseJiraDelivery(delivery(fixture('jira-issue-summary-changed.json')), config)).toMatchObject({
+      kind: 'event',
+      event: {
+        kind: 'ticket.subject_changed',
+        subject: 'Laptop does not boot after BIOS update',
+        changed: ['subject'],
+        occurredAt: '2024-01-03T19:31:09.063Z',
+      },
+    });
+  });
+
+  it('records both fields when one update changes status and summary', () => {
+    const body = fixtureJson('jira-issue-resolved.json');
+    (body.changelog as { items: unknown[] }).items.push({
+      field: 'summary',
+      fieldtype: 'jira',
+      fieldId: 'summary',
+      from: null,
+      fromString: 'Laptop does not boot',
+      to: null,
+      toString: 'Laptop boots again',
+    });
+    expect(parseJiraDelivery(delivery(JSON.stringify(body)), config)).toMatchObject({
+      event: {
+        kind: 'ticket.status_changed',
+        status: 'solved',
+        subject: 'Laptop boots again',
+        changed: ['status', 'subject'],
+      },
+    });
+  });
+
+  it('normalizes jira:issue_deleted to a deletion', () => {
+    expect(parseJiraDelivery(delivery(fixture('jira-issue-deleted.json')), config)).toMatchObject({
+      kind: 'event',
+      event: {
+        kind: 'ticket.deleted',
+        ticketId: 'SD-1',
+        status: 'deleted',
+        changed: ['status'],
+        occurredAt: '2024-01-05T17:31:09.063Z',
+        deliveryId: '69312270414585119',
+      },
+    });
+  });
+
+  it('keeps the same delivery id and event time on a retry, and derives a stable one without the header', () => {
+    const first = parseJiraDelivery(delivery(fixture('jira-issue-resolved.json')), config);
+    const retry = parseJiraDelivery(
+      delivery(fixture('jira-issue-resolved.json'), { headers: { 'x-atlassian-webhook-retry': '2' } }),
+      config,
+    );
+    expect(retry).toEqual(first);
+    const bare = () => {
+      const req = delivery(fixture('jira-issue-resolved.json'));
+      delete req.headers['x-atlassian-webhook-identifier'];
+      return parseJiraDelivery(req, config);
+    };
+    expect(bare()).toMatchObject({ event: { deliveryId: expect.stringMatching(/^jira-[0-9a-f]{32}$/) } });
+    expect(bare()).toEqual(bare());
   });
 });
 

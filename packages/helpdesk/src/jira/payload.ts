@@ -1,10 +1,59 @@
 import { z } from 'zod';
 import { IdField, OptionalText, optionalObject, requiredObject } from '../inbound/fields';
+import type { StatusTable } from '../inbound/normalize';
 
 export const JIRA_ISSUE_CREATED = 'jira:issue_created';
+/** An issue's fields changed; `changelog.items` says which (`status`, `summary`, …). */
+export const JIRA_ISSUE_UPDATED = 'jira:issue_updated';
+export const JIRA_ISSUE_DELETED = 'jira:issue_deleted';
 
 /**
- * A Jira webhook (`jira:issue_created`). `issue` has the REST issue shape, which is site-specific
+ * Jira's status categories (`issue.fields.status.statusCategory.key`): every workflow status,
+ * however a site names it, belongs to one of three, so the category is what we map.
+ */
+export const JIRA_STATUS_CATEGORIES: StatusTable = {
+  new: 'new',
+  indeterminate: 'open',
+  done: 'solved',
+};
+
+/**
+ * Status names, for a delivery whose issue does not carry the category of the status the
+ * changelog moved to: the defaults of Jira and JSM workflows. Any other name is kept verbatim.
+ */
+export const JIRA_STATUS_NAMES: StatusTable = {
+  open: 'open',
+  'to do': 'new',
+  backlog: 'new',
+  'in progress': 'open',
+  'waiting for support': 'open',
+  'waiting for customer': 'pending',
+  pending: 'pending',
+  'work in progress': 'open',
+  escalated: 'open',
+  reopened: 'open',
+  resolved: 'solved',
+  done: 'solved',
+  closed: 'closed',
+  canceled: 'closed',
+  cancelled: 'closed',
+  declined: 'closed',
+};
+
+/**
+ * One changelog item of `jira:issue_updated`: `{field, fieldtype, fieldId, from, fromString, to,
+ * toString}` (real deliveries as typed in jira.js and SwiftyJIRA's `JIRAIssueWebhookChangelogItem`).
+ * `to` is the new status id for `status`, and null for `summary`, whose new text is `toString`.
+ */
+const JiraChangelogItem = z.object({
+  field: OptionalText,
+  fieldId: OptionalText,
+  to: OptionalText,
+  toString: OptionalText,
+});
+
+/**
+ * A Jira webhook (`jira:issue_created`, `jira:issue_updated`, `jira:issue_deleted`). `issue` has the REST issue shape, which is site-specific
  * beyond a few fields, so only what we use is checked and everything else is dropped.
  */
 export const JiraIssueWebhook = z.object({
@@ -16,6 +65,11 @@ export const JiraIssueWebhook = z.object({
     fields: optionalObject({
       summary: OptionalText,
       priority: optionalObject({ name: OptionalText }),
+      status: optionalObject({
+        id: OptionalText,
+        name: OptionalText,
+        statusCategory: optionalObject({ key: OptionalText }),
+      }),
       reporter: optionalObject({
         accountId: OptionalText,
         displayName: OptionalText,
@@ -23,5 +77,8 @@ export const JiraIssueWebhook = z.object({
       }),
     }),
   }),
+  /** The event time, milliseconds since the epoch; the same on every retry. */
+  timestamp: OptionalText,
+  changelog: optionalObject({ items: z.array(JiraChangelogItem, { error: 'must be a list' }).nullish() }),
 });
 export type JiraIssueWebhook = z.infer<typeof JiraIssueWebhook>;

@@ -3,7 +3,7 @@ import { fixture, fixtureJson } from '../../test/fixtures';
 import { renderTemplate } from '../inbound/template';
 import type { InboundOutcome, InboundRequest } from '../inbound/types';
 import { parseZendeskDelivery } from './inbound';
-import { ZENDESK_TRIGGER_BODY_TEMPLATE } from './payload';
+import { ZENDESK_TRIGGER_BODY_TEMPLATE, ZENDESK_TRIGGER_UPDATE_BODY_TEMPLATE } from './payload';
 import { signZendesk } from './signature';
 
 const SECRET = 'zendesk-signing-secret';
@@ -189,6 +189,182 @@ describe('Zendesk trigger webhooks', () => {
     const idA = expectEvent(parseZendeskDelivery(a, config)).deliveryId;
     expect(idA).toMatch(/^zendesk-[0-9a-f]{32}$/);
     expect(expectEvent(parseZendeskDelivery(b, config)).deliveryId).toBe(idA);
+  });
+});
+
+describe('Zendesk event webhooks for a ticket’s later changes', () => {
+  it('normalizes the documented ticket.status_changed example: the new status, the event time and id', () => {
+    const event = expectEvent(parseZendeskDelivery(delivery(fixture('zendesk-ticket-status-changed.json')), config));
+    expect(event).toEqual({
+      kind: 'ticket.status_changed',
+      source: 'zendesk',
+      tenant: '22129848',
+      ticketId: '5158',
+      subject: 'Cannot login to mobile app',
+      status: 'solved',
+      changed: ['status'],
+      occurredAt: '2025-01-08T16:45:20.987Z',
+      deliveryId: 'a8b9c1d2-3e4f-5a6b-7c8d-9e0f1a2b3c4d',
+    });
+  });
+
+  it('maps every Zendesk status, whatever its case, and keeps an unknown one verbatim', () => {
+    const cases: Array<[string, string]> = [
+      ['NEW', 'new'],
+      ['OPEN', 'open'],
+      ['PENDING', 'pending'],
+      ['HOLD', 'on-hold'],
+      ['On-hold', 'on-hold'],
+      ['SOLVED', 'solved'],
+      ['closed', 'closed'],
+      ['ARCHIVED', 'closed'],
+      ['Awaiting Parts', 'Awaiting Parts'],
+    ];
+    for (const [current, status] of cases) {
+      const body = fixtureJson('zendesk-ticket-status-changed.json');
+      body.event = { current: ` ${current} `, previous: 'OPEN' };
+      expect(expectEvent(parseZendeskDelivery(delivery(JSON.stringify(body)), config)).status).toBe(status);
+    }
+  });
+
+  it('takes the status from the ticket when the event object does not carry it', () => {
+    const body = fixtureJson('zendesk-ticket-status-changed.json');
+    body.event = {};
+    (body.detail as Record<string, unknown>).status = 'PENDING';
+    expect(expectEvent(parseZendeskDelivery(delivery(JSON.stringify(body)), config)).status).toBe('pending');
+    delete (body.detail as Record<string, unknown>).status;
+    expect(expectRejected(parseZendeskDelivery(delivery(JSON.stringify(body)), config), 'PAYLOAD_INVALID', 400)).toBe(
+      'The field detail.status is missing.',
+    );
+  });
+
+  it('normalizes a subject change to the new subject, from the event or else the ticket', () => {
+    const event = expectEvent(parseZendeskDelivery(delivery(fixture('zendesk-ticket-subject-changed.json')), config));
+    expect(event).toMatchObject({
+      kind: 'ticket.subject_changed',
+      ticketId: '5158',
+      subject: 'Cannot log in to the mobile app (iOS 18)',
+      changed: ['subject'],
+      occurredAt: '2025-01-08T11:02:41.120Z',
+      deliveryId: '5e6f7a8b-9c0d-4e1f-8a2b-3c4d5e6f7a8b',
+    });
+    const body = fixtureJson('zendesk-ticket-subject-changed.json');
+    body.event = {};
+    (body.detail as Record<string, unknown>).subject = 'From the ticket';
+    expect(expectEvent(parseZendeskDelivery(delivery(JSON.stringify(body)), config)).subject).toBe('From the ticket');
+  });
+
+  it('makes both deletions a ticket.deleted with the status deleted', () => {
+    for (const type of ['zen:event-type:ticket.soft_deleted', 'zen:event-type:ticket.permanently_deleted']) {
+      const body = fixtureJson('zendesk-ticket-soft-deleted.json');
+      body.type = type;
+      expect(expectEvent(parseZendeskDelivery(delivery(JSON.stringify(body)), config))).toMatchObject({
+        kind: 'ticket.deleted',
+        status: 'deleted',
+        changed: ['status'],
+        occurredAt: '2025-01-09T08:00:03.500Z',
+        deliveryId: 'c0ffee00-1234-4abc-9def-0123456789ab',
+      });
+    }
+  });
+
+  it('makes a restored ticket a status change back to its status, and ignores one restored to nothing', () => {
+    const body = fixtureJson('zendesk-ticket-soft-deleted.json');
+    body.type = 'zen:event-type:ticket.undeleted';
+    (body.detail as Record<string, unknown>).status = 'OPEN';
+    expect(expectEvent(parseZendeskDelivery(delivery(JSON.stringify(body)), config))).toMatchObject({
+      kind: 'ticket.status_changed',
+      status: 'open',
+      changed: ['status'],
+    });
+    (body.detail as Record<string, unknown>).status = 'DELETED';
+    expect(parseZendeskDelivery(delivery(JSON.stringify(body)), config).kind).toBe('ignored');
+  });
+
+  it('keeps the event id on a retry, however late and with whatever signature time', () => {
+    const first = parseZendeskDelivery(delivery(fixture('zendesk-ticket-status-changed.json')), config);
+    const retry = parseZendeskDelivery(
+      delivery(fixture('zendesk-ticket-status-changed.json'), {
+        atMs: NOW - 120_000,
+        headers: { 'x-zendesk-webhook-invocation-id': '8350209999' },
+      }),
+      config,
+    );
+    expect(retry).toEqual(first);
+  });
+
+  it('leaves out an event time it cannot read instead of guessing one', () => {
+    const body = fixtureJson('zendesk-ticket-status-changed.json');
+    body.time = '08/01/2025 16:45';
+    const event = expectEvent(parseZendeskDelivery(delivery(JSON.stringify(body)), config));
+    expect(event.occurredAt).toBeUndefined();
+    expect(event.status).toBe('solved');
+  });
+});
+
+describe('Zendesk trigger webhooks for a ticket’s later changes', () => {
+  const values = {
+    'ticket.id': '42',
+    'ticket.status': 'Solved',
+    'ticket.updated_at_with_timestamp': '2025-01-08T16:45:20Z',
+    'ticket.title': 'Printer "HP" on fire',
+  };
+  const update = (v: Record<string, string>, event = 'ticket.updated', jsonEscape = true) =>
+    renderTemplate(ZENDESK_TRIGGER_UPDATE_BODY_TEMPLATE.replace('"ticket.updated"', JSON.stringify(event)), v, {
+      jsonEscape,
+    });
+
+  it('reads the documented update body: the status and subject the ticket has now, at its update time', () => {
+    for (const jsonEscape of [true, false]) {
+      const event = expectEvent(parseZendeskDelivery(delivery(update(values, 'ticket.updated', jsonEscape)), config));
+      expect(event).toEqual({
+        kind: 'ticket.status_changed',
+        source: 'zendesk',
+        tenant: '22129848',
+        ticketId: '42',
+        subject: 'Printer "HP" on fire',
+        status: 'solved',
+        changed: ['status', 'subject'],
+        occurredAt: '2025-01-08T16:45:20.000Z',
+        deliveryId: '8350205582',
+      });
+    }
+  });
+
+  it('records only what a narrower trigger names', () => {
+    const status = expectEvent(
+      parseZendeskDelivery(
+        delivery(update({ ...values, 'ticket.status': 'on-hold' }, 'ticket.status_changed')),
+        config,
+      ),
+    );
+    expect(status).toMatchObject({ kind: 'ticket.status_changed', status: 'on-hold', changed: ['status'] });
+    const subject = expectEvent(parseZendeskDelivery(delivery(update(values, 'ticket.subject_changed')), config));
+    expect(subject).toMatchObject({ kind: 'ticket.subject_changed', changed: ['subject'] });
+  });
+
+  it('derives one delivery id per change when the invocation id is absent, the same on a retry', () => {
+    const idOf = (v: Record<string, string>) => {
+      const req = delivery(update(v));
+      delete req.headers['x-zendesk-webhook-invocation-id'];
+      return expectEvent(parseZendeskDelivery(req, config)).deliveryId;
+    };
+    expect(idOf(values)).toBe(idOf(values));
+    expect(idOf(values)).not.toBe(idOf({ ...values, 'ticket.status': 'Open' }));
+    expect(idOf(values)).not.toBe(idOf({ ...values, 'ticket.updated_at_with_timestamp': '2025-01-08T16:45:21Z' }));
+  });
+
+  it('does without an update time it cannot read, and refuses a status change without a status', () => {
+    const event = expectEvent(
+      parseZendeskDelivery(delivery(update({ ...values, 'ticket.updated_at_with_timestamp': '' })), config),
+    );
+    expect(event.occurredAt).toBeUndefined();
+    const message = expectRejected(
+      parseZendeskDelivery(delivery(update({ ...values, 'ticket.status': '' })), config),
+      'PAYLOAD_INVALID',
+      400,
+    );
+    expect(message).toBe('The field status is missing.');
   });
 });
 

@@ -1,6 +1,6 @@
 import { header } from '../inbound/headers';
 import { bodyText, isJsonObject, parseJsonObject, parsePayload } from '../inbound/json-body';
-import { derivedDeliveryId, type FieldNames, finishEvent } from '../inbound/normalize';
+import { derivedDeliveryId, type FieldNames, finishEvent, isoTime, normalizeStatus } from '../inbound/normalize';
 import { ignored, isRejection, reject } from '../inbound/outcome';
 import { templateReader } from '../inbound/template';
 import { checkTimestampAge, parseIsoTimestamp } from '../inbound/timestamp';
@@ -11,18 +11,46 @@ import {
   type InboundRequest,
 } from '../inbound/types';
 import {
+  isZendeskUpdateEvent,
+  ZENDESK_STATUSES,
   ZENDESK_TICKET_CREATED,
   ZENDESK_TRIGGER_BODY_TEMPLATE,
+  ZENDESK_TRIGGER_EVENTS,
+  ZENDESK_TRIGGER_UPDATE_BODY_TEMPLATE,
+  ZENDESK_UPDATE_EVENTS,
   ZendeskEventEnvelope,
   ZendeskTicketCreatedEvent,
+  ZendeskTicketUpdateEvent,
   ZendeskTriggerBody,
+  type ZendeskUpdateEventType,
 } from './payload';
 import { verifyZendeskSignature, ZENDESK_SIGNATURE_HEADER, ZENDESK_TIMESTAMP_HEADER } from './signature';
 
 export const ZENDESK_ACCOUNT_HEADER = 'x-zendesk-account-id';
 export const ZENDESK_INVOCATION_HEADER = 'x-zendesk-webhook-invocation-id';
 
-const triggerReader = templateReader(ZENDESK_TRIGGER_BODY_TEMPLATE);
+/**
+ * The creation body, and the update body with each `event` an operator may set: a body laid out
+ * like one of them is read by position, so its free-text subject cannot break it.
+ */
+const triggerReaders = [
+  templateReader(ZENDESK_TRIGGER_BODY_TEMPLATE),
+  ...Object.keys(ZENDESK_TRIGGER_EVENTS)
+    .filter((event) => event !== 'ticket.created')
+    .map((event) =>
+      templateReader(
+        ZENDESK_TRIGGER_UPDATE_BODY_TEMPLATE.replace('"event": "ticket.updated"', `"event": ${JSON.stringify(event)}`),
+      ),
+    ),
+];
+
+function readTriggerTemplate(body: string) {
+  for (const reader of triggerReaders) {
+    const values = reader.read(body);
+    if (values) return values;
+  }
+  return undefined;
+}
 
 /**
  * A Zendesk webhook delivery: an event-subscribed `ticket.created` body, or the trigger body of
@@ -67,7 +95,7 @@ export function parseZendeskDelivery(req: InboundRequest, config: InboundConfig[
   // 4. The body: our trigger template read by position, else JSON (event webhooks, edited templates).
   const invocationId = header(req, ZENDESK_INVOCATION_HEADER);
   const accountHeader = header(req, ZENDESK_ACCOUNT_HEADER);
-  const fromTemplate = triggerReader.read(bodyText(req.rawBody));
+  const fromTemplate = readTriggerTemplate(bodyText(req.rawBody));
   if (fromTemplate) return fromTriggerBody(fromTemplate, accountHeader, invocationId);
   const body = parseJsonObject(req.rawBody);
   if (isRejection(body)) return body;
@@ -82,9 +110,13 @@ function fromEventBody(
 ): InboundOutcome {
   const envelope = ZendeskEventEnvelope.safeParse(body);
   const eventId = envelope.success ? envelope.data.id?.trim() || undefined : undefined;
-  if (body.type !== ZENDESK_TICKET_CREATED) {
-    const type = String(body.type).slice(0, 100);
-    return ignored(`Zendesk event ${type} is not a ticket creation.`, eventId ?? invocationId);
+  const type = String(body.type);
+  if (isZendeskUpdateEvent(type)) return fromUpdateEvent(type, body, accountHeader, eventId ?? invocationId);
+  if (type !== ZENDESK_TICKET_CREATED) {
+    return ignored(
+      `Zendesk event ${type.slice(0, 100)} is not a ticket creation or a status, subject or deletion change.`,
+      eventId ?? invocationId,
+    );
   }
   const parsed = parsePayload(ZendeskTicketCreatedEvent, body);
   if (isRejection(parsed)) return parsed;
@@ -107,6 +139,54 @@ function fromEventBody(
   );
 }
 
+/** A status, subject or deletion event: the new value from `event.current`, else the ticket in `detail`. */
+function fromUpdateEvent(
+  type: ZendeskUpdateEventType,
+  body: Record<string, unknown>,
+  accountHeader: string | undefined,
+  deliveryId: string | undefined,
+): InboundOutcome {
+  const parsed = parsePayload(ZendeskTicketUpdateEvent, body);
+  if (isRejection(parsed)) return parsed;
+  const tenant = accountHeader ?? parsed.account_id?.trim();
+  if (!tenant) {
+    return reject('PAYLOAD_INVALID', `The ${ZENDESK_ACCOUNT_HEADER} header and the field account_id are both missing.`);
+  }
+  const { detail } = parsed;
+  const current = parsed.event?.current?.trim() || undefined;
+  const kind = ZENDESK_UPDATE_EVENTS[type];
+  let status = detail.status === undefined ? undefined : normalizeStatus(ZENDESK_STATUSES, detail.status);
+  let subject = detail.subject ?? '';
+  let names: FieldNames = { ticketId: 'detail.id', tenant: 'Zendesk account id', subject: 'detail.subject' };
+  if (kind === 'ticket.deleted') {
+    status = 'deleted';
+  } else if (type === 'zen:event-type:ticket.status_changed') {
+    if (current !== undefined) status = normalizeStatus(ZENDESK_STATUSES, current);
+    names = { ...names, status: current === undefined ? 'detail.status' : 'event.current' };
+  } else if (type === 'zen:event-type:ticket.subject_changed') {
+    if (current !== undefined) subject = current;
+    names = { ...names, subject: current === undefined ? 'detail.subject' : 'event.current' };
+  } else if (status === undefined || status === 'deleted') {
+    // Restored without saying to what: nothing to record, and nothing to retry either.
+    return ignored(`Zendesk event ${type} names no status the ticket was restored to.`, deliveryId);
+  }
+  const time = parsed.time?.trim();
+  return finishEvent(
+    {
+      kind,
+      source: 'zendesk',
+      tenant,
+      ticketId: detail.id,
+      subject,
+      ...(status === undefined ? {} : { status }),
+      changed: kind === 'ticket.subject_changed' ? ['subject'] : ['status'],
+      ...(isoTime(time) === undefined ? {} : { occurredAt: isoTime(time) }),
+      deliveryId: deliveryId ?? derivedDeliveryId('zendesk', tenant, detail.id, type, time ?? ''),
+    },
+    { ...names, status: names.status ?? 'detail.status' },
+  );
+}
+
 function fromTriggerBody(
   body: Record<string, unknown>,
   accountHeader: string | undefined,
@@ -115,10 +195,51 @@ function fromTriggerBody(
   if (!isJsonObject(body)) return reject('PAYLOAD_INVALID', 'The body must be a JSON object.');
   const parsed = parsePayload(ZendeskTriggerBody, body);
   if (isRejection(parsed)) return parsed;
-  if (parsed.event !== undefined && parsed.event.trim() !== 'ticket.created') {
-    return ignored(`Zendesk trigger event ${parsed.event.slice(0, 100)} is not a ticket creation.`, invocationId);
+  const event = parsed.event?.trim() || 'ticket.created';
+  if (!Object.hasOwn(ZENDESK_TRIGGER_EVENTS, event)) {
+    return ignored(
+      `Zendesk trigger event ${event.slice(0, 100)} is not one of ${Object.keys(ZENDESK_TRIGGER_EVENTS).join(', ')}.`,
+      invocationId,
+    );
   }
+  const spec = ZENDESK_TRIGGER_EVENTS[event as keyof typeof ZENDESK_TRIGGER_EVENTS];
   if (!accountHeader) return reject('PAYLOAD_INVALID', `The ${ZENDESK_ACCOUNT_HEADER} header is missing.`);
+  const names: FieldNames = {
+    ticketId: 'ticket_id',
+    tenant: `${ZENDESK_ACCOUNT_HEADER} header`,
+    subject: 'subject',
+    status: 'status',
+  };
+  if (spec.kind !== 'ticket.created') {
+    const status = parsed.status?.trim() ? normalizeStatus(ZENDESK_STATUSES, parsed.status) : undefined;
+    const updatedAt = parsed.updated_at?.trim() ?? '';
+    const occurredAt = isoTime(updatedAt);
+    return finishEvent(
+      {
+        kind: spec.kind,
+        source: 'zendesk',
+        tenant: accountHeader,
+        ticketId: parsed.ticket_id,
+        subject: parsed.subject ?? '',
+        ...(status === undefined ? {} : { status }),
+        changed: [...spec.changed],
+        ...(occurredAt === undefined ? {} : { occurredAt }),
+        // An invocation's retries keep its id; without one, the same change reads the same.
+        deliveryId:
+          invocationId ??
+          derivedDeliveryId(
+            'zendesk',
+            accountHeader,
+            parsed.ticket_id,
+            event,
+            updatedAt,
+            status ?? '',
+            parsed.subject ?? '',
+          ),
+      },
+      names,
+    );
+  }
   const requester = {
     ...(parsed.requester_email ? { email: parsed.requester_email } : {}),
     ...(parsed.requester_name ? { name: parsed.requester_name } : {}),
@@ -134,6 +255,6 @@ function fromTriggerBody(
       ...(parsed.url === undefined ? {} : { ticketUrl: parsed.url }),
       deliveryId: invocationId ?? derivedDeliveryId('zendesk', accountHeader, parsed.ticket_id),
     },
-    { ticketId: 'ticket_id', tenant: `${ZENDESK_ACCOUNT_HEADER} header`, subject: 'subject' },
+    names,
   );
 }

@@ -1,7 +1,68 @@
+import type { EventKind, TrackedField } from '@ticket-rooms/core';
 import { z } from 'zod';
-import { IdField, OptionalText, requiredObject } from '../inbound/fields';
+import { IdField, OptionalText, optionalObject, requiredObject } from '../inbound/fields';
+import type { StatusTable } from '../inbound/normalize';
 
 export const ZENDESK_TICKET_CREATED = 'zen:event-type:ticket.created';
+
+/**
+ * The event types of a ticket's later life and the kind each becomes. Shapes: Zendesk's "Ticket
+ * events" reference (developer.zendesk.com/api-reference/webhooks/event-types/ticket-events): the
+ * envelope of `ticket.created` plus an `event` object; for `ticket.status_changed` it is
+ * `{"previous": "OPEN", "current": "SOLVED"}` (the docs' example as reproduced in dust-tt/dust
+ * `zendesk/schemas/ticket_status_changed.ts`). UNVERIFIED: that `ticket.subject_changed` carries
+ * the subjects the same way, so the subject is read from `event.current`, else `detail.subject`,
+ * and what the two deletion events put in `event` (they need nothing from it).
+ */
+export const ZENDESK_UPDATE_EVENTS = {
+  'zen:event-type:ticket.status_changed': 'ticket.status_changed',
+  'zen:event-type:ticket.subject_changed': 'ticket.subject_changed',
+  'zen:event-type:ticket.soft_deleted': 'ticket.deleted',
+  'zen:event-type:ticket.permanently_deleted': 'ticket.deleted',
+  /** Restored from the deleted view: back to the status in `detail.status`. */
+  'zen:event-type:ticket.undeleted': 'ticket.status_changed',
+} as const satisfies Record<string, EventKind>;
+export type ZendeskUpdateEventType = keyof typeof ZENDESK_UPDATE_EVENTS;
+
+export function isZendeskUpdateEvent(type: string): type is ZendeskUpdateEventType {
+  return Object.hasOwn(ZENDESK_UPDATE_EVENTS, type);
+}
+
+/**
+ * Zendesk's statuses, lower case. Event webhooks send them upper case (`NEW`, `OPEN`, `PENDING`,
+ * `HOLD`, `SOLVED`, `CLOSED`, and `DELETED`, `ARCHIVED`, `SCRUBBED` in the status enum); the API
+ * and triggers' `{{ticket.status}}` spell them as words (`hold`, `On-hold`, UNVERIFIED which). An
+ * archived ticket is a closed one moved to the archive; a scrubbed one is deleted for good.
+ */
+export const ZENDESK_STATUSES: StatusTable = {
+  new: 'new',
+  open: 'open',
+  pending: 'pending',
+  hold: 'on-hold',
+  'on-hold': 'on-hold',
+  'on hold': 'on-hold',
+  solved: 'solved',
+  closed: 'closed',
+  archived: 'closed',
+  deleted: 'deleted',
+  scrubbed: 'deleted',
+};
+
+/** A ticket event after creation: the envelope, the ticket as it is now, and what changed. */
+export const ZendeskTicketUpdateEvent = z.object({
+  type: z.string(),
+  id: OptionalText,
+  account_id: OptionalText,
+  /** When the change happened, ISO 8601 with nanoseconds. */
+  time: OptionalText,
+  detail: requiredObject({
+    id: IdField,
+    subject: OptionalText,
+    status: OptionalText,
+  }),
+  event: optionalObject({ current: OptionalText, previous: OptionalText }),
+});
+export type ZendeskTicketUpdateEvent = z.infer<typeof ZendeskTicketUpdateEvent>;
 
 /** What tells an event-subscribed delivery apart: its `type`, and its `id` for dedupe. */
 export const ZendeskEventEnvelope = z.object({
@@ -43,9 +104,38 @@ export const ZENDESK_TRIGGER_BODY_TEMPLATE = `{
   "subject": "{{ticket.title}}"
 }`;
 
-/** What the trigger template produces, plus fields an operator may add (`requester_name`). */
+/**
+ * The body of a second trigger, for a ticket's later changes ("Ticket is Updated" → "Notify by
+ * webhook", on the same webhook). `event` says what the trigger's conditions select:
+ * `ticket.status_changed` (condition "Status | Changed"), `ticket.subject_changed`, or
+ * `ticket.updated`, which records both the status and the subject the ticket has now. Deleted
+ * tickets fire no trigger; subscribe an event webhook to `ticket.soft_deleted` for those.
+ * Placeholders from Zendesk's placeholder reference; UNVERIFIED: how `{{ticket.status}}` spells
+ * On-hold (the table takes `hold`, `on-hold` and `on hold`) and the format of
+ * `{{ticket.updated_at_with_timestamp}}` (an ISO 8601 time is read; anything else leaves the
+ * event time to the receiver's clock). Subject last, as in the creation body.
+ */
+export const ZENDESK_TRIGGER_UPDATE_BODY_TEMPLATE = `{
+  "event": "ticket.updated",
+  "ticket_id": "{{ticket.id}}",
+  "status": "{{ticket.status}}",
+  "updated_at": "{{ticket.updated_at_with_timestamp}}",
+  "subject": "{{ticket.title}}"
+}`;
+
+/** The `event` values a trigger body may carry, and which kind and fields each one means. */
+export const ZENDESK_TRIGGER_EVENTS = {
+  'ticket.created': { kind: 'ticket.created', changed: [] },
+  'ticket.updated': { kind: 'ticket.status_changed', changed: ['status', 'subject'] },
+  'ticket.status_changed': { kind: 'ticket.status_changed', changed: ['status'] },
+  'ticket.subject_changed': { kind: 'ticket.subject_changed', changed: ['subject'] },
+} as const satisfies Record<string, { kind: EventKind; changed: readonly TrackedField[] }>;
+
+/** What the trigger templates produce, plus fields an operator may add (`requester_name`). */
 export const ZendeskTriggerBody = z.object({
   event: OptionalText,
+  status: OptionalText,
+  updated_at: OptionalText,
   ticket_id: IdField,
   subject: OptionalText,
   priority: OptionalText,

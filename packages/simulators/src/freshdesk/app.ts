@@ -3,10 +3,26 @@ import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from
 import type { Faults, RequestStats } from '../faults';
 import { createSimulatorApp, requireBasicAuth } from '../shared/app';
 import { htmlToText, sanitizeHtml } from './html';
-import { type FreshdeskStore, noteView, ticketView } from './store';
+import { type FreshdeskStore, type FreshdeskTicket, noteView, ticketView } from './store';
+
+/** A change made through the API, which an automation rule on ticket updates reports. */
+export type FreshdeskChange =
+  | { kind: 'created'; ticket: FreshdeskTicket }
+  | { kind: 'status'; ticket: FreshdeskTicket; previous: number }
+  | { kind: 'subject'; ticket: FreshdeskTicket; previous: string };
+
+/** 2 Open, 3 Pending, 4 Resolved, 5 Closed: the statuses every account has. */
+export const FRESHDESK_STATUS_LABELS: Readonly<Record<number, string>> = {
+  2: 'Open',
+  3: 'Pending',
+  4: 'Resolved',
+  5: 'Closed',
+};
 
 export interface FreshdeskAppDeps {
   store: FreshdeskStore;
+  /** Told of every change after it is made; sends nothing in the request's path. */
+  onChange?: (change: FreshdeskChange) => void;
   apiKey: string;
   faults: Faults;
   stats: RequestStats;
@@ -77,7 +93,39 @@ export function buildFreshdeskApp(deps: FreshdeskAppDeps): FastifyInstance {
       ...(typeof body.priority === 'number' ? { priority: body.priority } : {}),
       ...(typeof body.status === 'number' ? { status: body.status } : {}),
     });
+    deps.onChange?.({ kind: 'created', ticket });
     return reply.code(201).header('location', `/api/v2/tickets/${ticket.id}`).send(ticketView(ticket));
+  });
+
+  app.put<{ Params: Params }>('/api/v2/tickets/:id', async (req, reply) => {
+    const id = ticketIdOf(req.params.id);
+    if (id === undefined) return reply.code(404).send();
+    const body = (req.body ?? {}) as Record<string, unknown>;
+    const errors: FieldError[] = [];
+    if (body.status !== undefined && !(typeof body.status === 'number' && body.status in FRESHDESK_STATUS_LABELS)) {
+      errors.push({ field: 'status', message: 'It should be one of these values: 2,3,4,5', code: 'invalid_value' });
+    }
+    if (body.subject !== undefined && (typeof body.subject !== 'string' || body.subject === '')) {
+      errors.push({ field: 'subject', message: 'It should be a/an String', code: 'datatype_mismatch' });
+    }
+    if (body.priority !== undefined && ![1, 2, 3, 4].includes(body.priority as number)) {
+      errors.push({ field: 'priority', message: 'It should be one of these values: 1,2,3,4', code: 'invalid_value' });
+    }
+    if (errors.length > 0) return validationFailed(reply, errors);
+    const ticket = store.ticket(id);
+    const changes: FreshdeskChange[] = [];
+    if (typeof body.status === 'number' && body.status !== ticket.status) {
+      changes.push({ kind: 'status', ticket, previous: ticket.status });
+      ticket.status = body.status;
+    }
+    if (typeof body.subject === 'string' && body.subject !== ticket.subject) {
+      changes.push({ kind: 'subject', ticket, previous: ticket.subject });
+      ticket.subject = body.subject;
+    }
+    if (typeof body.priority === 'number') ticket.priority = body.priority;
+    ticket.updated_at = new Date().toISOString().replace(/\.\d{3}Z$/, 'Z');
+    for (const change of changes) deps.onChange?.(change);
+    return ticketView(ticket);
   });
 
   app.get<{ Params: Params }>('/api/v2/tickets/:id', async (req, reply) => {

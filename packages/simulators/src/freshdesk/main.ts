@@ -6,7 +6,9 @@ import { createFreshdeskSimulator } from './simulator';
 
 const USAGE = `usage: pnpm sim freshdesk [--port 8083] [--host 127.0.0.1] [--api-key K]
                         [--faults '{"rateLimitRate":0.1}'] [--log-level warn]
-env: FRESHDESK_SIM_PORT, FRESHDESK_API_KEY, FRESHDESK_SIM_FAULTS`;
+                        [--webhook-url http://127.0.0.1:3000 --webhook-token T]
+env: FRESHDESK_SIM_PORT, FRESHDESK_API_KEY, FRESHDESK_SIM_FAULTS, FRESHDESK_WEBHOOK_TOKEN
+With --webhook-url, tickets created or changed through the API are sent there as the documented rules send them.`;
 
 /** Runs the Freshdesk simulator alone until SIGINT/SIGTERM, printing its base URL and credentials. */
 export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env): Promise<void> {
@@ -15,6 +17,8 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
     options: {
       ...SIM_CLI_OPTIONS,
       'api-key': { type: 'string' },
+      'webhook-url': { type: 'string' },
+      'webhook-token': { type: 'string' },
     },
     strict: true,
   });
@@ -27,9 +31,12 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
   const faults = rawFaults ? FaultConfig.parse(JSON.parse(rawFaults)) : {};
   const apiKey = values['api-key'] ?? env.FRESHDESK_API_KEY ?? 'freshdesk-sim-key';
 
+  const webhookToken = values['webhook-token'] ?? env.FRESHDESK_WEBHOOK_TOKEN?.split(',')[0]?.trim();
+  const webhookUrl = values['webhook-url'];
   const sim = await createFreshdeskSimulator({
     apiKey,
     faults,
+    ...(webhookUrl ? { webhook: { url: webhookUrl, ...(webhookToken ? { token: webhookToken } : {}) } } : {}),
     logger: createLogger({ name: 'freshdesk-sim', level: values['log-level'] ?? 'warn' }),
   });
   await serveUntilSignal(sim, {

@@ -1,7 +1,9 @@
 import type { Logger } from '@ticket-rooms/core';
 import { type FaultConfig, Faults, RequestStats } from '../faults';
+import { buildDelivery } from '../sender/build';
 import { type SimulatorServer, withLifecycle } from '../shared/lifecycle';
-import { buildFreshdeskApp } from './app';
+import { WebhookSender, type WebhookTarget } from '../shared/webhooks';
+import { buildFreshdeskApp, FRESHDESK_STATUS_LABELS, type FreshdeskChange } from './app';
 import { FreshdeskStore } from './store';
 
 export interface FreshdeskSimulatorOptions {
@@ -9,11 +11,38 @@ export interface FreshdeskSimulatorOptions {
   apiKey: string;
   faults?: FaultConfig;
   logger?: Logger | false;
+  /**
+   * The automation rules of `docs/helpdesk-setup.md` (ticket creation, ticket updates), pointed
+   * here: every creation, status and subject change made through the API is sent with the
+   * documented bodies and `token` as the `x-ticket-rooms-token` header.
+   */
+  webhook?: WebhookTarget;
 }
 
 export interface FreshdeskSimulator extends SimulatorServer {
   /** The tickets, for seeding large data sets; tests read through the HTTP API. */
   readonly store: FreshdeskStore;
+  /** Resolves once every webhook sent so far was delivered or given up. */
+  webhooksIdle(): Promise<void>;
+}
+
+const label = (status: number) => FRESHDESK_STATUS_LABELS[status] ?? String(status);
+
+/** The rule's delivery of one change; Freshdesk repeats the same body on a retry. */
+function freshdeskWebhook(target: WebhookTarget, change: FreshdeskChange) {
+  const { ticket } = change;
+  const snapshot = { id: String(ticket.id), subject: ticket.subject, status: label(ticket.status) };
+  const occurredAt = new Date().toISOString().replace(/\.\d{3}Z$/, 'Z');
+  const delivery = buildDelivery('freshdesk', {
+    ticketId: snapshot.id,
+    subject: snapshot.subject,
+    ...(target.token ? { token: target.token } : {}),
+    ...(target.tenant ? { tenant: target.tenant } : {}),
+    kind: change.kind,
+    ...(change.kind === 'created' ? {} : { status: snapshot.status, occurredAt }),
+    ...(change.kind === 'status' ? { previousStatus: label(change.previous) } : {}),
+  });
+  return () => delivery;
 }
 
 /**
@@ -25,7 +54,18 @@ export async function createFreshdeskSimulator(opts: FreshdeskSimulatorOptions):
   const faults = new Faults(opts.faults ?? {});
   const stats = new RequestStats();
   const store = new FreshdeskStore();
-  const app = buildFreshdeskApp({ store, apiKey: opts.apiKey, faults, stats, logger: opts.logger ?? false });
+  const webhooks = opts.webhook ? new WebhookSender(opts.webhook, opts.logger ?? false) : undefined;
+  const target = opts.webhook;
+  const app = buildFreshdeskApp({
+    store,
+    apiKey: opts.apiKey,
+    faults,
+    stats,
+    logger: opts.logger ?? false,
+    ...(webhooks && target ? { onChange: (change) => webhooks.send(freshdeskWebhook(target, change)) } : {}),
+  });
   await app.ready();
-  return withLifecycle({ app, faults, stats, store });
+  return withLifecycle({ app, faults, stats, store, webhooksIdle: async () => webhooks?.idle() }, () =>
+    webhooks?.close(),
+  );
 }

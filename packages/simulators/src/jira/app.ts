@@ -2,11 +2,20 @@ import { type Logger, safeEqual } from '@ticket-rooms/core';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Faults, RequestStats } from '../faults';
 import { createSimulatorApp, requireBasicAuth } from '../shared/app';
-import type { JiraStore } from './store';
-import { issueView, jsmCommentView, jsmDate, platformCommentView, userView } from './views';
+import { JIRA_TRANSITIONS, type JiraIssue, type JiraStore } from './store';
+import { issueView, jsmCommentView, jsmDate, platformCommentView, statusView, userView } from './views';
+
+/** A change made through the API, which Jira reports to webhooks on issue events. */
+export type JiraChange =
+  | { kind: 'created'; issue: JiraIssue }
+  | { kind: 'status'; issue: JiraIssue; previous: string }
+  | { kind: 'subject'; issue: JiraIssue; previous: string }
+  | { kind: 'deleted'; issue: JiraIssue };
 
 export interface JiraAppDeps {
   store: JiraStore;
+  /** Told of every change after it is made; sends nothing in the request's path. */
+  onChange?: (change: JiraChange) => void;
   email: string;
   apiToken: string;
   faults: Faults;
@@ -81,9 +90,66 @@ export function buildJiraApp(deps: JiraAppDeps): FastifyInstance {
         description: typeof fields.description === 'string' ? fields.description : null,
         issueType: String((fields.issuetype as { name?: unknown }).name ?? 'Task'),
       });
+      deps.onChange?.({ kind: 'created', issue });
       return reply
         .code(201)
         .send({ id: issue.id, key: issue.key, self: `${base(req)}/rest/api/${version}/issue/${issue.id}` });
+    });
+
+    // Edit: only the summary is simulated; Jira answers 204 with no body.
+    app.put<{ Params: Params }>(`/rest/api/${version}/issue/:key`, async (req, reply) => {
+      const issue = store.find(req.params.key);
+      if (!issue) return platformError(reply, 404, ['Issue does not exist or you do not have permission to see it.']);
+      const fields = ((req.body ?? {}) as { fields?: Record<string, unknown> }).fields ?? {};
+      if (fields.summary !== undefined && (typeof fields.summary !== 'string' || fields.summary.trim() === '')) {
+        return platformError(reply, 400, [], { summary: 'You must specify a summary of the issue.' });
+      }
+      if (typeof fields.summary === 'string' && fields.summary !== issue.summary) {
+        const previous = issue.summary;
+        issue.summary = fields.summary;
+        deps.onChange?.({ kind: 'subject', issue, previous });
+      }
+      return reply.code(204).send();
+    });
+
+    app.delete<{ Params: Params }>(`/rest/api/${version}/issue/:key`, async (req, reply) => {
+      const issue = store.find(req.params.key);
+      if (!issue) return platformError(reply, 404, ['Issue does not exist or you do not have permission to see it.']);
+      store.delete(issue);
+      deps.onChange?.({ kind: 'deleted', issue });
+      return reply.code(204).send();
+    });
+
+    app.get<{ Params: Params }>(`/rest/api/${version}/issue/:key/transitions`, async (req, reply) => {
+      const issue = store.find(req.params.key);
+      if (!issue) return platformError(reply, 404, ['Issue does not exist or you do not have permission to see it.']);
+      return {
+        expand: 'transitions',
+        transitions: JIRA_TRANSITIONS.filter((t) => t.to.id !== issue.status.id).map((t) => ({
+          id: t.id,
+          name: t.name,
+          to: statusView(base(req), { ...issue, status: t.to }),
+          hasScreen: false,
+          isGlobal: true,
+          isInitial: false,
+          isAvailable: true,
+          isConditional: false,
+        })),
+      };
+    });
+
+    app.post<{ Params: Params }>(`/rest/api/${version}/issue/:key/transitions`, async (req, reply) => {
+      const issue = store.find(req.params.key);
+      if (!issue) return platformError(reply, 404, ['Issue does not exist or you do not have permission to see it.']);
+      const id = ((req.body ?? {}) as { transition?: { id?: unknown } }).transition?.id;
+      const transition = JIRA_TRANSITIONS.find((t) => t.id === String(id));
+      if (!transition || transition.to.id === issue.status.id) {
+        return platformError(reply, 400, [`Transition id '${String(id).slice(0, 20)}' is not valid for this issue.`]);
+      }
+      const previous = issue.status.name;
+      issue.status = transition.to;
+      deps.onChange?.({ kind: 'status', issue, previous });
+      return reply.code(204).send();
     });
 
     app.get<{ Params: Params }>(`/rest/api/${version}/issue/:key`, async (req, reply) => {

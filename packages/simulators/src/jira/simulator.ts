@@ -1,7 +1,10 @@
+import { randomBytes } from 'node:crypto';
 import type { Logger } from '@ticket-rooms/core';
 import { type FaultConfig, Faults, RequestStats } from '../faults';
+import { buildDelivery } from '../sender/build';
 import { type SimulatorServer, withLifecycle } from '../shared/lifecycle';
-import { buildJiraApp } from './app';
+import { WebhookSender, type WebhookTarget } from '../shared/webhooks';
+import { buildJiraApp, type JiraChange } from './app';
 import { JiraStore } from './store';
 
 export interface JiraSimulatorOptions {
@@ -10,11 +13,38 @@ export interface JiraSimulatorOptions {
   apiToken: string;
   faults?: FaultConfig;
   logger?: Logger | false;
+  /**
+   * An admin webhook on issue created, updated and deleted: every such change made through the API
+   * is sent there, signed with `secret` (`X-Hub-Signature`), the same identifier on each retry.
+   */
+  webhook?: WebhookTarget;
 }
 
 export interface JiraSimulator extends SimulatorServer {
   /** The issues, for seeding large data sets; tests read through the HTTP API. */
   readonly store: JiraStore;
+  /** Resolves once every webhook sent so far was delivered or given up. */
+  webhooksIdle(): Promise<void>;
+}
+
+/** The webhook delivery of one change: one identifier, the retry count on each later attempt. */
+function jiraWebhook(target: WebhookTarget, change: JiraChange) {
+  const identifier = String(BigInt(`0x${randomBytes(7).toString('hex')}`));
+  const { issue } = change;
+  const snapshot = { key: issue.key, summary: issue.summary, status: issue.status.name };
+  const occurredAt = new Date().toISOString();
+  return (attempt: number) =>
+    buildDelivery('jira', {
+      ticketId: snapshot.key,
+      subject: snapshot.summary,
+      ...(target.secret ? { secret: target.secret } : {}),
+      ...(target.tenant ? { tenant: target.tenant } : {}),
+      deliveryId: identifier,
+      attempt,
+      kind: change.kind,
+      ...(change.kind === 'created' ? {} : { status: snapshot.status, occurredAt }),
+      ...(change.kind === 'status' ? { previousStatus: change.previous } : {}),
+    });
 }
 
 /**
@@ -26,8 +56,11 @@ export async function createJiraSimulator(opts: JiraSimulatorOptions): Promise<J
   const faults = new Faults(opts.faults ?? {});
   const stats = new RequestStats();
   const store = new JiraStore();
+  const webhooks = opts.webhook ? new WebhookSender(opts.webhook, opts.logger ?? false) : undefined;
+  const target = opts.webhook;
   const app = buildJiraApp({
     store,
+    ...(webhooks && target ? { onChange: (change) => webhooks.send(jiraWebhook(target, change)) } : {}),
     email: opts.email,
     apiToken: opts.apiToken,
     faults,
@@ -35,5 +68,7 @@ export async function createJiraSimulator(opts: JiraSimulatorOptions): Promise<J
     logger: opts.logger ?? false,
   });
   await app.ready();
-  return withLifecycle({ app, faults, stats, store });
+  return withLifecycle({ app, faults, stats, store, webhooksIdle: async () => webhooks?.idle() }, () =>
+    webhooks?.close(),
+  );
 }

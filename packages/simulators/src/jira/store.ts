@@ -1,4 +1,18 @@
 /** In-memory Jira issues and JSM comments. Maps and arrays only, so 100k issues stay cheap. */
+import { JIRA_WORKFLOW_STATUSES, type JiraWorkflowStatus } from '../sender/build';
+
+/** A transition of the simulated workflow: to each status from any other, as JSM's default allows. */
+export interface JiraTransition {
+  id: string;
+  name: string;
+  to: JiraWorkflowStatus;
+}
+
+export const JIRA_TRANSITIONS: readonly JiraTransition[] = JIRA_WORKFLOW_STATUSES.map((to, i) => ({
+  id: String(11 + i * 10),
+  name: to.name,
+  to,
+}));
 
 export interface JiraComment {
   id: string;
@@ -15,6 +29,7 @@ export interface JiraIssue {
   description: string | null;
   issueType: string;
   priority: string;
+  status: JiraWorkflowStatus;
   createdMs: number;
   comments: JiraComment[];
 }
@@ -32,6 +47,8 @@ export class JiraStore {
   readonly issues = new Map<string, JiraIssue>();
   private readonly byId = new Map<string, JiraIssue>();
   private readonly counters = new Map<string, number>();
+  /** Deleted keys stay gone: they are not created again on first use. */
+  private readonly deleted = new Set<string>();
   private nextIssueId = 10_000;
   private nextCommentId = 20_000;
 
@@ -42,6 +59,7 @@ export class JiraStore {
   find(keyOrId: string): JiraIssue | undefined {
     const existing = this.issues.get(keyOrId) ?? this.byId.get(keyOrId);
     if (existing) return existing;
+    if (this.deleted.has(keyOrId)) return undefined;
     const match = KEY.exec(keyOrId);
     if (!match) return undefined;
     return this.create({ projectKey: match[1] as string, number: Number(match[2]), summary: `Issue ${keyOrId}` });
@@ -65,12 +83,20 @@ export class JiraStore {
       description: input.description ?? null,
       issueType: input.issueType ?? 'Service Request',
       priority: 'Medium',
+      status: JIRA_WORKFLOW_STATUSES[0] as JiraWorkflowStatus,
       createdMs: Date.now(),
       comments: [],
     };
     this.issues.set(issue.key, issue);
     this.byId.set(issue.id, issue);
     return issue;
+  }
+
+  delete(issue: JiraIssue): void {
+    this.issues.delete(issue.key);
+    this.byId.delete(issue.id);
+    this.deleted.add(issue.key);
+    this.deleted.add(issue.id);
   }
 
   addComment(issue: JiraIssue, input: { body: string; public: boolean }): JiraComment {

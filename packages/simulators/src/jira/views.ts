@@ -58,8 +58,22 @@ export function issueView(base: string, issue: JiraIssue, apiVersion: '2' | '3')
       issuetype: { name: issue.issueType },
       project: { key: issue.projectKey, name: issue.projectKey, projectTypeKey: 'service_desk' },
       priority: { name: issue.priority, id: '3' },
+      status: statusView(base, issue),
       created: new Date(issue.createdMs).toISOString().replace('Z', '+0000'),
       comment: { comments: [], maxResults: 0, total: issue.comments.length, startAt: 0 },
     },
   };
 }
+
+/** An issue's status as the REST API shows it, with its category. */
+export function statusView(base: string, issue: JiraIssue) {
+  const { name, id, category } = issue.status;
+  return {
+    self: `${base}/rest/api/2/status/${id}`,
+    name,
+    id,
+    statusCategory: { key: category, name: CATEGORY_NAMES[category] ?? category },
+  };
+}
+
+const CATEGORY_NAMES: Record<string, string> = { new: 'To Do', indeterminate: 'In Progress', done: 'Done' };

@@ -1,14 +1,20 @@
 import { createHash, randomBytes, randomInt, randomUUID } from 'node:crypto';
 import {
   FRESHDESK_AUTOMATION_BODY_TEMPLATE,
+  FRESHDESK_UPDATE_BODY_TEMPLATE,
   renderTemplate,
   ZENDESK_TEST_SECRET,
   ZENDESK_TRIGGER_BODY_TEMPLATE,
+  ZENDESK_TRIGGER_UPDATE_BODY_TEMPLATE,
 } from '@ticket-rooms/helpdesk';
 import { jiraSignature, standardWebhookSignature, zendeskSignature } from './sign';
 
 export type SenderVendor = 'zendesk' | 'freshdesk' | 'jira' | 'generic';
 export const SENDER_VENDORS: readonly SenderVendor[] = ['zendesk', 'freshdesk', 'jira', 'generic'];
+
+/** What happened to the ticket: its creation, or one of its later changes. */
+export type SenderKind = 'created' | 'status' | 'subject' | 'deleted';
+export const SENDER_KINDS: readonly SenderKind[] = ['created', 'status', 'subject', 'deleted'];
 
 export interface BuildDeliveryOptions {
   ticketId: string;
@@ -37,6 +43,17 @@ export interface BuildDeliveryOptions {
   freshdeskAuth?: 'header' | 'basic';
   /** Overrides the receiver path, e.g. `/helpdesk/ticket-created`. */
   path?: string;
+  /** The ticket's creation (default) or one of its later changes, as the vendor reports it. */
+  kind?: SenderKind;
+  /**
+   * The ticket's status after the change, in our vocabulary (`solved`) or the vendor's own word;
+   * default `solved` for `kind: 'status'`, else `open`.
+   */
+  status?: string;
+  /** The status before the change, where the vendor reports it (Zendesk, Jira, Freshdesk); default `open`. */
+  previousStatus?: string;
+  /** When the change happened (ISO 8601); default one second before `nowMs`. */
+  occurredAt?: string;
 }
 
 export interface Delivery {
@@ -49,15 +66,43 @@ export interface Delivery {
 /** Builds one webhook delivery exactly as the vendor sends it: headers, body bytes and signature. */
 export function buildDelivery(vendor: SenderVendor, opts: BuildDeliveryOptions): Delivery {
   const nowMs = opts.nowMs ?? Date.now();
-  const built =
-    vendor === 'zendesk'
-      ? zendesk(opts, nowMs)
-      : vendor === 'jira'
-        ? jira(opts, nowMs)
-        : vendor === 'freshdesk'
-          ? freshdesk(opts)
-          : generic(opts, nowMs);
+  const kind = opts.kind ?? 'created';
+  let built: Built;
+  if (kind === 'created') {
+    built =
+      vendor === 'zendesk'
+        ? zendesk(opts, nowMs)
+        : vendor === 'jira'
+          ? jira(opts, nowMs)
+          : vendor === 'freshdesk'
+            ? freshdesk(opts)
+            : generic(opts, nowMs);
+  } else {
+    const change: Change = {
+      kind,
+      status: opts.status ?? (kind === 'status' ? 'solved' : 'open'),
+      previousStatus: opts.previousStatus ?? 'open',
+      atMs: opts.occurredAt === undefined ? nowMs - 1_000 : Date.parse(opts.occurredAt),
+    };
+    if (Number.isNaN(change.atMs)) throw new TypeError('occurredAt must be an ISO 8601 date-time.');
+    built =
+      vendor === 'zendesk'
+        ? zendeskUpdate(opts, change, nowMs)
+        : vendor === 'jira'
+          ? jiraUpdate(opts, change)
+          : vendor === 'freshdesk'
+            ? freshdeskUpdate(opts, change)
+            : genericUpdate(opts, change, nowMs);
+  }
   return { vendor, path: opts.path ?? `/webhooks/${vendor}`, ...built };
+}
+
+interface Change {
+  kind: Exclude<SenderKind, 'created'>;
+  /** The new status in our vocabulary or the vendor's own word. */
+  status: string;
+  previousStatus: string;
+  atMs: number;
 }
 
 type Built = Omit<Delivery, 'vendor' | 'path'>;
@@ -68,15 +113,7 @@ function isoSeconds(ms: number): string {
 
 function zendesk(opts: BuildDeliveryOptions, nowMs: number): Built {
   const account = opts.tenant ?? '22129848';
-  // Retries of one invocation keep its id; the event id (event webhooks) is `deliveryId` too.
-  const invocationId =
-    opts.deliveryId === undefined
-      ? String(8_000_000_000 + randomInt(1_000_000_000))
-      : opts.variant === 'trigger'
-        ? opts.deliveryId
-        : String(
-            8_000_000_000 + (createHash('sha256').update(opts.deliveryId).digest().readUInt32BE(0) % 1_000_000_000),
-          );
+  const invocationId = zendeskInvocationId(opts);
   let body: string;
   if (opts.variant === 'trigger') {
     body = renderTemplate(
@@ -124,19 +161,36 @@ function zendesk(opts: BuildDeliveryOptions, nowMs: number): Built {
       zendesk_event_version: '2022-11-06',
     });
   }
+  return { headers: zendeskHeaders(opts, account, invocationId, body, nowMs), body };
+}
+
+/** The headers Zendesk adds to every webhook request, signed over the signature time and the body. */
+function zendeskHeaders(
+  opts: BuildDeliveryOptions,
+  account: string,
+  invocationId: string,
+  body: string,
+  nowMs: number,
+): Record<string, string> {
   const timestamp = isoSeconds(nowMs);
   return {
-    headers: {
-      'content-type': 'application/json',
-      'user-agent': 'Zendesk Webhook',
-      'x-zendesk-account-id': account,
-      'x-zendesk-webhook-id': '01F1KRFQ6BG29CNWFR60NK5FNY',
-      'x-zendesk-webhook-invocation-id': invocationId,
-      'x-zendesk-webhook-signature': zendeskSignature(body, timestamp, opts.secret ?? ZENDESK_TEST_SECRET),
-      'x-zendesk-webhook-signature-timestamp': timestamp,
-    },
-    body,
+    'content-type': 'application/json',
+    'user-agent': 'Zendesk Webhook',
+    'x-zendesk-account-id': account,
+    'x-zendesk-webhook-id': '01F1KRFQ6BG29CNWFR60NK5FNY',
+    'x-zendesk-webhook-invocation-id': invocationId,
+    'x-zendesk-webhook-signature': zendeskSignature(body, timestamp, opts.secret ?? ZENDESK_TEST_SECRET),
+    'x-zendesk-webhook-signature-timestamp': timestamp,
   };
+}
+
+/** Retries of one invocation keep its id; a given delivery id always gives the same invocation id. */
+function zendeskInvocationId(opts: BuildDeliveryOptions): string {
+  if (opts.deliveryId === undefined) return String(8_000_000_000 + randomInt(1_000_000_000));
+  if (opts.variant === 'trigger') return opts.deliveryId;
+  return String(
+    8_000_000_000 + (createHash('sha256').update(opts.deliveryId).digest().readUInt32BE(0) % 1_000_000_000),
+  );
 }
 
 /** A bare number N becomes the key `SD-N`, since Jira tickets are issue keys. */
@@ -177,6 +231,11 @@ function jira(opts: BuildDeliveryOptions, nowMs: number): Built {
     },
     changelog: { id: '10000', items: [] },
   });
+  return { headers: jiraHeaders(opts, body), body };
+}
+
+/** Jira's webhook headers: the identifier (the same on retries), the retry count, the signature with a secret. */
+function jiraHeaders(opts: BuildDeliveryOptions, body: string): Record<string, string> {
   const headers: Record<string, string> = {
     'content-type': 'application/json; charset=UTF-8',
     'user-agent': 'Atlassian Webhook HTTP Client',
@@ -186,7 +245,7 @@ function jira(opts: BuildDeliveryOptions, nowMs: number): Built {
   if (opts.attempt !== undefined && opts.attempt > 0) headers['x-atlassian-webhook-retry'] = String(opts.attempt);
   // Jira signs only when the webhook was given a secret.
   if (opts.secret) headers['x-hub-signature'] = jiraSignature(body, opts.secret);
-  return { headers, body };
+  return headers;
 }
 
 function freshdesk(opts: BuildDeliveryOptions): Built {
@@ -203,13 +262,18 @@ function freshdesk(opts: BuildDeliveryOptions): Built {
     { jsonEscape: opts.jsonEscape ?? true },
   );
   if (opts.eventType) body = body.replace('"event": "ticket.created"', `"event": ${JSON.stringify(opts.eventType)}`);
+  return { headers: freshdeskHeaders(opts), body };
+}
+
+/** Freshdesk signs nothing: the rule presents the token as a custom header or the basic-auth password. */
+function freshdeskHeaders(opts: BuildDeliveryOptions): Record<string, string> {
   const headers: Record<string, string> = { 'content-type': 'application/json' };
   if (opts.token && opts.freshdeskAuth === 'basic') {
     headers.authorization = `Basic ${Buffer.from(`freshdesk:${opts.token}`).toString('base64')}`;
   } else if (opts.token) {
     headers['x-ticket-rooms-token'] = opts.token;
   }
-  return { headers, body };
+  return headers;
 }
 
 function generic(opts: BuildDeliveryOptions, nowMs: number): Built {
@@ -221,6 +285,11 @@ function generic(opts: BuildDeliveryOptions, nowMs: number): Built {
     ...(opts.requesterEmail ? { requester: opts.requesterEmail } : {}),
     ...(opts.eventType ? { event: opts.eventType } : {}),
   });
+  return { headers: genericHeaders(opts, body, nowMs), body };
+}
+
+/** Standard Webhooks headers with a secret, else the shared token. */
+function genericHeaders(opts: BuildDeliveryOptions, body: string, nowMs: number): Record<string, string> {
   const headers: Record<string, string> = { 'content-type': 'application/json' };
   if (opts.secret) {
     const id = opts.deliveryId ?? `msg_${randomBytes(12).toString('base64url')}`;
@@ -231,5 +300,238 @@ function generic(opts: BuildDeliveryOptions, nowMs: number): Built {
   } else if (opts.token) {
     headers['x-ticket-rooms-token'] = opts.token;
   }
-  return { headers, body };
+  return headers;
+}
+
+// A ticket's later changes, each in the shape its vendor sends (see the helpdesk package's
+// fixtures and payload modules for where each shape comes from).
+
+/** Our statuses in Zendesk's words: upper case in event webhooks, `HOLD` for on-hold. */
+const ZENDESK_WORDS: Record<string, string> = {
+  new: 'NEW',
+  open: 'OPEN',
+  pending: 'PENDING',
+  'on-hold': 'HOLD',
+  solved: 'SOLVED',
+  closed: 'CLOSED',
+};
+// Zendesk's event webhooks spell every status in upper case, its own words included.
+const zendeskWord = (status: string) => ZENDESK_WORDS[status.toLowerCase()] ?? status.toUpperCase();
+
+function zendeskUpdate(opts: BuildDeliveryOptions, change: Change, nowMs: number): Built {
+  const account = opts.tenant ?? '22129848';
+  const invocationId = zendeskInvocationId(opts);
+  // Deletions fire no trigger; they only come as events.
+  if (opts.variant === 'trigger' && change.kind !== 'deleted') {
+    const event = change.kind === 'status' ? 'ticket.status_changed' : 'ticket.subject_changed';
+    const body = renderTemplate(
+      ZENDESK_TRIGGER_UPDATE_BODY_TEMPLATE.replace('"event": "ticket.updated"', `"event": ${JSON.stringify(event)}`),
+      {
+        'ticket.id': opts.ticketId,
+        'ticket.status': zendeskWord(change.status).toLowerCase(),
+        'ticket.updated_at_with_timestamp': isoSeconds(change.atMs),
+        'ticket.title': opts.subject,
+      },
+      { jsonEscape: opts.jsonEscape ?? true },
+    );
+    return { headers: zendeskHeaders(opts, account, invocationId, body, nowMs), body };
+  }
+  const type =
+    change.kind === 'status'
+      ? 'zen:event-type:ticket.status_changed'
+      : change.kind === 'subject'
+        ? 'zen:event-type:ticket.subject_changed'
+        : 'zen:event-type:ticket.soft_deleted';
+  const status = change.kind === 'deleted' ? 'DELETED' : zendeskWord(change.status);
+  const at = new Date(change.atMs).toISOString();
+  const body = JSON.stringify({
+    account_id: /^\d+$/.test(account) ? Number(account) : account,
+    detail: {
+      actor_id: '8447388090494',
+      assignee_id: null,
+      brand_id: '8447346621310',
+      created_at: isoSeconds(change.atMs - 3_600_000),
+      description: opts.subject,
+      external_id: null,
+      group_id: null,
+      id: opts.ticketId,
+      is_public: true,
+      organization_id: null,
+      priority: opts.priority?.toUpperCase() ?? null,
+      requester_id: '8447388090494',
+      status,
+      subject: opts.subject,
+      submitter_id: '8447388090494',
+      tags: [],
+      type: null,
+      updated_at: isoSeconds(change.atMs),
+      via: { channel: 'web_service' },
+    },
+    event:
+      change.kind === 'status'
+        ? { current: status, previous: zendeskWord(change.previousStatus) }
+        : change.kind === 'subject'
+          ? { current: opts.subject, previous: `Ticket ${opts.ticketId}` }
+          : {},
+    id: opts.deliveryId ?? randomUUID(),
+    subject: `zen:ticket:${opts.ticketId}`,
+    time: at,
+    type,
+    zendesk_event_version: '2022-11-06',
+  });
+  return { headers: zendeskHeaders(opts, account, invocationId, body, nowMs), body };
+}
+
+/** Our statuses as a JSM workflow's statuses: a name, an id, and the category Jira files it under. */
+const JIRA_WORKFLOW: Record<string, { name: string; id: string; category: string }> = {
+  new: { name: 'Waiting for support', id: '10002', category: 'new' },
+  open: { name: 'In Progress', id: '3', category: 'indeterminate' },
+  pending: { name: 'Waiting for customer', id: '10003', category: 'indeterminate' },
+  'on-hold': { name: 'Pending', id: '10004', category: 'indeterminate' },
+  solved: { name: 'Resolved', id: '10005', category: 'done' },
+  closed: { name: 'Closed', id: '6', category: 'done' },
+};
+
+/** A JSM workflow status: its name, id and the category Jira files it under. */
+export type JiraWorkflowStatus = { name: string; id: string; category: string };
+
+/** The statuses of the simulated JSM workflow, in order. */
+export const JIRA_WORKFLOW_STATUSES: readonly JiraWorkflowStatus[] = Object.values(JIRA_WORKFLOW);
+
+/**
+ * A status in Jira's terms, from our vocabulary or a workflow status name; any other word becomes
+ * a status of that name.
+ */
+export function jiraStatusOf(status: string): JiraWorkflowStatus {
+  const key = status.toLowerCase();
+  return (
+    JIRA_WORKFLOW[key] ??
+    JIRA_WORKFLOW_STATUSES.find((s) => s.name.toLowerCase() === key) ?? {
+      name: status,
+      id: '10099',
+      category: 'indeterminate',
+    }
+  );
+}
+
+function jiraUpdate(opts: BuildDeliveryOptions, change: Change): Built {
+  const site = opts.tenant ?? 'example.atlassian.net';
+  const key = jiraKey(opts.ticketId);
+  const issueId = String(10_000 + (Number(/\d+$/.exec(key)?.[0] ?? 0) % 1_000_000));
+  const to = jiraStatusOf(change.status);
+  const from = jiraStatusOf(change.previousStatus);
+  const items =
+    change.kind === 'status'
+      ? [
+          {
+            field: 'status',
+            fieldtype: 'jira',
+            fieldId: 'status',
+            from: from.id,
+            fromString: from.name,
+            to: to.id,
+            toString: to.name,
+          },
+        ]
+      : change.kind === 'subject'
+        ? [
+            {
+              field: 'summary',
+              fieldtype: 'jira',
+              fieldId: 'summary',
+              from: null,
+              fromString: `Issue ${key}`,
+              to: null,
+              toString: opts.subject,
+            },
+          ]
+        : [];
+  const webhookEvent = change.kind === 'deleted' ? 'jira:issue_deleted' : 'jira:issue_updated';
+  const body = JSON.stringify({
+    timestamp: change.atMs,
+    webhookEvent,
+    issue_event_type_name:
+      change.kind === 'deleted' ? 'issue_deleted' : change.kind === 'status' ? 'issue_generic' : 'issue_updated',
+    user: {
+      self: `https://${site}/rest/api/2/user?accountId=5c19d1e6a4b2c50e4b1f2a33`,
+      accountId: '5c19d1e6a4b2c50e4b1f2a33',
+      displayName: 'Ada Agent',
+      active: true,
+      timeZone: 'Etc/UTC',
+      accountType: 'atlassian',
+    },
+    issue: {
+      id: issueId,
+      self: `https://${site}/rest/api/2/issue/${issueId}`,
+      key,
+      fields: {
+        summary: opts.subject,
+        priority: { name: opts.priority ?? 'Medium', id: '3' },
+        project: { id: '10001', key: key.split('-')[0], name: 'Service Desk', projectTypeKey: 'service_desk' },
+        issuetype: { id: '10003', name: 'Service Request' },
+        status: {
+          self: `https://${site}/rest/api/2/status/${to.id}`,
+          name: to.name,
+          id: to.id,
+          statusCategory: { key: to.category },
+        },
+      },
+    },
+    ...(change.kind === 'deleted' ? {} : { changelog: { id: String(10_000 + (change.atMs % 100_000)), items } }),
+  });
+  return { headers: jiraHeaders(opts, body), body };
+}
+
+/** Our statuses as Freshdesk labels; a word Freshdesk does not have is a custom status of that name. */
+const FRESHDESK_LABELS: Record<string, string> = {
+  open: 'Open',
+  pending: 'Pending',
+  solved: 'Resolved',
+  closed: 'Closed',
+};
+const freshdeskLabel = (status: string) => FRESHDESK_LABELS[status.toLowerCase()] ?? status;
+
+function freshdeskUpdate(opts: BuildDeliveryOptions, change: Change): Built {
+  const host = opts.tenant ?? 'example.freshdesk.com';
+  const event =
+    change.kind === 'status'
+      ? 'ticket.updated'
+      : change.kind === 'subject'
+        ? 'ticket.subject_changed'
+        : 'ticket.deleted';
+  const status = freshdeskLabel(change.status);
+  const body = renderTemplate(
+    FRESHDESK_UPDATE_BODY_TEMPLATE.replace('"event": "ticket.updated"', `"event": ${JSON.stringify(event)}`),
+    {
+      'ticket.id': opts.ticketId,
+      'ticket.url': `https://${host}/helpdesk/tickets/${opts.ticketId}`,
+      triggered_event:
+        change.kind === 'status' ? `{status:{from:${freshdeskLabel(change.previousStatus)},to:${status}}}` : '',
+      'ticket.status': status,
+      'ticket.updated_at': isoSeconds(change.atMs),
+      'ticket.subject': opts.subject,
+    },
+    { jsonEscape: opts.jsonEscape ?? true },
+  );
+  return { headers: freshdeskHeaders(opts), body };
+}
+
+function genericUpdate(opts: BuildDeliveryOptions, change: Change, nowMs: number): Built {
+  const event =
+    change.kind === 'status'
+      ? 'ticket.status_changed'
+      : change.kind === 'subject'
+        ? 'ticket.subject_changed'
+        : 'ticket.deleted';
+  const body = JSON.stringify({
+    event,
+    ticketId: opts.ticketId,
+    subject: opts.subject,
+    ...(change.kind === 'status' ? { status: change.status } : {}),
+    occurredAt: new Date(change.atMs).toISOString(),
+    ...(opts.tenant ? { tenant: opts.tenant } : {}),
+    // Unsigned, the id travels in the body.
+    ...(opts.deliveryId && !opts.secret ? { eventId: opts.deliveryId } : {}),
+  });
+  return { headers: genericHeaders(opts, body, nowMs), body };
 }

@@ -1,10 +1,20 @@
 import { parseArgs } from 'node:util';
-import { type BuildDeliveryOptions, buildDelivery, SENDER_VENDORS, type SenderVendor } from './build';
+import {
+  type BuildDeliveryOptions,
+  buildDelivery,
+  SENDER_KINDS,
+  SENDER_VENDORS,
+  type SenderKind,
+  type SenderVendor,
+} from './build';
 import { sendDelivery } from './send';
 
 export const SEND_USAGE = `usage: pnpm send <${SENDER_VENDORS.join('|')}> --to http://127.0.0.1:3000 --ticket 123 --subject "Printer on fire"
+         [--kind ${SENDER_KINDS.join('|')}] [--status solved] [--from open] [--at 2026-12-01T10:00:00Z]
          [--secret S] [--token T] [--tenant T] [--variant event|trigger] [--priority P] [--email E]
          [--delivery-id ID] [--event TYPE] [--path /webhooks/...] [--basic]
+--kind status sends the vendor's own status-change delivery (default --status solved), subject a
+subject change (--subject is the new one), deleted a deletion; --at is when it happened (default now)
 secrets from env: ZENDESK_WEBHOOK_SECRET, JIRA_WEBHOOK_SECRET, GENERIC_WEBHOOK_SECRET (first entry of a list);
 tokens from env: FRESHDESK_WEBHOOK_TOKEN, GENERIC_WEBHOOK_TOKEN; receiver from RECEIVER_URL`;
 
@@ -41,6 +51,15 @@ export async function sendMain(
     out(SEND_USAGE);
     return 2;
   }
+  const kind = (values.kind ?? 'created') as SenderKind;
+  if (!SENDER_KINDS.includes(kind)) {
+    out(`--kind must be one of ${SENDER_KINDS.join(', ')}.\n${SEND_USAGE}`);
+    return 2;
+  }
+  if (values.at !== undefined && Number.isNaN(Date.parse(values.at))) {
+    out(`--at must be an ISO 8601 date-time, such as 2026-12-01T10:00:00Z.\n${SEND_USAGE}`);
+    return 2;
+  }
   const secret =
     values.secret ??
     (vendor === 'zendesk'
@@ -70,6 +89,10 @@ export async function sendMain(
     ...(values.event ? { eventType: values.event } : {}),
     ...(values.path ? { path: values.path } : {}),
     ...(values.basic ? { freshdeskAuth: 'basic' as const } : {}),
+    kind,
+    ...(values.status ? { status: values.status } : {}),
+    ...(values.from ? { previousStatus: values.from } : {}),
+    ...(values.at ? { occurredAt: values.at } : {}),
   };
   const to = values.to ?? env.RECEIVER_URL ?? 'http://127.0.0.1:3000';
   const delivery = buildDelivery(vendor, opts);
@@ -103,6 +126,10 @@ function parse(argv: string[]) {
       event: { type: 'string' },
       path: { type: 'string' },
       basic: { type: 'boolean' },
+      kind: { type: 'string' },
+      status: { type: 'string' },
+      from: { type: 'string' },
+      at: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });

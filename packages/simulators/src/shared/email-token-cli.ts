@@ -3,6 +3,7 @@ import { createLogger, type Logger } from '@ticket-rooms/core';
 import { FaultConfig } from '../faults';
 import { parsePort, SIM_CLI_OPTIONS, serveUntilSignal } from './cli';
 import type { SimulatorServer } from './lifecycle';
+import type { WebhookTarget } from './webhooks';
 
 export interface EmailTokenCliSpec {
   /** The `pnpm sim <name>` name, lower case. */
@@ -12,7 +13,13 @@ export interface EmailTokenCliSpec {
   /** The prefix of its variables: `<PREFIX>_SIM_PORT`, `<PREFIX>_EMAIL`, `<PREFIX>_API_TOKEN`, … */
   envPrefix: string;
   defaultPort: number;
-  create(opts: { email: string; apiToken: string; faults: FaultConfig; logger: Logger }): Promise<SimulatorServer>;
+  create(opts: {
+    email: string;
+    apiToken: string;
+    faults: FaultConfig;
+    logger: Logger;
+    webhook?: WebhookTarget;
+  }): Promise<SimulatorServer>;
 }
 
 /**
@@ -23,7 +30,9 @@ export function emailTokenMain(spec: EmailTokenCliSpec): (argv: string[], env?: 
   const prefix = spec.envPrefix;
   const usage = `usage: pnpm sim ${spec.name} [--port ${spec.defaultPort}] [--host 127.0.0.1] [--email agent@example.com] [--token T]
                         [--faults '{"rateLimitRate":0.1}'] [--log-level warn]
-env: ${prefix}_SIM_PORT, ${prefix}_EMAIL, ${prefix}_API_TOKEN, ${prefix}_SIM_FAULTS`;
+                        [--webhook-url http://127.0.0.1:3000 --webhook-secret S]
+env: ${prefix}_SIM_PORT, ${prefix}_EMAIL, ${prefix}_API_TOKEN, ${prefix}_SIM_FAULTS, ${prefix}_WEBHOOK_SECRET
+With --webhook-url, tickets created or changed through the API are sent there as ${spec.title} sends them.`;
 
   return async (argv, env = process.env) => {
     const { values } = parseArgs({
@@ -32,6 +41,8 @@ env: ${prefix}_SIM_PORT, ${prefix}_EMAIL, ${prefix}_API_TOKEN, ${prefix}_SIM_FAU
         ...SIM_CLI_OPTIONS,
         email: { type: 'string' },
         token: { type: 'string' },
+        'webhook-url': { type: 'string' },
+        'webhook-secret': { type: 'string' },
       },
       strict: true,
     });
@@ -45,10 +56,13 @@ env: ${prefix}_SIM_PORT, ${prefix}_EMAIL, ${prefix}_API_TOKEN, ${prefix}_SIM_FAU
     const email = values.email ?? env[`${prefix}_EMAIL`] ?? 'agent@example.com';
     const apiToken = values.token ?? env[`${prefix}_API_TOKEN`] ?? `${spec.name}-sim-token`;
 
+    const webhookSecret = values['webhook-secret'] ?? env[`${prefix}_WEBHOOK_SECRET`]?.split(',')[0]?.trim();
+    const webhookUrl = values['webhook-url'];
     const sim = await spec.create({
       email,
       apiToken,
       faults,
+      ...(webhookUrl ? { webhook: { url: webhookUrl, ...(webhookSecret ? { secret: webhookSecret } : {}) } } : {}),
       logger: createLogger({ name: `${spec.name}-sim`, level: values['log-level'] ?? 'warn' }),
     });
     await serveUntilSignal(sim, {

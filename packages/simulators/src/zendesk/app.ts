@@ -5,8 +5,19 @@ import { createSimulatorApp, requireBasicAuth } from '../shared/app';
 import { htmlToText, sanitizeHtml, textToHtml } from './html';
 import { MAX_COMMENTS, ticketView, type ZendeskStore, type ZendeskTicket } from './store';
 
+/** A change made through the API, which Zendesk reports to subscribed webhooks. */
+export type ZendeskChange =
+  | { kind: 'created'; ticket: ZendeskTicket }
+  | { kind: 'status'; ticket: ZendeskTicket; previous: string }
+  | { kind: 'subject'; ticket: ZendeskTicket; previous: string };
+
+/** The statuses the Tickets API accepts. */
+const STATUSES = new Set(['new', 'open', 'pending', 'hold', 'solved', 'closed']);
+
 export interface ZendeskAppDeps {
   store: ZendeskStore;
+  /** Told of every change after it is made; sends nothing in the request's path. */
+  onChange?: (change: ZendeskChange) => void;
   email: string;
   apiToken: string;
   faults: Faults;
@@ -105,6 +116,7 @@ export function buildZendeskApp(deps: ZendeskAppDeps): FastifyInstance {
     });
     const stored = store.addComment(ticket, commentFrom(comment, ticket));
     ticket.description = stored.plain_body;
+    deps.onChange?.({ kind: 'created', ticket });
     return reply
       .code(201)
       .header('location', ticket.url)
@@ -133,13 +145,27 @@ export function buildZendeskApp(deps: ZendeskAppDeps): FastifyInstance {
     if (comment && ticket.comments.length >= MAX_COMMENTS) {
       return recordInvalid(reply, 'base', `Ticket has reached the limit of ${MAX_COMMENTS} comments`, 'CommentLimit');
     }
+    if (input.status !== undefined && (typeof input.status !== 'string' || !STATUSES.has(input.status))) {
+      return recordInvalid(reply, 'status', 'Status: is not valid', 'InvalidValue');
+    }
+    const changes: ZendeskChange[] = [];
     if (typeof input.priority === 'string') ticket.priority = input.priority;
-    if (typeof input.status === 'string') ticket.status = input.status;
+    if (typeof input.status === 'string' && input.status !== ticket.status) {
+      changes.push({ kind: 'status', ticket, previous: ticket.status });
+      ticket.status = input.status;
+    }
+    if (typeof input.subject === 'string' && input.subject !== ticket.subject) {
+      changes.push({ kind: 'subject', ticket, previous: ticket.subject });
+      ticket.subject = input.subject;
+      ticket.raw_subject = input.subject;
+    }
+    if (changes.length > 0) ticket.updated_at = new Date().toISOString().replace(/\.\d{3}Z$/, 'Z');
     if (Array.isArray(input.additional_tags)) {
       for (const tag of input.additional_tags)
         if (typeof tag === 'string' && !ticket.tags.includes(tag)) ticket.tags.push(tag);
     }
     const stored = comment ? store.addComment(ticket, commentFrom(comment, ticket)) : undefined;
+    for (const change of changes) deps.onChange?.(change);
     return { ticket: ticketView(ticket), audit: auditOf(ticket, stored) };
   });
 

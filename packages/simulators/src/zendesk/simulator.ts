@@ -1,7 +1,10 @@
+import { randomUUID } from 'node:crypto';
 import type { Logger } from '@ticket-rooms/core';
 import { type FaultConfig, Faults, RequestStats } from '../faults';
+import { buildDelivery } from '../sender/build';
 import { type SimulatorServer, withLifecycle } from '../shared/lifecycle';
-import { buildZendeskApp } from './app';
+import { WebhookSender, type WebhookTarget } from '../shared/webhooks';
+import { buildZendeskApp, type ZendeskChange } from './app';
 import { ZendeskStore } from './store';
 
 export interface ZendeskSimulatorOptions {
@@ -10,11 +13,38 @@ export interface ZendeskSimulatorOptions {
   apiToken: string;
   faults?: FaultConfig;
   logger?: Logger | false;
+  /**
+   * A webhook subscribed to `ticket.created`, `ticket.status_changed` and
+   * `ticket.subject_changed`: every such change made through the API is sent there, signed with
+   * `secret` as Zendesk signs.
+   */
+  webhook?: WebhookTarget;
 }
 
 export interface ZendeskSimulator extends SimulatorServer {
   /** The tickets, for seeding large data sets; tests read through the HTTP API. */
   readonly store: ZendeskStore;
+  /** Resolves once every webhook sent so far was delivered or given up. */
+  webhooksIdle(): Promise<void>;
+}
+
+/** The event-webhook delivery of one change, the same event id on every attempt. */
+function zendeskWebhook(target: WebhookTarget, change: ZendeskChange) {
+  // The ticket as it is now: a retry repeats this change even if the ticket has changed since.
+  const eventId = randomUUID();
+  const ticket = { id: change.ticket.id, subject: change.ticket.subject, status: change.ticket.status };
+  const occurredAt = new Date().toISOString();
+  return () =>
+    buildDelivery('zendesk', {
+      ticketId: String(ticket.id),
+      subject: ticket.subject,
+      ...(target.secret ? { secret: target.secret } : {}),
+      ...(target.tenant ? { tenant: target.tenant } : {}),
+      deliveryId: eventId,
+      kind: change.kind,
+      ...(change.kind === 'created' ? {} : { status: ticket.status, occurredAt }),
+      ...(change.kind === 'status' ? { previousStatus: change.previous } : {}),
+    });
 }
 
 /**
@@ -26,8 +56,11 @@ export async function createZendeskSimulator(opts: ZendeskSimulatorOptions): Pro
   const faults = new Faults(opts.faults ?? {});
   const stats = new RequestStats();
   const store = new ZendeskStore();
+  const webhooks = opts.webhook ? new WebhookSender(opts.webhook, opts.logger ?? false) : undefined;
+  const target = opts.webhook;
   const app = buildZendeskApp({
     store,
+    ...(webhooks && target ? { onChange: (change) => webhooks.send(zendeskWebhook(target, change)) } : {}),
     email: opts.email,
     apiToken: opts.apiToken,
     faults,
@@ -35,5 +68,7 @@ export async function createZendeskSimulator(opts: ZendeskSimulatorOptions): Pro
     logger: opts.logger ?? false,
   });
   await app.ready();
-  return withLifecycle({ app, faults, stats, store });
+  return withLifecycle({ app, faults, stats, store, webhooksIdle: async () => webhooks?.idle() }, () =>
+    webhooks?.close(),
+  );
 }
