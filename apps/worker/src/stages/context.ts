@@ -26,6 +26,12 @@ export interface RoomSettings {
   share: readonly ShareTarget[];
   /** Settings stored with every new room (ROOM_INDEXING, ROOM_DENY_DOWNLOAD, ROOM_COLOR, …). */
   options?: RoomOptions;
+  /** The routing rule these settings come from (`default` without one); see `routing/`. */
+  rule?: string;
+  /** The rule gives the ticket no room: every stage after the route is skipped. */
+  skip?: boolean;
+  /** Whether the room is archived when its ticket is solved; unset: the lifecycle's default. */
+  archiveOnSolve?: boolean;
 }
 
 /**
