@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { IdField, OptionalText } from '../inbound/fields';
+import { IdField, OptionalText, TagsField } from '../inbound/fields';
 
 /** A requester given as one string (an email if it has an `@`, else a name) or as an object. */
 const GenericRequester = z
@@ -26,7 +26,8 @@ const GenericRequester = z
 /**
  * `{"ticketId": "...", "subject": "..."}`: what existing integrations send to
  * `/helpdesk/ticket-created`. `ticketId` may be a number in the wild. Optional: `priority`,
- * `requester`, `ticketUrl`, `tenant` (default `default`), `deliveryId`, and `event` (anything but
+ * `requester`, `ticketUrl`, `tenant` (default `default`), `deliveryId`, `brand`, `group`,
+ * `ticketType`, `tags` (a list or comma-separated), and `event` (anything but
  * `ticket.created` is acknowledged and ignored).
  */
 export const GenericTicketPayload = z.object({
@@ -38,5 +39,10 @@ export const GenericTicketPayload = z.object({
   tenant: OptionalText,
   deliveryId: OptionalText,
   event: OptionalText,
+  brand: OptionalText,
+  group: OptionalText,
+  ticketType: OptionalText,
+  /** A list, or one comma-separated string. */
+  tags: TagsField,
 });
 export type GenericTicketPayload = z.infer<typeof GenericTicketPayload>;

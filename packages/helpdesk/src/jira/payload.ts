@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { IdField, OptionalText, optionalObject, requiredObject } from '../inbound/fields';
+import { IdField, OptionalText, optionalObject, requiredObject, TagsField } from '../inbound/fields';
 
 export const JIRA_ISSUE_CREATED = 'jira:issue_created';
 
@@ -16,6 +16,9 @@ export const JiraIssueWebhook = z.object({
     fields: optionalObject({
       summary: OptionalText,
       priority: optionalObject({ name: OptionalText }),
+      issuetype: optionalObject({ name: OptionalText }),
+      project: optionalObject({ key: OptionalText }),
+      labels: TagsField,
       reporter: optionalObject({
         accountId: OptionalText,
         displayName: OptionalText,

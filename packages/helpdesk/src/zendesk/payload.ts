@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { IdField, OptionalText, requiredObject } from '../inbound/fields';
+import { IdField, OptionalText, requiredObject, TagsField } from '../inbound/fields';
 
 export const ZENDESK_TICKET_CREATED = 'zen:event-type:ticket.created';
 
@@ -23,6 +23,10 @@ export const ZendeskTicketCreatedEvent = z.object({
     subject: OptionalText,
     priority: OptionalText,
     requester_id: OptionalText,
+    brand_id: OptionalText,
+    group_id: OptionalText,
+    type: OptionalText,
+    tags: TagsField,
   }),
 });
 export type ZendeskTicketCreatedEvent = z.infer<typeof ZendeskTicketCreatedEvent>;
@@ -40,6 +44,10 @@ export const ZENDESK_TRIGGER_BODY_TEMPLATE = `{
   "priority": "{{ticket.priority}}",
   "requester_email": "{{ticket.requester.email}}",
   "url": "{{ticket.link}}",
+  "brand": "{{ticket.brand.name}}",
+  "group": "{{ticket.group.name}}",
+  "ticket_type": "{{ticket.ticket_type}}",
+  "tags": "{{ticket.tags}}",
   "subject": "{{ticket.title}}"
 }`;
 
@@ -52,5 +60,10 @@ export const ZendeskTriggerBody = z.object({
   requester_email: OptionalText,
   requester_name: OptionalText,
   url: OptionalText,
+  brand: OptionalText,
+  group: OptionalText,
+  ticket_type: OptionalText,
+  /** `{{ticket.tags}}`: the tags, space-separated. */
+  tags: TagsField,
 });
 export type ZendeskTriggerBody = z.infer<typeof ZendeskTriggerBody>;
