@@ -4,6 +4,7 @@ import { foldersStage } from '../stages/folders-stage';
 import { linkStage } from '../stages/link-stage';
 import { noteStage } from '../stages/note-stage';
 import { roomStage } from '../stages/room-stage';
+import { routeStage } from '../stages/route-stage';
 import { shareStage } from '../stages/share-stage';
 
 /**
@@ -11,7 +12,7 @@ import { shareStage } from '../stages/share-stage';
  * the ledger's fields and schemas, and when a ticket counts as done all derive from these lists,
  * so adding a stage is its file plus one line here.
  */
-const CREATION = [roomStage, foldersStage, shareStage, linkStage, noteStage] as const;
+const CREATION = [routeStage, roomStage, foldersStage, shareStage, linkStage, noteStage] as const;
 
 export const PIPELINES = {
   'ticket.created': CREATION,

@@ -15,13 +15,22 @@ export interface RoomProcessorDeps extends RunnerDeps {
   notesQueues: Record<NotesQueueName, Queue>;
 }
 
-export interface RoomJobResult {
-  key: string;
-  roomId: number;
-  url: string;
-  /** The note job's id, or why there is none. */
-  note: { jobId: string } | { skipped: string };
-}
+export type RoomJobResult =
+  | {
+      key: string;
+      /** The routing rule the ticket got. */
+      rule: string;
+      roomId: number;
+      url: string;
+      /** The note job's id, or why there is none. */
+      note: { jobId: string } | { skipped: string };
+    }
+  | {
+      key: string;
+      rule: string;
+      /** The rule gives the ticket no room (and so no note): why, as the ledger says it. */
+      skipped: string;
+    };
 
 /** What the job shows in Bull Board as its progress. */
 export type RoomJobProgress = JobProgress;
@@ -47,13 +56,22 @@ export function createRoomProcessor(deps: RoomProcessorDeps) {
     // 2. The DocSpace stages.
     const run = await runLane({ job, token, lane: 'docspace', queue: deps.queue, pipeline, event }, deps);
     const { key, entry } = run;
+    const rule = entry.route?.rule ?? 'default';
+    if (entry.route?.skip) {
+      const skipped = entry.reasons.room ?? `rule ${rule} gives this ticket no room`;
+      deps.logger.info(
+        { jobId: job.id, ticket: key, source: event.source, ticketId: event.ticketId, rule, skipped: true },
+        `no room for ${event.source} ticket ${event.ticketId}: ${skipped}`,
+      );
+      return { key, rule, skipped };
+    }
     const room = entry.room;
     const link = entry.link;
     if (!room || !link) throw new Error('the ledger lacks the room or link after the DocSpace stages');
 
     // 3. Hand the rest to the vendor's notes queue; the same job id for every run, so a second
     //    room run cannot queue a second note.
-    let note: RoomJobResult['note'];
+    let note: { jobId: string } | { skipped: string };
     if (run.next) {
       const queueName = deps.queueOf(run.next.lane, event.source) as NotesQueueName;
       const jobId = noteJobId(key);
@@ -74,6 +92,7 @@ export function createRoomProcessor(deps: RoomProcessorDeps) {
         source: event.source,
         ticketId: event.ticketId,
         roomId: room.id,
+        rule,
         origin: room.origin,
         folders: entry.folders,
         share: entry.share?.granted,
@@ -82,7 +101,7 @@ export function createRoomProcessor(deps: RoomProcessorDeps) {
       },
       `room ${room.id} ready for ${event.source} ticket ${event.ticketId}`,
     );
-    return { key, roomId: room.id, url: link.url, note };
+    return { key, rule, roomId: room.id, url: link.url, note };
   };
 }
 

@@ -8,17 +8,20 @@ import type {
   HandoffRoom,
   HelpdeskPort,
   Lane,
-  RoomSettings,
+  RoutingPort,
   StageContext,
   StageDefinition,
 } from '../stages/context';
+import { skipped } from '../stages/context';
+import { skipReason } from '../stages/route-stage';
 import type { Pipeline } from './pipelines';
 import { stepOf } from './pipelines';
 import { type FailureContext, failStage } from './queue-behaviour';
 
 export interface RunnerDeps extends FailureContext {
   docspace: DocspacePort;
-  settings: RoomSettings;
+  /** Each ticket's room settings: those of the rule its route stage recorded. */
+  routing: RoutingPort;
   /** The ticket's helpdesk for write-back stages; `undefined` for sources with none. */
   helpdeskOf(source: Source): HelpdeskPort | undefined;
   /** The queue that runs a lane's stages for a source; `undefined`: no queue of its own, run in the job at hand. */
@@ -115,7 +118,9 @@ export async function runLane(
     const here = queue === undefined || queue === run.queue;
     reached ||= here;
     if (!reached || isDone(entry.stages[stage.name as keyof LedgerEntry['stages']])) continue;
-    if (!here) return { key, entry, next: stage };
+    // A ticket its rule gives no room ends here, whichever lane its later stages run on.
+    const skip = entry.route?.skip ? skipReason(entry.route) : undefined;
+    if (!here && skip === undefined) return { key, entry, next: stage };
     if (deps.stopping()) {
       // Shutdown: the stage in hand is checkpointed; hand the job back without using an attempt.
       await job.log(`${stage.name}: worker shutting down; job handed back before this stage`);
@@ -134,7 +139,8 @@ export async function runLane(
       resultOf: (s) => (current as Record<string, unknown>)[s.field] as never,
       ranThisRun: (s) => ranThisRun.has(s.name),
       docspace: deps.docspace,
-      settings: deps.settings,
+      settings: deps.routing.settingsFor(current.route?.rule),
+      routing: deps.routing,
       helpdesk,
       handoff: run.handoff,
       beforeCreate: async () => {
@@ -150,7 +156,7 @@ export async function runLane(
     };
     let outcome: Awaited<ReturnType<StageDefinition['run']>>;
     try {
-      outcome = await stage.run(ctx);
+      outcome = skip === undefined ? await stage.run(ctx) : skipped(skip);
     } catch (err) {
       deps.metrics.stageDuration.observe({ stage: stage.name, result: 'error' }, (performance.now() - started) / 1000);
       await progressWritten.catch(() => {});

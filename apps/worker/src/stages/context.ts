@@ -34,6 +34,12 @@ export interface RoomSettings {
   archiveOnSolve?: boolean;
 }
 
+/** The routing rules as stages see them: the rule a new ticket gets, and a recorded rule's settings. */
+export interface RoutingPort {
+  pick(event: TicketEvent): { name: string; settings: RoomSettings };
+  settingsFor(rule: string | undefined): RoomSettings;
+}
+
 /**
  * Where a stage runs: `docspace` stages on the rooms queue, `helpdesk` stages on the ticket's
  * vendor's notes queue, so a 429 at one side never holds up the other.
@@ -67,7 +73,9 @@ export interface StageContext {
   /** The stage finished earlier in this same run (so, for example, a room made now is known to be empty). */
   ranThisRun(stage: StageDefinition): boolean;
   docspace: DocspacePort;
+  /** The settings of the routing rule recorded for the ticket (the default's before the route stage). */
   settings: RoomSettings;
+  routing: RoutingPort;
   /** The ticket's helpdesk; `undefined` for sources with nothing to write back to. */
   helpdesk: HelpdeskPort | undefined;
   /** The room handed over with a helpdesk-lane job. */
