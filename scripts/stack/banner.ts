@@ -117,6 +117,9 @@ export function bannerLines(
   if (plan.roomShare === 'simulated-group') {
     lines.push('  rooms      shared with the simulated Support group (set ROOM_SHARE to choose)');
   }
+  if (plan.overrides.ROUTING_FILE) {
+    lines.push(`  routing    example rules in ${plan.overrides.ROUTING_FILE} (set ROUTING_FILE to choose)`);
+  }
   lines.push(`Ready. Send tickets with \`pnpm demo\`; stop with Ctrl-C.`);
   return lines;
 }

@@ -16,7 +16,16 @@ import { loadWorkerConfig, type RunningWorker, startWorker } from '@ticket-rooms
 import { Redis } from 'ioredis';
 import type { LogOutput } from './log-output';
 import { redisDir } from './paths';
-import { type EmbeddedUrls, type Helpdesk, planStack, SIMULATED_HELPDESKS, type StackPlan, stackEnv } from './plan';
+import {
+  type EmbeddedUrls,
+  type Helpdesk,
+  isSet,
+  planStack,
+  SIMULATED_HELPDESKS,
+  type StackPlan,
+  stackEnv,
+} from './plan';
+import { writeRoutingExample } from './routing-example';
 import { readState, StateFileError, updateState } from './state-file';
 
 export type StackErrorCode = 'REDIS_MISSING' | 'CONFIG' | 'ALREADY_RUNNING' | 'PORT_IN_USE' | 'STATE_FILE';
@@ -166,6 +175,11 @@ export async function startStack(opts: StartStackOptions): Promise<RunningStack>
     throw new StackError('CONFIG', ['Configuration is invalid:', ...problems.map((p) => `  - ${p}`)]);
   }
   if (plan.redis.embedded && !findRedisServer()) throw new StackError('REDIS_MISSING', [REDIS_MISSING_MESSAGE]);
+  // With the simulated DocSpace and no rules of the user's, example rules (checked by the tests,
+  // written only once nothing stands in the way of starting) show routing at work.
+  if (plan.docspace.embedded && !isSet(userEnv, 'ROUTING_FILE')) {
+    plan.overrides.ROUTING_FILE = writeRoutingExample(dataDir);
+  }
 
   // 3. Keep the generated secrets before anything uses them, so a crash cannot lose them.
   updateState(dataDir, (s) => ({ ...s, secrets: plan.secrets, owner: { pid: process.pid } }));

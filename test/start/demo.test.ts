@@ -54,6 +54,10 @@ describe('runDemo', () => {
       expect(t.title).toMatch(/^Ticket #/);
     }
     expect(result.tickets.filter((t) => /^note \d+ posted on the ticket$/.test(t.note ?? ''))).toHaveLength(3);
+    // The urgent Zendesk ticket hits the example routing rule the stack wrote; the others none.
+    expect(result.tickets.map((t) => t.rule)).toEqual(['urgent', 'default', 'default', 'default']);
+    expect(result.tickets[0]?.title).toMatch(/^Ticket #\d+ - URGENT - Printer/);
+    expect(lines.filter((l) => /routing rule urgent$/.test(l))).toHaveLength(1);
     expect(result.duplicate?.json).toMatchObject({ status: 'accepted', duplicate: true });
     expect(result.badSignature?.status).toBe(401);
     expect(result.badSignature?.json).toMatchObject({ code: 'RCV_ERR_SIGNATURE_INVALID' });

@@ -1,4 +1,5 @@
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { FRESHDESK_AUTOMATION_BODY_TEMPLATE, ZENDESK_TRIGGER_BODY_TEMPLATE } from '@ticket-rooms/helpdesk';
 import { ReceiverEnv } from '@ticket-rooms/receiver';
@@ -31,6 +32,24 @@ describe('docs/configuration.md', () => {
     ];
     expect(read.length).toBeGreaterThan(40);
     expect(read.filter((name) => !documented.has(name))).toEqual([]);
+  });
+});
+
+describe('docs/configuration.md routing examples', () => {
+  const text = read('docs/configuration.md');
+  const section = text.slice(text.indexOf('## Routing rules'));
+  const examples = [...section.matchAll(/^### Example: (.+)\n\n```yaml\n([\s\S]*?)```/gm)];
+  const env = { DOCSPACE_URL: 'https://acme.onlyoffice.com', DOCSPACE_API_KEY: 'sk-x' };
+
+  it('has three examples, each of which the worker accepts as it is', () => {
+    expect(examples).toHaveLength(3);
+    const dir = mkdtempSync(join(tmpdir(), 'routing-docs-'));
+    for (const [, title, yaml] of examples) {
+      const file = join(dir, 'routing.yaml');
+      writeFileSync(file, yaml as string);
+      const routing = loadWorkerConfig({ ...env, ROUTING_FILE: file }).routing;
+      expect(routing.rules.length, title).toBeGreaterThan(0);
+    }
   });
 });
 

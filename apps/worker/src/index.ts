@@ -20,4 +20,6 @@ export { WorkerMetrics } from './metrics/metrics';
 export { PIPELINES, STAGES, stageLabel } from './pipeline/pipelines';
 export { DEFAULT_RETRY_POLICY, minimumRetryWindowMs, type RetryPolicy } from './pipeline/retry-policy';
 export { noteJobId, type RoomJobProgress, type RoomJobResult } from './pipeline/room-processor';
+export { describeRoute, type RouteDescription } from './routing/describe';
+export { DEFAULT_RULE, type RouteRule, Routing, routingFromText } from './routing/routing';
 export { type RunningWorker, type StartWorkerOptions, startWorker } from './worker';

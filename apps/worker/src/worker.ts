@@ -30,7 +30,7 @@ import { DEFAULT_RETRY_POLICY, type RetryPolicy, vendorBackoff } from './pipelin
 import { createRoomProcessor } from './pipeline/room-processor';
 import type { RunnerDeps } from './pipeline/runner';
 import { TicketLocks } from './pipeline/ticket-lock';
-import type { HelpdeskPort, Lane } from './stages/context';
+import type { HelpdeskPort, Lane, RoutingPort } from './stages/context';
 
 export interface StartWorkerOptions {
   logger?: Logger;
@@ -138,11 +138,20 @@ export async function startWorker(
       { vendor, writer: writers[vendor], variables: WRITE_BACK_VARIABLES[vendor] },
     ]),
   );
+  // The rule each new ticket gets, counted; later stages take the settings of the recorded rule.
+  const routing: RoutingPort = {
+    pick(event) {
+      const rule = config.routing.pick(event);
+      metrics.routed.inc({ rule: rule.name, skip: String(rule.settings.skip === true) });
+      return rule;
+    },
+    settingsFor: (rule) => config.routing.settingsFor(rule),
+  };
   const shared = {
     metrics,
     policy,
     docspace,
-    settings: config.room,
+    routing,
     helpdeskOf: (source: string) => helpdesks.get(source),
     queueOf: (lane: Lane, source: Parameters<typeof notesQueueFor>[0]) =>
       lane === 'docspace' ? QUEUE_NAMES.rooms : notesQueueFor(source),
@@ -230,6 +239,9 @@ export async function startWorker(
       roomType: roomTypeName(config.room.type),
       folders: config.room.folders.map((f) => f.path),
       share: config.room.share.length,
+      routing: config.routingFile
+        ? { file: config.routingFile, rules: config.routing.rules.map((r) => r.name) }
+        : 'none (ROOM_* for every ticket)',
       docspaceRateLimit: config.docspace.rateLimitPerSecond ?? 'none',
       metrics: metricsServer?.url,
     },

@@ -35,7 +35,8 @@ describe('the DocSpace stages, on a generic ticket', () => {
     const entry = await pipeline.ledgerOf(event);
     expect(entry).toMatchObject({
       state: 'done',
-      stages: { room: 'done', folders: 'done', share: 'skipped', link: 'done', helpdesk: 'skipped' },
+      stages: { route: 'done', room: 'done', folders: 'done', share: 'skipped', link: 'done', helpdesk: 'skipped' },
+      route: { rule: 'default', skip: false },
       room: { id: room?.id, origin: 'created' },
       link: { kind: 'portal' },
     });
@@ -45,8 +46,9 @@ describe('the DocSpace stages, on a generic ticket', () => {
 
     // Operators see one log line per stage in Bull Board.
     const { logs } = await pipeline.rooms.getJobLogs(ticketKey(event));
-    expect(logs.map((l) => l.split(':')[0])).toEqual(['room', 'folders', 'share', 'link', 'helpdesk']);
-    expect(logs[0]).toContain(`created room ${room?.id}`);
+    expect(logs.map((l) => l.split(':')[0])).toEqual(['route', 'room', 'folders', 'share', 'link', 'helpdesk']);
+    expect(logs[0]).toBe('route: rule default');
+    expect(logs[1]).toContain(`created room ${room?.id}`);
     // A collaboration room is not shared by link (the server's canShare is false): the stage says so.
     expect(logs.find((l) => l.startsWith('link:'))).toContain(
       'not shared by link (Collaboration rooms are not shared by link in DocSpace)',

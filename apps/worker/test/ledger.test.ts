@@ -34,6 +34,7 @@ describe('the ticket ledger in Redis', () => {
   it('gets the overall state right when the rooms and notes queues write at once', async () => {
     const ledger = new Ledger(redis, testPrefix('ledger'));
     const t = ticket('2');
+    await ledger.write(t, { stage: { name: 'route', state: 'done' }, route: { rule: 'default', skip: false } });
     await ledger.write(t, { stage: { name: 'room', state: 'done' } });
     await ledger.write(t, { stage: { name: 'folders', state: 'done' } });
     await ledger.write(t, { stage: { name: 'share', state: 'skipped', reason: 'ROOM_SHARE is not set' } });

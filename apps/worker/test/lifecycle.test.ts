@@ -238,7 +238,11 @@ describe('the room follows its ticket, with ROOM_CREATE_ON_UPDATE=false', () => 
   it('keeps an early update for the creation, which then makes the room in the ticket state', async () => {
     const created = ticketEvent('generic', { subject: 'Old subject', occurredAt: T(0) });
     const early = await pipeline.sendAndWait(subjectEvent(created, 'New subject', T(2)));
-    expect(early).toEqual({ key: ticketKey(created), halted: expect.stringContaining('ROOM_CREATE_ON_UPDATE') });
+    expect(early).toEqual({
+      key: ticketKey(created),
+      rule: 'default',
+      halted: expect.stringContaining('ROOM_CREATE_ON_UPDATE'),
+    });
     await pipeline.sendAndWait(statusEvent(created, 'closed', T(3)));
     expect((await roomsOf(pipeline.reader(docspace), created)).rooms).toHaveLength(0);
 

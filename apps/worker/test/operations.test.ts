@@ -86,7 +86,7 @@ describe('what operators see', () => {
     expect(Object.keys(lines[0]?.folders as object).sort()).toEqual(['Attachments', 'Findings', 'Logs']);
     // The per-stage lines are in the job's log, for Bull Board.
     const { logs } = await pipeline.rooms.getJobLogs(ticketKey(ok));
-    expect(logs.map((l) => l.split(':')[0])).toEqual(['room', 'folders', 'share', 'link', 'helpdesk']);
+    expect(logs.map((l) => l.split(':')[0])).toEqual(['route', 'room', 'folders', 'share', 'link', 'helpdesk']);
 
     const bad = await new Pipeline('ops-bad').ready();
     const badSink = logSink();

@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WorkerMetrics } from '../src/metrics/metrics';
 import { createNoteProcessor } from '../src/pipeline/note-processor';
 import { DEFAULT_RETRY_POLICY } from '../src/pipeline/retry-policy';
+import { routingOf } from '../src/routing/routing';
 import type { DocspacePort } from '../src/stages/context';
 import { Pipeline, roomsOf, startDocspace, ticketEvent } from './support/harness';
 import { type Helpdesks, notesOn, startHelpdesks } from './support/helpdesks';
@@ -71,7 +72,12 @@ describe('pipelines by job kind, over a typed ledger', () => {
     await pipeline.finished(event);
     const job = await Job.fromId(pipeline.rooms, ticketKey(event));
     // A generic ticket has no notes queue, so its note stage (skipped) ran last in this job.
-    expect(job?.progress).toEqual({ stage: 'helpdesk', step: 7, of: 7, done: ['room', 'folders', 'share', 'link'] });
+    expect(job?.progress).toEqual({
+      stage: 'helpdesk',
+      step: 8,
+      of: 8,
+      done: ['route', 'room', 'folders', 'share', 'link'],
+    });
   });
 });
 
@@ -105,13 +111,14 @@ describe('the note stage without its lock', () => {
       policy: DEFAULT_RETRY_POLICY,
       rateLimit: async () => {},
       docspace: {} as DocspacePort,
-      settings: {
+      routing: routingOf({
         type: 2,
         titleTemplate: '{subject}',
         folders: [],
         share: [],
+        options: {},
         lifecycle: { archiveOn: new Set(), rename: false, onDeleted: 'keep', createOnUpdate: false },
-      },
+      }),
       helpdeskOf: () => ({ vendor: 'zendesk', writer, variables: [] }),
       queueOf: (lane) => (lane === 'docspace' ? QUEUE_NAMES.rooms : queue),
       stopping: () => false,

@@ -79,10 +79,12 @@ export {
 export { probeWritable, type RedisEvent, type WatchRedisOptions, watchRedis } from './redis-watch';
 export {
   EventKind,
+  isTicketPriority,
   isTicketStatus,
   Requester,
   Source,
   TicketEvent,
+  TicketPriority,
   TicketStatus,
   TrackedField,
 } from './ticket-event';

@@ -28,6 +28,17 @@ export function isTicketStatus(value: unknown): value is TicketStatus {
   return TicketStatus.safeParse(value).success;
 }
 
+/**
+ * The one priority vocabulary every vendor's priorities map to (case-insensitively, by a table in
+ * each vendor's folder). A priority outside it is kept lower-cased verbatim.
+ */
+export const TicketPriority = z.enum(['low', 'normal', 'high', 'urgent']);
+export type TicketPriority = z.infer<typeof TicketPriority>;
+
+export function isTicketPriority(value: unknown): value is TicketPriority {
+  return TicketPriority.safeParse(value).success;
+}
+
 /** The ticket fields whose latest value the ledger keeps, each with the time the vendor changed it. */
 export const TrackedField = z.enum(['status', 'subject']);
 export type TrackedField = z.infer<typeof TrackedField>;
@@ -51,7 +62,15 @@ export const TicketEvent = z.object({
   tenant: z.string().min(1).max(200),
   ticketId: z.string().min(1).max(200),
   subject: z.string().max(10_000),
+  /** One of `TicketPriority`, or the vendor's own word, lower case, when it maps to none. */
   priority: z.string().max(100).optional(),
+  /** The brand, or the project, the ticket came in under. */
+  brand: z.string().max(200).optional(),
+  /** The team the helpdesk assigned the ticket to. */
+  group: z.string().max(200).optional(),
+  /** The helpdesk's ticket type (question, incident, problem, service request, …). */
+  ticketType: z.string().max(100).optional(),
+  tags: z.array(z.string().min(1).max(100)).max(100).optional(),
   requester: Requester.optional(),
   ticketUrl: z.string().max(2_000).optional(),
   /** The sender's id for this delivery (invocation id, webhook identifier, webhook-id), or one we made. */

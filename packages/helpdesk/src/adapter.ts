@@ -1,5 +1,6 @@
 import type { Env, FetchLike, Source } from '@ticket-rooms/core';
 import type { z } from 'zod';
+import type { PriorityTable } from './inbound/normalize';
 import type { InboundConfig, InboundOutcome, InboundRequest } from './inbound/types';
 import type { NoteWriter } from './notes/note';
 
@@ -49,6 +50,8 @@ export interface HelpdeskAdapter<S extends WriteBackSettings = WriteBackSettings
     parse(req: InboundRequest, config: InboundConfig): InboundOutcome;
     /** A secret for `inbound.variables[0]` when a local stand-in sends its deliveries. */
     simulatedSecret(random: RandomBytes): string;
+    /** Its priorities, lower case, in the one vocabulary (`low`, `normal`, `high`, `urgent`). */
+    readonly priorities: PriorityTable;
   };
   /** `undefined` for a route with no helpdesk behind it to write back to. */
   readonly writeBack: WriteBack<S> | undefined;

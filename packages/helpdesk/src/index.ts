@@ -60,7 +60,7 @@ export {
 } from './registry/helpdesks';
 export { inboundConfigFromEnv, inboundVariables } from './registry/inbound-config';
 // Inbound: webhook deliveries from each helpdesk, checked and normalized into the core ticket event.
-export { parseDelivery } from './registry/parse-delivery';
+export { parseDelivery, ticketPriority } from './registry/parse-delivery';
 export { ZENDESK_ACCOUNT_HEADER, ZENDESK_INVOCATION_HEADER } from './zendesk/inbound';
 export {
   ZENDESK_STATUSES,

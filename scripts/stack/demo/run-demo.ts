@@ -36,7 +36,7 @@ interface Followed extends DemoTicket {
 export interface DemoResult {
   /** Every accepted ticket has its room and link, and its note where it has a helpdesk. */
   ok: boolean;
-  tickets: Array<{ label: string; state: string; title?: string; url?: string; note?: string }>;
+  tickets: Array<{ label: string; state: string; rule?: string; title?: string; url?: string; note?: string }>;
   duplicate?: SendResult;
   badSignature?: SendResult;
 }
@@ -123,7 +123,7 @@ export async function runDemo(target: DemoTarget, opts: DemoOptions): Promise<De
   // 4. Follow each accepted ticket through its stages in the ledger.
   if (followed.length > 0) {
     out('');
-    out(`Following ${followed.length} tickets through room → folders → share → link → note:`);
+    out(`Following ${followed.length} tickets through route → room → folders → share → link → note:`);
     await follow(target, followed, { ...opts, col });
   }
 
@@ -133,13 +133,19 @@ export async function runDemo(target: DemoTarget, opts: DemoOptions): Promise<De
   for (const t of followed) {
     const label = ticketLabel(t);
     const entry = t.entry;
-    if (entry?.state === 'done' && entry.room && entry.link) {
+    const rule = entry?.route?.rule;
+    if (entry?.state === 'done' && entry.route?.skip) {
+      out(`  ${col(label)} no room: routing rule ${rule} skips it`);
+      result.tickets.push({ label, state: 'done', rule: rule as string });
+    } else if (entry?.state === 'done' && entry.room && entry.link) {
       out(`  ${col(label)} "${entry.room.title}"`);
+      out(`  ${col('')} routing rule ${rule}${rule === 'default' ? ' (no rule matched)' : ''}`);
       out(`  ${col('')} ${entry.link.url}${entry.link.kind === 'portal' ? '  (DocSpace sign-in required)' : ''}`);
       out(`  ${col('')} ${noteOutcome(entry)}`);
       result.tickets.push({
         label,
         state: 'done',
+        ...(rule === undefined ? {} : { rule }),
         title: entry.room.title,
         url: entry.link.url,
         note: noteOutcome(entry),

@@ -5,6 +5,8 @@ export interface DemoTicket {
   vendor: SenderVendor;
   ticketId: string;
   subject: string;
+  /** As the helpdesk sends it; the urgent one hits the example routing rule. */
+  priority?: string;
 }
 
 /**
@@ -13,7 +15,7 @@ export interface DemoTicket {
  */
 export function demoTickets(run: number): DemoTicket[] {
   return [
-    { vendor: 'zendesk', ticketId: String(run), subject: 'Printer on fire in the Berlin office' },
+    { vendor: 'zendesk', ticketId: String(run), subject: 'Printer on fire in the Berlin office', priority: 'urgent' },
     { vendor: 'freshdesk', ticketId: String(run), subject: 'Invoice PDF is blank since the last update' },
     { vendor: 'jira', ticketId: `SD-${run}`, subject: 'VPN drops every ten minutes' },
     { vendor: 'generic', ticketId: `INC-${run}`, subject: 'Login fails after a password reset' },

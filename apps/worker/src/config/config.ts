@@ -13,22 +13,12 @@ import {
 import { parseRoomType, type RoomOptions, type RoomType } from '@ticket-rooms/docspace-client';
 import { WRITE_BACK_HELPDESKS, type WriteBackSettings } from '@ticket-rooms/helpdesk';
 import { z } from 'zod';
+import { loadRouting, type Routing, routingOf } from '../routing/routing';
 import type { LifecycleSettings } from '../stages/context';
 import { DEFAULT_FOLDERS, type FolderNode, parseFolderPaths } from '../stages/folder-plan';
 import { parseShareEntries, roleProblems, type ShareTarget } from '../stages/share-plan';
-import { DEFAULT_TITLE_TEMPLATE, TITLE_FIELDS, unknownPlaceholders } from '../stages/title';
-
-/** `true`/`false` (any case), or unset. */
-const flag = z
-  .string()
-  .optional()
-  .transform((raw, ctx) => {
-    if (raw === undefined || raw.trim() === '') return undefined;
-    if (/^(true|1|yes)$/i.test(raw.trim())) return true;
-    if (/^(false|0|no)$/i.test(raw.trim())) return false;
-    ctx.addIssue({ code: 'custom', message: 'must be true or false' });
-    return z.NEVER;
-  });
+import { DEFAULT_TITLE_TEMPLATE, titleTemplateProblem } from '../stages/title';
+import { flag, ROOM_OPTION_ENV, roomOptionsOf } from './room-options';
 
 const integer = (min: number, max: number, fallback: number, what: string) =>
   z.coerce
@@ -93,13 +83,8 @@ export const WorkerEnv = z
       .string()
       .default(DEFAULT_TITLE_TEMPLATE)
       .superRefine((template, ctx) => {
-        const unknown = unknownPlaceholders(template);
-        if (unknown.length === 0) return;
-        const fields = TITLE_FIELDS.map((f) => `{${f}}`).join(' ');
-        ctx.addIssue({
-          code: 'custom',
-          message: `${unknown.join(', ')} ${unknown.length === 1 ? 'is not a field' : 'are not fields'}; use ${fields}`,
-        });
+        const problem = titleTemplateProblem(template);
+        if (problem) ctx.addIssue({ code: 'custom', message: problem });
       }),
     ROOM_FOLDERS: z
       .string()
@@ -119,18 +104,9 @@ export const WorkerEnv = z
         return entries;
       }),
     /** Room settings DocSpace stores with every new room (docs/configuration.md). */
-    ROOM_INDEXING: flag,
-    ROOM_DENY_DOWNLOAD: flag,
-    ROOM_COLOR: z
-      .string()
-      .regex(/^[0-9a-fA-F]{6}$/, { message: 'must be six hex digits without #, like 1F6FEB' })
-      .optional(),
-    ROOM_QUOTA_BYTES: z.coerce
-      .number({ message: 'must be a whole number of bytes, or -2 for the portal default' })
-      .int({ message: 'must be a whole number of bytes, or -2 for the portal default' })
-      .min(-2, { message: 'must be a whole number of bytes, or -2 for the portal default' })
-      .optional(),
-    ROOM_WATERMARK_TEXT: z.string().max(255, { message: 'must be at most 255 characters' }).optional(),
+    ...ROOM_OPTION_ENV,
+    /** Rules that pick each ticket's room settings (docs/configuration.md#routing); unset: the ROOM_* variables. */
+    ROUTING_FILE: z.string().optional(),
     /** Ticket statuses that archive the room; any other known status unarchives it. */
     ROOM_ARCHIVE_ON: z
       .string()
@@ -177,7 +153,8 @@ export const WorkerEnv = z
       if (settings) helpdesk[h.source as WriteBackVendor] = settings;
     }
 
-    const config: WorkerConfig = {
+    const config: Omit<WorkerConfig, 'routing'> = {
+      ...(env.ROUTING_FILE === undefined ? {} : { routingFile: env.ROUTING_FILE }),
       redisUrl: env.REDIS_URL,
       redisTopology: topologyFromEnv(env),
       queuePrefix: env.QUEUE_PREFIX,
@@ -196,13 +173,7 @@ export const WorkerEnv = z
         titleTemplate: env.ROOM_TITLE_TEMPLATE,
         folders: env.ROOM_FOLDERS,
         share: env.ROOM_SHARE.map(({ id, type, access }) => ({ id, type, access })),
-        options: {
-          ...(env.ROOM_INDEXING === undefined ? {} : { indexing: env.ROOM_INDEXING }),
-          ...(env.ROOM_DENY_DOWNLOAD === undefined ? {} : { denyDownload: env.ROOM_DENY_DOWNLOAD }),
-          ...(env.ROOM_COLOR === undefined ? {} : { color: env.ROOM_COLOR.toUpperCase() }),
-          ...(env.ROOM_QUOTA_BYTES === undefined ? {} : { quota: env.ROOM_QUOTA_BYTES }),
-          ...(env.ROOM_WATERMARK_TEXT ? { watermark: { enabled: true, text: env.ROOM_WATERMARK_TEXT } } : {}),
-        },
+        options: roomOptionsOf(env),
         lifecycle: {
           archiveOn: env.ROOM_ARCHIVE_ON,
           rename: env.ROOM_RENAME,
@@ -240,6 +211,7 @@ export interface WorkerConfig {
   concurrency: number;
   /** Note jobs one process works on at once, per helpdesk. */
   notesConcurrency: number;
+  /** The ROOM_* settings: every ticket's without a routing file, the base of its rules with one. */
   room: {
     type: RoomType;
     titleTemplate: string;
@@ -248,6 +220,10 @@ export interface WorkerConfig {
     options: RoomOptions;
     lifecycle: LifecycleSettings;
   };
+  /** `ROUTING_FILE`, when set. */
+  routingFile?: string;
+  /** The rules that pick each ticket's room settings; no rules without a routing file. */
+  routing: Routing;
   /** Write-back credentials of each configured helpdesk; a missing vendor fails its notes visibly. */
   helpdesk: Partial<Record<WriteBackVendor, WriteBackSettings>>;
   metrics: { port: number; host: string; credentials?: { user: string; password: string } };
@@ -263,7 +239,7 @@ export interface WorkerConfig {
  */
 export function loadWorkerConfig(env: Env = process.env): Readonly<WorkerConfig> {
   const problems: string[] = [];
-  let config: Readonly<WorkerConfig> | undefined;
+  let config: Readonly<Omit<WorkerConfig, 'routing'>> | undefined;
   try {
     config = loadConfig(WorkerEnv, env);
   } catch (err) {
@@ -272,8 +248,13 @@ export function loadWorkerConfig(env: Env = process.env): Readonly<WorkerConfig>
   }
   // Checks across variables run even when single variables are wrong: every mistake at once.
   problems.push(...crossCheck(env));
-  if (problems.length > 0 || !config) throw new ConfigError(problems);
-  return config;
+  // The routing file is read over the ROOM_* settings; when those are wrong, over the built-in ones.
+  const base = config?.room ?? loadConfig(WorkerEnv, { DOCSPACE_URL: 'http://x', DOCSPACE_API_KEY: 'x' }).room;
+  const file = env.ROUTING_FILE?.trim() || undefined;
+  const routed = file === undefined ? { routing: routingOf(base), problems: [] } : loadRouting(file, base);
+  problems.push(...routed.problems);
+  if (problems.length > 0 || !config || !routed.routing) throw new ConfigError(problems);
+  return Object.freeze({ ...config, routing: routed.routing });
 }
 
 /** Mistakes that only show when variables are read together, each as `VARIABLE: sentence.` */

@@ -11,12 +11,26 @@ describe('overallState', () => {
 
   it('is in progress until every stage is done or skipped', () => {
     expect(overallState(base)).toBe('in-progress');
-    expect(overallState({ room: 'done', folders: 'done', share: 'skipped', link: 'done', helpdesk: 'pending' })).toBe(
-      'in-progress',
-    );
-    expect(overallState({ room: 'done', folders: 'done', share: 'skipped', link: 'done', helpdesk: 'skipped' })).toBe(
-      'done',
-    );
+    expect(
+      overallState({
+        route: 'done',
+        room: 'done',
+        folders: 'done',
+        share: 'skipped',
+        link: 'done',
+        helpdesk: 'pending',
+      }),
+    ).toBe('in-progress');
+    expect(
+      overallState({
+        route: 'done',
+        room: 'done',
+        folders: 'done',
+        share: 'skipped',
+        link: 'done',
+        helpdesk: 'skipped',
+      }),
+    ).toBe('done');
   });
 
   it('is failed as soon as one stage failed', () => {

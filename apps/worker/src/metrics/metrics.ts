@@ -53,6 +53,13 @@ export class WorkerMetrics {
     registers: [this.registry],
   });
 
+  readonly routed = new Counter({
+    name: 'ticket_rooms_worker_routed_total',
+    help: 'Tickets routed, by the routing rule they got and whether it gives them a room (skip="true": none).',
+    labelNames: ['rule', 'skip'] as const,
+    registers: [this.registry],
+  });
+
   readonly finalFailures = new Counter({
     name: 'ticket_rooms_worker_final_failures_total',
     help: 'Jobs that failed for good, by stage: each one needs an operator.',

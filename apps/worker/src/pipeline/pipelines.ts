@@ -6,6 +6,7 @@ import { linkStage } from '../stages/link-stage';
 import { noteStage } from '../stages/note-stage';
 import { renameStage } from '../stages/rename-stage';
 import { roomStage } from '../stages/room-stage';
+import { routeStage } from '../stages/route-stage';
 import { shareStage } from '../stages/share-stage';
 
 /**
@@ -14,12 +15,22 @@ import { shareStage } from '../stages/share-stage';
  * so adding a stage is its file plus one line here.
  */
 /**
- * Every event of a ticket brings its room to what the ticket says now: made (unless it has one),
+ * Every event of a ticket picks its routing rule once (recorded, so a rule change applies to new
+ * tickets only), then brings its room to what the ticket says now: made (unless it has one),
  * furnished, shared and linked once, then renamed and archived or unarchived whenever the
  * ticket's latest subject and status differ from the room, and the link posted on the ticket
  * once. The order of events does not matter: each job reconciles to the ledger's latest state.
  */
-const TICKET = [roomStage, foldersStage, shareStage, linkStage, renameStage, archiveStage, noteStage] as const;
+const TICKET = [
+  routeStage,
+  roomStage,
+  foldersStage,
+  shareStage,
+  linkStage,
+  renameStage,
+  archiveStage,
+  noteStage,
+] as const;
 
 export const PIPELINES = {
   'ticket.created': TICKET,

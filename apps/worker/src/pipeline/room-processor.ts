@@ -18,13 +18,21 @@ export interface RoomProcessorDeps extends RunnerDeps {
 export type RoomJobResult =
   | {
       key: string;
+      /** The routing rule the ticket got. */
+      rule: string;
       roomId: number;
       url: string;
       /** The note job's id, or why there is none. */
       note: { jobId: string } | { skipped: string };
     }
+  | {
+      key: string;
+      rule: string;
+      /** The rule gives the ticket no room (and so no note): why, as the ledger says it. */
+      skipped: string;
+    }
   /** The pipeline stopped before the room (a later event for a ticket with no room, when none is made). */
-  | { key: string; halted: string };
+  | { key: string; rule: string; halted: string };
 
 /** What the job shows in Bull Board as its progress. */
 export type RoomJobProgress = JobProgress;
@@ -50,7 +58,16 @@ export function createRoomProcessor(deps: RoomProcessorDeps) {
     // 2. The DocSpace stages.
     const run = await runLane({ job, token, lane: 'docspace', queue: deps.queue, pipeline, event }, deps);
     const { key, entry } = run;
-    if (run.halted !== undefined) return { key, halted: run.halted };
+    const rule = entry.route?.rule ?? 'default';
+    if (entry.route?.skip) {
+      const skipped = entry.reasons.room ?? `rule ${rule} gives this ticket no room`;
+      deps.logger.info(
+        { jobId: job.id, ticket: key, source: event.source, ticketId: event.ticketId, rule, skipped: true },
+        `no room for ${event.source} ticket ${event.ticketId}: ${skipped}`,
+      );
+      return { key, rule, skipped };
+    }
+    if (run.halted !== undefined) return { key, rule, halted: run.halted };
     const room = entry.room;
     const link = entry.link;
     if (!room || !link) throw new Error('the ledger lacks the room or link after the DocSpace stages');
@@ -78,6 +95,7 @@ export function createRoomProcessor(deps: RoomProcessorDeps) {
         source: event.source,
         ticketId: event.ticketId,
         roomId: room.id,
+        rule,
         origin: room.origin,
         folders: entry.folders,
         share: entry.share?.granted,
@@ -86,7 +104,7 @@ export function createRoomProcessor(deps: RoomProcessorDeps) {
       },
       `room ${room.id} ready for ${event.source} ticket ${event.ticketId}`,
     );
-    return { key, roomId: room.id, url: link.url, note };
+    return { key, rule, roomId: room.id, url: link.url, note };
   };
 }
 

@@ -8,11 +8,13 @@ import type {
   HandoffRoom,
   HelpdeskPort,
   Lane,
-  RoomSettings,
+  RoutingPort,
   StageContext,
   StageDefinition,
   StageOutcome,
 } from '../stages/context';
+import { skipped } from '../stages/context';
+import { skipReason } from '../stages/route-stage';
 import type { Pipeline } from './pipelines';
 import { stepOf } from './pipelines';
 import { type FailureContext, failStage } from './queue-behaviour';
@@ -20,7 +22,8 @@ import type { TicketLocks } from './ticket-lock';
 
 export interface RunnerDeps extends FailureContext {
   docspace: DocspacePort;
-  settings: RoomSettings;
+  /** Each ticket's room settings: those of the rule its route stage recorded. */
+  routing: RoutingPort;
   /** The ticket's helpdesk for write-back stages; `undefined` for sources with none. */
   helpdeskOf(source: Source): HelpdeskPort | undefined;
   /** The queue that runs a lane's stages for a source; `undefined`: no queue of its own, run in the job at hand. */
@@ -161,7 +164,11 @@ async function runStages(
     reached ||= here;
     if (!reached) continue;
     if (!stage.reconcile && isDone(entry.stages[stage.name as keyof LedgerEntry['stages']])) continue;
-    if (!here) return { key, entry, next: stage };
+    // A ticket its rule gives no room ends here, whichever lane its later stages run on; there is
+    // no room to reconcile either.
+    const skip = entry.route?.skip ? skipReason(entry.route) : undefined;
+    if (skip !== undefined && stage.reconcile) continue;
+    if (!here && skip === undefined) return { key, entry, next: stage };
     if (deps.stopping()) {
       // Shutdown: the stage in hand is checkpointed; hand the job back without using an attempt.
       await job.log(`${stage.name}: worker shutting down; job handed back before this stage`);
@@ -178,7 +185,8 @@ async function runStages(
       resultOf: (s) => (current as Record<string, unknown>)[s.field] as never,
       ranThisRun: (s) => ranThisRun.has(s.name),
       docspace: deps.docspace,
-      settings: deps.settings,
+      settings: deps.routing.settingsFor(current.route?.rule),
+      routing: deps.routing,
       helpdesk,
       handoff: run.handoff,
       beforeCreate: async () => {
@@ -197,7 +205,7 @@ async function runStages(
     if (!stage.reconcile) progressWritten ??= job.updateProgress(progressOf(pipeline, stage, entry));
     let outcome: StageOutcome<unknown>;
     try {
-      outcome = await stage.run(ctx);
+      outcome = skip === undefined ? await stage.run(ctx) : skipped(skip);
     } catch (err) {
       deps.metrics.stageDuration.observe({ stage: stage.name, result: 'error' }, (performance.now() - started) / 1000);
       await progressWritten?.catch(() => {});

@@ -42,6 +42,18 @@ export interface RoomSettings {
   /** Settings stored with every new room (ROOM_INDEXING, ROOM_DENY_DOWNLOAD, ROOM_COLOR, …). */
   options?: RoomOptions;
   lifecycle: LifecycleSettings;
+  /** The routing rule these settings come from (`default` without one); see `routing/`. */
+  rule?: string;
+  /** The rule gives the ticket no room: every stage after the route is skipped. */
+  skip?: boolean;
+  /** Whether the room is archived when its ticket is solved; unset: the lifecycle's default. */
+  archiveOnSolve?: boolean;
+}
+
+/** The routing rules as stages see them: the rule a new ticket gets, and a recorded rule's settings. */
+export interface RoutingPort {
+  pick(event: TicketEvent): { name: string; settings: RoomSettings };
+  settingsFor(rule: string | undefined): RoomSettings;
 }
 
 /**
@@ -79,7 +91,9 @@ export interface StageContext {
   /** The stage finished earlier in this same run (so, for example, a room made now is known to be empty). */
   ranThisRun(stage: StageDefinition): boolean;
   docspace: DocspacePort;
+  /** The settings of the routing rule recorded for the ticket (the default's before the route stage). */
   settings: RoomSettings;
+  routing: RoutingPort;
   /** The ticket's helpdesk; `undefined` for sources with nothing to write back to. */
   helpdesk: HelpdeskPort | undefined;
   /** The room handed over with a helpdesk-lane job. */

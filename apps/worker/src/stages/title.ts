@@ -18,6 +18,14 @@ export function unknownPlaceholders(template: string): string[] {
   return [...unknown];
 }
 
+/** What is wrong with a title template, in words; `undefined` when nothing is. */
+export function titleTemplateProblem(template: string): string | undefined {
+  const unknown = unknownPlaceholders(template);
+  if (unknown.length === 0) return undefined;
+  const fields = TITLE_FIELDS.map((f) => `{${f}}`).join(' ');
+  return `${unknown.join(', ')} ${unknown.length === 1 ? 'is not a field' : 'are not fields'}; use ${fields}`;
+}
+
 /** Line breaks and runs of whitespace in a subject would make a title nobody can read in a list. */
 function oneLine(value: string): string {
   return value.replace(/\s+/g, ' ').trim();

@@ -4,6 +4,7 @@ import type { HelpdeskAdapter } from '../adapter';
 import { splitList } from '../inbound/list';
 import { TOKEN_HEADER } from '../inbound/types';
 import { parseFreshdeskDelivery } from './inbound';
+import { FRESHDESK_PRIORITIES } from './priority';
 import { createFreshdeskWriter } from './writer';
 
 type FreshdeskSettings = { baseUrl: string; apiKey: string };
@@ -20,6 +21,7 @@ export const freshdeskHelpdesk: HelpdeskAdapter<FreshdeskSettings> = {
     },
     parse: (req, config) => parseFreshdeskDelivery(req, config.freshdesk),
     simulatedSecret: (random) => random(32).toString('base64url'),
+    priorities: FRESHDESK_PRIORITIES,
   },
   writeBack: {
     variables: ['FRESHDESK_URL', 'FRESHDESK_API_KEY'],

@@ -134,6 +134,9 @@ export function parseFreshdeskDelivery(req: InboundRequest, config: InboundConfi
       ...(parsed.priority === undefined ? {} : { priority: parsed.priority }),
       ...(Object.keys(requester).length > 0 ? { requester } : {}),
       ...(parsed.ticket_url === undefined ? {} : { ticketUrl: parsed.ticket_url }),
+      group: parsed.group,
+      ticketType: parsed.ticket_type,
+      tags: parsed.tags,
       // Freshdesk sends no delivery id; one per ticket creation is stable across its retries.
       deliveryId: derivedDeliveryId('freshdesk', tenant, parsed.ticket_id, 'created'),
     },

@@ -1,6 +1,6 @@
 import type { EventKind } from '@ticket-rooms/core';
 import { z } from 'zod';
-import { IdField, OptionalText } from '../inbound/fields';
+import { IdField, OptionalText, TagsField } from '../inbound/fields';
 import type { StatusTable } from '../inbound/normalize';
 
 /**
@@ -20,6 +20,9 @@ export const FRESHDESK_AUTOMATION_BODY_TEMPLATE = `{
   "ticket_url": "{{ticket.url}}",
   "priority": "{{ticket.priority}}",
   "requester_email": "{{ticket.requester.email}}",
+  "group": "{{ticket.group.name}}",
+  "ticket_type": "{{ticket.ticket_type}}",
+  "tags": "{{ticket.tags}}",
   "subject": "{{ticket.subject}}"
 }`;
 
@@ -84,6 +87,10 @@ export const FreshdeskAutomationBody = z.object({
   priority: OptionalText,
   requester_email: OptionalText,
   requester_name: OptionalText,
+  group: OptionalText,
+  ticket_type: OptionalText,
+  /** `{{ticket.tags}}`: the tags, comma-separated. */
+  tags: TagsField,
   subject: OptionalText,
 });
 export type FreshdeskAutomationBody = z.infer<typeof FreshdeskAutomationBody>;
@@ -103,6 +110,9 @@ export function fromWrappedLayout(inner: Record<string, unknown>): Record<string
     priority: pick('priority', 'ticket_priority'),
     requester_email: pick('requester_email', 'ticket_contact_email'),
     requester_name: inner.requester_name,
+    group: pick('group', 'ticket_group'),
+    ticket_type: pick('ticket_type'),
+    tags: pick('tags', 'ticket_tags'),
     subject: pick('subject', 'ticket_subject'),
     status: pick('status', 'ticket_status'),
     updated_at: pick('updated_at', 'ticket_updated_at'),

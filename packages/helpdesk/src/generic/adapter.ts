@@ -3,6 +3,7 @@ import type { HelpdeskAdapter } from '../adapter';
 import { splitList } from '../inbound/list';
 import { TOKEN_HEADER } from '../inbound/types';
 import { parseGenericDelivery } from './inbound';
+import { GENERIC_PRIORITIES } from './priority';
 import { standardWebhooksKey, WEBHOOK_SIGNATURE_HEADER } from './signature';
 
 /** The plain `{ticketId, subject}` route: any sender that can sign (Standard Webhooks) or hold a token. */
@@ -27,6 +28,7 @@ export const genericHelpdesk: HelpdeskAdapter = {
     },
     parse: (req, config) => parseGenericDelivery(req, config.generic),
     simulatedSecret: (random) => `whsec_${random(24).toString('base64')}`,
+    priorities: GENERIC_PRIORITIES,
   },
   writeBack: undefined,
   redactHeaders: [WEBHOOK_SIGNATURE_HEADER, TOKEN_HEADER],

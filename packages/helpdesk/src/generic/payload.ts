@@ -1,6 +1,6 @@
 import type { EventKind } from '@ticket-rooms/core';
 import { z } from 'zod';
-import { IdField, OptionalText } from '../inbound/fields';
+import { IdField, OptionalText, TagsField } from '../inbound/fields';
 import type { StatusTable } from '../inbound/normalize';
 
 /** A requester given as one string (an email if it has an `@`, else a name) or as an object. */
@@ -56,7 +56,8 @@ export const GENERIC_STATUSES: StatusTable = {
 /**
  * `{"ticketId": "...", "subject": "..."}`: what existing integrations send to
  * `/helpdesk/ticket-created`. `ticketId` may be a number in the wild. Optional: `priority`,
- * `requester`, `ticketUrl`, `tenant` (default `default`), `deliveryId`, and `event`. A later event
+ * `requester`, `ticketUrl`, `tenant` (default `default`), `deliveryId`, `brand`, `group`,
+ * `ticketType`, `tags` (a list or comma-separated), and `event`. A later event
  * (`"event": "ticket.status_changed"`, `…subject_changed`, `…deleted`) adds `status` and
  * `occurredAt`, and may name itself with `eventId`.
  */
@@ -75,5 +76,10 @@ export const GenericTicketPayload = z.object({
   occurredAt: OptionalText,
   /** The sender's id for the event, for senders that sign nothing. */
   eventId: OptionalText,
+  brand: OptionalText,
+  group: OptionalText,
+  ticketType: OptionalText,
+  /** A list, or one comma-separated string. */
+  tags: TagsField,
 });
 export type GenericTicketPayload = z.infer<typeof GenericTicketPayload>;

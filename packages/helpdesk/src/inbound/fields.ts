@@ -30,3 +30,16 @@ export function optionalObject<S extends z.ZodRawShape>(shape: S) {
 export function requiredObject<S extends z.ZodRawShape>(shape: S) {
   return z.object(shape, { error: 'must be an object' });
 }
+
+/** Tags: a list of strings (numbers kept as text), or one string a template rendered them into. */
+export const TagsField = z
+  .custom<string | ReadonlyArray<string | number> | null | undefined>(
+    (v) =>
+      v === undefined ||
+      v === null ||
+      typeof v === 'string' ||
+      (Array.isArray(v) && v.every((t) => typeof t === 'string' || typeof t === 'number')),
+    { error: 'must be a list of strings' },
+  )
+  .transform((v) => (v === undefined || v === null ? undefined : typeof v === 'string' ? v : v.map(String)))
+  .optional();

@@ -1,5 +1,11 @@
 import { createHash } from 'node:crypto';
-import { type Source, TicketEvent, type TicketStatus, type TrackedField } from '@ticket-rooms/core';
+import {
+  type Source,
+  TicketEvent,
+  type TicketPriority,
+  type TicketStatus,
+  type TrackedField,
+} from '@ticket-rooms/core';
 import { accepted, reject } from './outcome';
 import type { InboundEvent, InboundOutcome } from './types';
 
@@ -12,6 +18,11 @@ export const LIMITS = {
   priority: 100,
   status: 100,
   ticketUrl: 2_000,
+  brand: 200,
+  group: 200,
+  ticketType: 100,
+  tag: 100,
+  tags: 100,
 } as const;
 
 /** Shortens text to `max` UTF-16 units, ending with `…`, without splitting a surrogate pair. */
@@ -28,6 +39,31 @@ export function normalizePriority(value: string | undefined): string | undefined
   const trimmed = value?.trim().toLowerCase();
   if (!trimmed || trimmed === '-') return undefined;
   return truncate(trimmed, LIMITS.priority);
+}
+
+/** A vendor's priorities by their lower-case spelling: what each one is in the one vocabulary. */
+export type PriorityTable = Readonly<Record<string, TicketPriority>>;
+
+/** A normalized priority through a vendor's table; one the table lacks stays as it is (lower case). */
+export function mapPriority(priority: string | undefined, table: PriorityTable): string | undefined {
+  if (priority === undefined) return undefined;
+  return Object.hasOwn(table, priority) ? table[priority] : priority;
+}
+
+/**
+ * Tags as a list: a list as sent, or text split at commas when it has any (Freshdesk renders tags
+ * that way, and its tags may hold spaces), else at spaces (Zendesk's tags never hold one). Trimmed,
+ * blanks and repeats dropped.
+ */
+export function tagList(value: readonly string[] | string | undefined): string[] {
+  if (value === undefined) return [];
+  const items = typeof value === 'string' ? value.split(value.includes(',') ? ',' : /\s+/) : value;
+  const tags: string[] = [];
+  for (const item of items) {
+    const tag = truncate(item.trim(), LIMITS.tag);
+    if (tag !== '' && !tags.includes(tag)) tags.push(tag);
+  }
+  return tags.slice(0, LIMITS.tags);
 }
 
 /** The host of an http(s) URL, lower case; `undefined` for anything else. */
@@ -103,7 +139,11 @@ export function isoTime(raw: string | number | undefined): string | undefined {
 }
 
 /** What a vendor parser hands to `finishEvent`: the event before trimming; a creation unless it says otherwise. */
-export type InboundDraft = Omit<InboundEvent, 'kind'> & { kind?: InboundEvent['kind'] };
+export type InboundDraft = Omit<InboundEvent, 'kind' | 'tags'> & {
+  kind?: InboundEvent['kind'];
+  /** A list, or the text a template placeholder renders them as. */
+  tags?: readonly string[] | string | undefined;
+};
 
 /** Where each event field came from in the vendor's delivery, for rejection messages. */
 export type FieldNames = Partial<Record<keyof InboundEvent, string>>;
@@ -151,6 +191,12 @@ export function finishEvent(draft: InboundDraft, names: FieldNames): InboundOutc
   if (draft.changed !== undefined && draft.changed.length > 0) event.changed = uniqueFields(draft.changed);
   const priority = normalizePriority(draft.priority);
   if (priority !== undefined) event.priority = priority;
+  for (const field of ['brand', 'group', 'ticketType'] as const) {
+    const value = draft[field]?.trim();
+    if (value) event[field] = truncate(value, LIMITS[field]);
+  }
+  const tags = tagList(draft.tags);
+  if (tags.length > 0) event.tags = tags;
   const ticketUrl = usableUrl(draft.ticketUrl);
   if (ticketUrl !== undefined) event.ticketUrl = ticketUrl;
   if (draft.requester) {

@@ -23,6 +23,10 @@ describe('template bodies', () => {
       priority: '',
       requester_email: '',
       url: '',
+      brand: '',
+      group: '',
+      ticket_type: '',
+      tags: '',
       subject: 'a "b"',
     });
   });

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import type { HelpdeskAdapter } from '../adapter';
 import { splitList } from '../inbound/list';
 import { parseJiraDelivery } from './inbound';
+import { JIRA_PRIORITIES } from './priority';
 import { JIRA_SIGNATURE_HEADER } from './signature';
 import { createJiraWriter } from './writer';
 
@@ -20,6 +21,7 @@ export const jiraHelpdesk: HelpdeskAdapter<JiraSettings> = {
     },
     parse: (req, config) => parseJiraDelivery(req, config.jira),
     simulatedSecret: (random) => random(32).toString('base64url'),
+    priorities: JIRA_PRIORITIES,
   },
   writeBack: {
     variables: ['JIRA_URL', 'JIRA_EMAIL', 'JIRA_API_TOKEN'],

@@ -38,6 +38,8 @@ describe('Jira issue webhooks', () => {
         subject: 'Laptop does not boot',
         priority: 'medium',
         requester: { id: 'qm:1c2d3e4f-5a6b-7c8d-9e0f-112233445566:778899', name: 'Carl Customer' },
+        brand: 'SD',
+        ticketType: 'Service Request',
         ticketUrl: 'https://site.atlassian.net/browse/SD-1',
         deliveryId: '69312270414585119',
       },

@@ -132,6 +132,10 @@ export function parseJiraDelivery(req: InboundRequest, config: InboundConfig['ji
       subject: fields?.summary ?? '',
       ...(priority === undefined ? {} : { priority }),
       ...(Object.keys(requester).length > 0 ? { requester } : {}),
+      // A service desk per project is what a brand is elsewhere.
+      brand: fields?.project?.key,
+      ticketType: fields?.issuetype?.name,
+      tags: fields?.labels,
       ticketUrl,
       deliveryId: identifier ?? derivedDeliveryId('jira', tenant, issue.key),
     },

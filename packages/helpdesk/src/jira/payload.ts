@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { IdField, OptionalText, optionalObject, requiredObject } from '../inbound/fields';
+import { IdField, OptionalText, optionalObject, requiredObject, TagsField } from '../inbound/fields';
 import type { StatusTable } from '../inbound/normalize';
 
 export const JIRA_ISSUE_CREATED = 'jira:issue_created';
@@ -70,6 +70,9 @@ export const JiraIssueWebhook = z.object({
         name: OptionalText,
         statusCategory: optionalObject({ key: OptionalText }),
       }),
+      issuetype: optionalObject({ name: OptionalText }),
+      project: optionalObject({ key: OptionalText }),
+      labels: TagsField,
       reporter: optionalObject({
         accountId: OptionalText,
         displayName: OptionalText,

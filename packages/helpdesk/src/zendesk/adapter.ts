@@ -3,6 +3,7 @@ import { z } from 'zod';
 import type { HelpdeskAdapter } from '../adapter';
 import { splitList } from '../inbound/list';
 import { parseZendeskDelivery } from './inbound';
+import { ZENDESK_PRIORITIES } from './priority';
 import { ZENDESK_SIGNATURE_HEADER } from './signature';
 import { createZendeskWriter } from './writer';
 
@@ -20,6 +21,7 @@ export const zendeskHelpdesk: HelpdeskAdapter<ZendeskSettings> = {
     },
     parse: (req, config) => parseZendeskDelivery(req, config.zendesk),
     simulatedSecret: (random) => random(32).toString('base64url'),
+    priorities: ZENDESK_PRIORITIES,
   },
   writeBack: {
     variables: ['ZENDESK_URL', 'ZENDESK_EMAIL', 'ZENDESK_API_TOKEN'],

@@ -59,6 +59,10 @@ describe('Zendesk event webhooks', () => {
       subject: 'Cannot login to mobile app',
       priority: 'high',
       requester: { id: '8447388090494' },
+      brand: '8447346621310',
+      group: '8447320466430',
+      ticketType: 'PROBLEM',
+      tags: ['mobile', 'login'],
       deliveryId: 'cbe4028c-7239-495d-b020-f22348516046',
     });
   });

@@ -1,6 +1,6 @@
 import type { EventKind, TrackedField } from '@ticket-rooms/core';
 import { z } from 'zod';
-import { IdField, OptionalText, optionalObject, requiredObject } from '../inbound/fields';
+import { IdField, OptionalText, optionalObject, requiredObject, TagsField } from '../inbound/fields';
 import type { StatusTable } from '../inbound/normalize';
 
 export const ZENDESK_TICKET_CREATED = 'zen:event-type:ticket.created';
@@ -84,6 +84,10 @@ export const ZendeskTicketCreatedEvent = z.object({
     subject: OptionalText,
     priority: OptionalText,
     requester_id: OptionalText,
+    brand_id: OptionalText,
+    group_id: OptionalText,
+    type: OptionalText,
+    tags: TagsField,
   }),
 });
 export type ZendeskTicketCreatedEvent = z.infer<typeof ZendeskTicketCreatedEvent>;
@@ -101,6 +105,10 @@ export const ZENDESK_TRIGGER_BODY_TEMPLATE = `{
   "priority": "{{ticket.priority}}",
   "requester_email": "{{ticket.requester.email}}",
   "url": "{{ticket.link}}",
+  "brand": "{{ticket.brand.name}}",
+  "group": "{{ticket.group.name}}",
+  "ticket_type": "{{ticket.ticket_type}}",
+  "tags": "{{ticket.tags}}",
   "subject": "{{ticket.title}}"
 }`;
 
@@ -142,5 +150,10 @@ export const ZendeskTriggerBody = z.object({
   requester_email: OptionalText,
   requester_name: OptionalText,
   url: OptionalText,
+  brand: OptionalText,
+  group: OptionalText,
+  ticket_type: OptionalText,
+  /** `{{ticket.tags}}`: the tags, space-separated. */
+  tags: TagsField,
 });
 export type ZendeskTriggerBody = z.infer<typeof ZendeskTriggerBody>;
