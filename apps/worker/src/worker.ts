@@ -186,7 +186,11 @@ export async function startWorker(
       autorun: false,
     };
     if (queuesToRun.has(QUEUE_NAMES.rooms)) {
-      const processor = createRoomProcessor({ ...laneDeps(QUEUE_NAMES.rooms, roomsQueue), notesQueues });
+      const processor = createRoomProcessor({
+        ...laneDeps(QUEUE_NAMES.rooms, roomsQueue),
+        notesQueues,
+        repairDocspace: docspace,
+      });
       workers.push(new Worker(QUEUE_NAMES.rooms, processor, { ...common, concurrency: config.concurrency }));
     }
     for (const name of Object.values(QUEUE_NAMES.notes) as NotesQueueName[]) {

@@ -19,6 +19,8 @@ export const PIPELINES = {
   'ticket.status_changed': CREATION,
   'ticket.subject_changed': CREATION,
   'ticket.deleted': CREATION,
+  // The room is checked against DocSpace first (room-processor.ts); what is gone is made again.
+  'ticket.repair': CREATION,
 } as const satisfies Record<EventKind, readonly StageDefinition[]>;
 
 export type PipelineKind = keyof typeof PIPELINES;

@@ -9,10 +9,13 @@ import {
 import { type Job, type Queue, UnrecoverableError } from 'bullmq';
 import type { LedgerEntry } from '../ledger/entry';
 import { pipelineOf } from './pipelines';
+import { checkRoomForRepair, type RepairDocspace } from './repair-check';
 import { type JobProgress, type RunnerDeps, runLane } from './runner';
 
 export interface RoomProcessorDeps extends RunnerDeps {
   notesQueues: Record<NotesQueueName, Queue>;
+  /** What a repair checks the room with; without it a repair only redoes what the ledger lacks. */
+  repairDocspace?: RepairDocspace;
 }
 
 export interface RoomJobResult {
@@ -43,6 +46,9 @@ export function createRoomProcessor(deps: RoomProcessorDeps) {
     const parsed = RoomJobData.safeParse(job.data);
     if (!parsed.success) throw new UnrecoverableError(`invalid job data: ${describeIssues(parsed.error)}`);
     const event = parsed.data.event;
+    if (event.kind === 'ticket.repair' && deps.repairDocspace) {
+      await checkRoomForRepair({ ...deps, docspace: deps.repairDocspace }, job, event, pipeline);
+    }
 
     // 2. The DocSpace stages.
     const run = await runLane({ job, token, lane: 'docspace', queue: deps.queue, pipeline, event }, deps);
@@ -56,7 +62,8 @@ export function createRoomProcessor(deps: RoomProcessorDeps) {
     let note: RoomJobResult['note'];
     if (run.next) {
       const queueName = deps.queueOf(run.next.lane, event.source) as NotesQueueName;
-      const jobId = noteJobId(key);
+      // A repair's note is its own job: the creation's note job may still be retained, completed.
+      const jobId = event.kind === 'ticket.repair' ? `note-${job.id}` : noteJobId(key);
       const data: NoteJobData = { key, event, room: { id: room.id, title: room.title, url: link.url } };
       await Promise.all([
         deps.notesQueues[queueName].add(NOTE_JOB_NAME, data, { ...roomJobOptions(), jobId }),
