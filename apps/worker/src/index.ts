@@ -20,4 +20,7 @@ export { WorkerMetrics } from './metrics/metrics';
 export { PIPELINES, STAGES, stageLabel } from './pipeline/pipelines';
 export { DEFAULT_RETRY_POLICY, minimumRetryWindowMs, type RetryPolicy } from './pipeline/retry-policy';
 export { noteJobId, type RoomJobProgress, type RoomJobResult } from './pipeline/room-processor';
+export type { CheckResult } from './preflight/checks';
+export { PREFLIGHT_USAGE, runPreflightCli } from './preflight/cli';
+export { runPreflight } from './preflight/preflight';
 export { type RunningWorker, type StartWorkerOptions, startWorker } from './worker';
