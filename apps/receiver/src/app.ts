@@ -19,6 +19,7 @@ import { createReceiverMetrics, type DeliveryOutcome } from './observability/met
 import { DASHBOARD_PATH, dashboard } from './routes/dashboard';
 import { healthRoutes } from './routes/health';
 import { metricsRoute } from './routes/metrics';
+import { ticketRoutes } from './routes/tickets';
 import { WEBHOOK_ROUTES, webhookRoutes } from './routes/webhooks';
 import './http/delivery-log';
 
@@ -182,6 +183,7 @@ export function buildApp(deps: ReceiverDeps): FastifyInstance {
   if (config.dashboard) {
     const { readOnly, ...credentials } = config.dashboard;
     app.register(dashboard, { queues, credentials, readOnly });
+    app.register(ticketRoutes, { redis, prefixes: allPrefixes(layout), queues, credentials, readOnly });
   } else {
     logger.info(
       `Bull Board is off: set DASHBOARD_USER and DASHBOARD_PASSWORD to serve it at ${DASHBOARD_PATH} (DASHBOARD_READ_ONLY=true makes it read-only).`,

@@ -5,5 +5,6 @@ export { RECEIVER_ERRORS, RETRY_AFTER_SECONDS, ReceiverError, type ReceiverError
 export { createTicketIntake, type IntakeResult, seenKey, type TicketIntake } from './intake/ticket-intake';
 export { createReceiverLogger } from './observability/logger';
 export { DASHBOARD_PATH } from './routes/dashboard';
+export { TICKETS_PATH } from './routes/tickets';
 export { WEBHOOK_ROUTES } from './routes/webhooks';
 export { type RunningReceiver, type StartReceiverOptions, startReceiver } from './start';

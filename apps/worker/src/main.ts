@@ -39,4 +39,12 @@ export async function main(): Promise<void> {
   process.on('SIGINT', stop);
 }
 
-await main();
+if (process.argv[2] === 'preflight') {
+  const { runPreflightCli } = await import('./preflight/cli');
+  process.exitCode = await runPreflightCli(process.argv.slice(3), process.env, {
+    out: (line) => process.stdout.write(`${line}\n`),
+    err: (line) => process.stderr.write(`${line}\n`),
+  });
+} else {
+  await main();
+}

@@ -204,7 +204,12 @@ export async function startWorker(
         config.lockDurationMs,
         logger.child({ queue: QUEUE_NAMES.rooms }),
       );
-      const processor = createRoomProcessor({ ...laneDeps(QUEUE_NAMES.rooms, roomsQueue), notesQueues, ticketLocks });
+      const processor = createRoomProcessor({
+        ...laneDeps(QUEUE_NAMES.rooms, roomsQueue),
+        notesQueues,
+        ticketLocks,
+        repairDocspace: docspace,
+      });
       const rooms = new Worker(QUEUE_NAMES.rooms, processor, { ...common, concurrency: config.concurrency });
       // A job's ticket is given back once BullMQ has recorded it finished, not before.
       const giveBack = (job: Job | undefined) => {

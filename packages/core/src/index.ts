@@ -51,6 +51,19 @@ export {
   RoomJobData,
   roomJobOptions,
 } from './jobs';
+export { fieldKind, LEDGER_FIELDS, reasonField, stageField } from './ledger/layout';
+export { repairEvent } from './ledger/repair';
+export {
+  type FoundTicket,
+  findTickets,
+  recordFromHash,
+  STAGE_DISPLAY_ORDER,
+  scanPrefix,
+  type TicketJob,
+  type TicketQuery,
+  type TicketRecord,
+  ticketJobs,
+} from './ledger/ticket-record';
 export { type CreateLoggerOptions, createLogger, exitAfterFlush, type Logger, REDACT_PATHS } from './logger';
 export { createRedis, describeRedisUrl, type RedisConnectionOptions } from './redis';
 export { confirmReplicas } from './redis-replicas';
@@ -88,4 +101,4 @@ export {
   TicketStatus,
   TrackedField,
 } from './ticket-event';
-export { roomTag, type TicketRef, ticketKey } from './ticket-key';
+export { roomTag, type TicketRef, ticketKey, ticketKeyPattern } from './ticket-key';

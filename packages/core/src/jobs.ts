@@ -108,6 +108,9 @@ export const JOB_CATALOGUE = {
   'ticket.status_changed': updateSpec('status'),
   'ticket.subject_changed': updateSpec('subject'),
   'ticket.deleted': updateSpec('deleted'),
+  // Every repair request is its own job (its delivery id is the request's), so a second repair
+  // runs again rather than finding the first one's completed job.
+  'ticket.repair': updateSpec('repair'),
 } as const satisfies Record<EventKind, JobSpec>;
 
 /** The catalogue entry of an event's kind. */

@@ -14,6 +14,8 @@ export const EventKind = z.enum([
   'ticket.status_changed',
   'ticket.subject_changed',
   'ticket.deleted',
+  /** Not a vendor event: an operator asked to check the ticket's room against DocSpace and rebuild what is gone. */
+  'ticket.repair',
 ]);
 export type EventKind = z.infer<typeof EventKind>;
 

@@ -31,6 +31,15 @@ export function ticketKey(ref: TicketRef): string {
 }
 
 /**
+ * A Redis glob that matches the key of every ticket with this source and id, whatever its tenant:
+ * how an operator finds a ticket by the id the helpdesk shows. Candidates still have to be checked
+ * against the exact triple, since the readable parts are cleaned and cut.
+ */
+export function ticketKeyPattern(source: string, ticketId: string): string {
+  return `${source}-*-${readable(ticketId, 60)}-*`;
+}
+
+/**
  * The DocSpace tag that marks a ticket's room. DocSpace allows duplicate titles, so this tag is
  * what lets a retry find a room it created but never heard back about.
  */

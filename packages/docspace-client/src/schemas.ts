@@ -186,6 +186,12 @@ export const SelfDto = z.object({
   id: z.string(),
   displayName: z.string().optional(),
   email: z.string().optional(),
+  /** The account type: owners, DocSpace admins and room admins may create rooms; users and guests may not. */
+  isOwner: z.boolean().optional(),
+  isAdmin: z.boolean().optional(),
+  isRoomAdmin: z.boolean().optional(),
+  isVisitor: z.boolean().optional(),
+  isCollaborator: z.boolean().optional(),
 });
 export type DocspaceUser = z.infer<typeof SelfDto>;
 

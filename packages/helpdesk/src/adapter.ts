@@ -2,6 +2,7 @@ import type { Env, FetchLike, Source } from '@ticket-rooms/core';
 import type { z } from 'zod';
 import type { PriorityTable } from './inbound/normalize';
 import type { InboundConfig, InboundOutcome, InboundRequest } from './inbound/types';
+import type { AccountCheck } from './notes/account';
 import type { NoteWriter } from './notes/note';
 
 /** Random bytes, injected so what is generated from them can be tested deterministically. */
@@ -27,6 +28,8 @@ export interface WriteBack<S extends WriteBackSettings = WriteBackSettings> {
   /** The settings once every variable is set, from values `env` has already checked. */
   settings(env: Readonly<Record<string, unknown>>): S | undefined;
   createWriter(settings: S, deps: WriterDeps): NoteWriter;
+  /** Asks the vendor who the credentials act as (its "me" endpoint) and whether that account may add internal notes. */
+  checkAccount(settings: S, deps: WriterDeps): Promise<AccountCheck>;
   /** What a local simulator is given instead of real credentials: a fixed value or random bytes. */
   readonly simulated: Readonly<Record<string, { fixed: string } | { randomBytes: number }>>;
 }

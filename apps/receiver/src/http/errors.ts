@@ -8,6 +8,11 @@ export const RECEIVER_ERRORS = {
   BAD_REQUEST: { status: 400, retryable: false },
   UNAUTHORIZED: { status: 401, retryable: false },
   NOT_FOUND: { status: 404, retryable: false },
+  TICKET_NOT_FOUND: { status: 404, retryable: false },
+  /** The same source and id under several tenants: the caller names one. */
+  TICKET_AMBIGUOUS: { status: 409, retryable: false },
+  /** A write through the admin API while `DASHBOARD_READ_ONLY` is on. */
+  READ_ONLY: { status: 405, retryable: false },
   BODY_TOO_LARGE: { status: 413, retryable: false },
   UNSUPPORTED_MEDIA_TYPE: { status: 415, retryable: false },
   INTERNAL: { status: 500, retryable: true },

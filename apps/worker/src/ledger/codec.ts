@@ -1,32 +1,25 @@
-import { type DesiredValue, desiredField, Source, TrackedField } from '@ticket-rooms/core';
+import {
+  type DesiredValue,
+  desiredField,
+  LEDGER_FIELDS,
+  reasonField,
+  Source,
+  stageField,
+  TrackedField,
+} from '@ticket-rooms/core';
 import { z } from 'zod';
 import { ALL_STAGES, type StageName } from '../pipeline/pipelines';
 import type { StageState } from '../stages/context';
 import { type LedgerEntry, type LedgerError, type LedgerUpdate, overallState, type TicketState } from './entry';
 
 /**
- * How a ledger entry is laid out in its Redis hash. One field per stage state and one JSON field
- * per stage result (named by the stage), so each stage writes only its own fields and two queues
- * (rooms and notes) can checkpoint the same ticket without overwriting each other.
+ * How a ledger entry is laid out in its Redis hash lives in core (`LEDGER_FIELDS`, `stageField`,
+ * `reasonField`), so the operator tools and the receiver's ticket lookup read the same layout.
+ * One field per stage state and one JSON field per stage result (named by the stage), so each
+ * stage writes only its own fields and two queues can checkpoint one ticket without overwriting.
  */
-export const FIELDS = {
-  key: 'key',
-  source: 'source',
-  tenant: 'tenant',
-  ticketId: 'ticketId',
-  state: 'state',
-  lastError: 'lastError',
-  createdAt: 'createdAt',
-  updatedAt: 'updatedAt',
-} as const;
-
-export function stageField(stage: string): string {
-  return `stage:${stage}`;
-}
-
-export function reasonField(stage: string): string {
-  return `reason:${stage}`;
-}
+export const FIELDS = LEDGER_FIELDS;
+export { reasonField, stageField };
 
 const LedgerErrorSchema: z.ZodType<LedgerError> = z.object({
   stage: z.string(),

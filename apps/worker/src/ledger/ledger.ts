@@ -9,7 +9,7 @@ import {
 } from '@ticket-rooms/core';
 import type { Pipeline } from '../pipeline/pipelines';
 import { type CheckpointTrail, trailArgs, trailKeys, trailLua } from './bullmq-trail';
-import { decodeEntry, encodeUpdate, FIELDS, stageField } from './codec';
+import { decodeEntry, encodeUpdate, FIELDS, reasonField, stageField } from './codec';
 import { DEFAULT_SCOPE, type LedgerEntry, type LedgerUpdate, type TicketState } from './entry';
 
 export type { CheckpointTrail } from './bullmq-trail';
@@ -139,5 +139,15 @@ export class Ledger {
       ...scope,
     );
     return state as TicketState;
+  }
+
+  /**
+   * Forgets what the named stages did (state, reason and result), so the next run of a pipeline
+   * does them again: how a repair rebuilds a room that was deleted by hand. The ticket's state is
+   * judged again by the next write.
+   */
+  async forget(ref: TicketRef, stages: ReadonlyArray<{ name: string; field: string }>): Promise<void> {
+    const fields = stages.flatMap((s) => [stageField(s.name), reasonField(s.name), s.field]);
+    await this.redis.hdel(this.keyOf(ref), ...fields, FIELDS.lastError);
   }
 }

@@ -37,6 +37,8 @@ export const PIPELINES = {
   'ticket.status_changed': TICKET,
   'ticket.subject_changed': TICKET,
   'ticket.deleted': TICKET,
+  // The room is checked against DocSpace first (room-processor.ts); what is gone is made again.
+  'ticket.repair': TICKET,
 } as const satisfies Record<EventKind, readonly StageDefinition[]>;
 
 export type PipelineKind = keyof typeof PIPELINES;

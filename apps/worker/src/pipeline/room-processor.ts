@@ -9,10 +9,13 @@ import {
 import { type Job, type Queue, UnrecoverableError } from 'bullmq';
 import type { LedgerEntry } from '../ledger/entry';
 import { pipelineOf } from './pipelines';
+import { checkRoomForRepair, type RepairDocspace } from './repair-check';
 import { type JobProgress, type RunnerDeps, runLane } from './runner';
 
 export interface RoomProcessorDeps extends RunnerDeps {
   notesQueues: Record<NotesQueueName, Queue>;
+  /** What a repair checks the room with; without it a repair only redoes what the ledger lacks. */
+  repairDocspace?: RepairDocspace;
 }
 
 export type RoomJobResult =
@@ -54,9 +57,17 @@ export function createRoomProcessor(deps: RoomProcessorDeps) {
     const parsed = RoomJobData.safeParse(job.data);
     if (!parsed.success) throw new UnrecoverableError(`invalid job data: ${describeIssues(parsed.error)}`);
     const event = parsed.data.event;
+    const repairDocspace = deps.repairDocspace;
+    const prepare =
+      event.kind === 'ticket.repair' && repairDocspace
+        ? () => checkRoomForRepair({ ...deps, docspace: repairDocspace }, job, event, pipeline)
+        : undefined;
 
-    // 2. The DocSpace stages.
-    const run = await runLane({ job, token, lane: 'docspace', queue: deps.queue, pipeline, event }, deps);
+    // 2. The DocSpace stages (a repair checks the room first, holding the ticket).
+    const run = await runLane(
+      { job, token, lane: 'docspace', queue: deps.queue, pipeline, event, ...(prepare ? { prepare } : {}) },
+      deps,
+    );
     const { key, entry } = run;
     const rule = entry.route?.rule ?? 'default';
     if (entry.route?.skip) {
@@ -77,7 +88,8 @@ export function createRoomProcessor(deps: RoomProcessorDeps) {
     let note: { jobId: string } | { skipped: string };
     if (run.next) {
       const queueName = deps.queueOf(run.next.lane, event.source) as NotesQueueName;
-      const jobId = noteJobId(key);
+      // A repair's note is its own job: the creation's note job may still be retained, completed.
+      const jobId = event.kind === 'ticket.repair' ? `note-${job.id}` : noteJobId(key);
       const data: NoteJobData = { key, event, room: { id: room.id, title: room.title, url: link.url } };
       await Promise.all([
         deps.notesQueues[queueName].add(NOTE_JOB_NAME, data, { ...roomJobOptions(), jobId }),

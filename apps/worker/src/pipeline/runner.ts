@@ -116,6 +116,8 @@ export async function runLane(
     pipeline: Pipeline;
     event: TicketEvent;
     handoff?: HandoffRoom;
+    /** Runs once the ticket is held, before the ledger is read (a repair's check of the room). */
+    prepare?: () => Promise<void>;
   },
   deps: RunnerDeps,
 ): Promise<LaneRun> {
@@ -131,6 +133,7 @@ export async function runLane(
     throw new DelayedError();
   }
   try {
+    await run.prepare?.();
     return await runStages(run, deps, key, log);
   } catch (err) {
     // Back to the queue unfinished (shutdown, a rate limit): no finished event will give the

@@ -1,11 +1,12 @@
-import { httpUrlVariable } from '@ticket-rooms/core';
+import { basicAuthHeader, httpUrlVariable } from '@ticket-rooms/core';
 import { z } from 'zod';
 import type { HelpdeskAdapter } from '../adapter';
 import { splitList } from '../inbound/list';
 import { TOKEN_HEADER } from '../inbound/types';
+import { checkAccount } from '../notes/account';
 import { parseFreshdeskDelivery } from './inbound';
 import { FRESHDESK_PRIORITIES } from './priority';
-import { createFreshdeskWriter } from './writer';
+import { createFreshdeskWriter, freshdeskErrorMessage } from './writer';
 
 type FreshdeskSettings = { baseUrl: string; apiKey: string };
 
@@ -36,6 +37,22 @@ export const freshdeskHelpdesk: HelpdeskAdapter<FreshdeskSettings> = {
       return { baseUrl, apiKey };
     },
     createWriter: (settings, deps) => createFreshdeskWriter({ ...settings, ...deps }),
+    checkAccount: (settings, deps) =>
+      checkAccount(
+        {
+          vendor: 'freshdesk',
+          baseUrl: settings.baseUrl,
+          authorization: basicAuthHeader(settings.apiKey, 'X'),
+          path: '/api/v2/agents/me',
+          messageOf: freshdeskErrorMessage,
+        },
+        deps,
+        (body) => {
+          // Only agents answer /agents/me; an occasional agent without a day pass cannot act.
+          const contact = (body.contact ?? {}) as { email?: unknown };
+          return { who: `${String(contact.email ?? body.id)} (agent)`, canAddNotes: body.id !== undefined };
+        },
+      ),
     simulated: { FRESHDESK_API_KEY: { randomBytes: 15 } },
   },
   // An older integration sent its token in `x-freshdesk-token`; it is blanked all the same.

@@ -1,11 +1,12 @@
-import { httpUrlVariable } from '@ticket-rooms/core';
+import { basicAuthHeader, httpUrlVariable } from '@ticket-rooms/core';
 import { z } from 'zod';
 import type { HelpdeskAdapter } from '../adapter';
 import { splitList } from '../inbound/list';
+import { checkAccount } from '../notes/account';
 import { parseJiraDelivery } from './inbound';
 import { JIRA_PRIORITIES } from './priority';
 import { JIRA_SIGNATURE_HEADER } from './signature';
-import { createJiraWriter } from './writer';
+import { createJiraWriter, jiraErrorMessage } from './writer';
 
 type JiraSettings = { baseUrl: string; email: string; apiToken: string };
 
@@ -37,6 +38,25 @@ export const jiraHelpdesk: HelpdeskAdapter<JiraSettings> = {
       return { baseUrl, email, apiToken };
     },
     createWriter: (settings, deps) => createJiraWriter({ ...settings, ...deps }),
+    checkAccount: (settings, deps) =>
+      checkAccount(
+        {
+          vendor: 'jira',
+          baseUrl: settings.baseUrl,
+          authorization: basicAuthHeader(settings.email, settings.apiToken),
+          path: '/rest/api/3/myself',
+          messageOf: jiraErrorMessage,
+        },
+        deps,
+        (body) => {
+          const active = body.active !== false;
+          return {
+            who: String(body.emailAddress ?? body.displayName ?? body.accountId),
+            canAddNotes: active,
+            ...(active ? {} : { why: 'the Jira account is deactivated' }),
+          };
+        },
+      ),
     simulated: { JIRA_EMAIL: { fixed: 'agent@jira.test' }, JIRA_API_TOKEN: { randomBytes: 24 } },
   },
   redactHeaders: [JIRA_SIGNATURE_HEADER],

@@ -25,7 +25,9 @@ describe('room notes', () => {
   });
 
   it('gives one ticket one marker, made of characters no markup touches', () => {
-    expect(noteMarker(key)).toBe(renderRoomNote({ roomTitle: 'x', url: 'https://a', key }).marker);
+    expect(noteMarker(key, 'https://a')).toBe(renderRoomNote({ roomTitle: 'x', url: 'https://a', key }).marker);
+    expect(noteMarker(key, 'https://a')).toMatch(/^[a-z0-9-]+$/);
+    expect(noteMarker(key, 'https://a')).not.toBe(noteMarker(key, 'https://b'));
     expect(noteMarker(key)).toMatch(/^[a-z0-9-]+$/);
     expect(noteMarker(key)).not.toContain('--');
     expect(noteMarker(`${key}x`)).not.toBe(noteMarker(key));

@@ -23,12 +23,17 @@ export interface NoteWriter {
 }
 
 /**
- * The marker of a ticket's room note. Derived from the ticket key alone, so every retry (and
- * every worker) looks for the same text; hashed, so it holds nothing that HTML sanitizers, wiki
- * markup or autolinkers would touch (no brackets, colons, underscores or double dashes).
+ * The marker of a ticket's room note. Derived from the ticket key, so every retry (and every
+ * worker) looks for the same text; with the link, it also carries a short hash of the URL, so a
+ * repaired room whose link changed gets a new note, while a note for an unchanged link is found
+ * again and never posted twice. Hashed, so it holds nothing that HTML sanitizers, wiki markup or
+ * autolinkers would touch (no brackets, colons, underscores or double dashes). Without the link
+ * it is the marker's ticket part, which every note of the ticket contains.
  */
-export function noteMarker(key: string): string {
-  return `ticket-rooms-ref-${createHash('sha256').update(key).digest('hex').slice(0, 24)}`;
+export function noteMarker(key: string, url?: string): string {
+  const ticket = `ticket-rooms-ref-${createHash('sha256').update(key).digest('hex').slice(0, 24)}`;
+  if (url === undefined) return ticket;
+  return `${ticket}-${createHash('sha256').update(url).digest('hex').slice(0, 8)}`;
 }
 
 function escapeHtml(text: string): string {
@@ -42,7 +47,7 @@ function escapeHtml(text: string): string {
 
 /** The note that carries a room link. The URL is also plain text, for vendors that strip links. */
 export function renderRoomNote(input: { roomTitle: string; url: string; key: string }): Note {
-  const marker = noteMarker(input.key);
+  const marker = noteMarker(input.key, input.url);
   const title = input.roomTitle.trim() || 'Investigation room';
   const text = `Investigation room: ${title}\n${input.url}\n\nReference: ${marker}`;
   const html =

@@ -1,11 +1,12 @@
-import { httpUrlVariable } from '@ticket-rooms/core';
+import { basicAuthHeader, httpUrlVariable } from '@ticket-rooms/core';
 import { z } from 'zod';
 import type { HelpdeskAdapter } from '../adapter';
 import { splitList } from '../inbound/list';
+import { checkAccount } from '../notes/account';
 import { parseZendeskDelivery } from './inbound';
 import { ZENDESK_PRIORITIES } from './priority';
 import { ZENDESK_SIGNATURE_HEADER } from './signature';
-import { createZendeskWriter } from './writer';
+import { createZendeskWriter, zendeskErrorMessage } from './writer';
 
 type ZendeskSettings = { baseUrl: string; email: string; apiToken: string };
 
@@ -37,6 +38,28 @@ export const zendeskHelpdesk: HelpdeskAdapter<ZendeskSettings> = {
       return { baseUrl, email, apiToken };
     },
     createWriter: (settings, deps) => createZendeskWriter({ ...settings, ...deps }),
+    checkAccount: (settings, deps) =>
+      checkAccount(
+        {
+          vendor: 'zendesk',
+          baseUrl: settings.baseUrl,
+          authorization: basicAuthHeader(`${settings.email}/token`, settings.apiToken),
+          path: '/api/v2/users/me.json',
+          messageOf: zendeskErrorMessage,
+        },
+        deps,
+        (body) => {
+          // Zendesk answers an anonymous "me" (id null, role end-user) rather than 401 for some bad credentials.
+          const user = (body.user ?? {}) as { id?: unknown; email?: unknown; role?: unknown };
+          const role = String(user.role ?? 'end-user');
+          const canAddNotes = user.id !== null && user.id !== undefined && (role === 'agent' || role === 'admin');
+          return {
+            who: `${String(user.email ?? 'anonymous')} (${role})`,
+            canAddNotes,
+            ...(canAddNotes ? {} : { why: `the account is a Zendesk ${role}; internal notes need an agent or admin` }),
+          };
+        },
+      ),
     simulated: { ZENDESK_EMAIL: { fixed: 'agent@zendesk.test' }, ZENDESK_API_TOKEN: { randomBytes: 24 } },
   },
   redactHeaders: [ZENDESK_SIGNATURE_HEADER],

@@ -3,7 +3,7 @@ import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from
 import type { Faults, RequestStats } from '../faults';
 import { createSimulatorApp, requireBasicAuth } from '../shared/app';
 import { htmlToText, sanitizeHtml } from './html';
-import { type FreshdeskStore, type FreshdeskTicket, noteView, ticketView } from './store';
+import { AGENT_USER_ID, type FreshdeskStore, type FreshdeskTicket, noteView, ticketView } from './store';
 
 /** A change made through the API, which an automation rule on ticket updates reports. */
 export type FreshdeskChange =
@@ -193,6 +193,16 @@ export function buildFreshdeskApp(deps: FreshdeskAppDeps): FastifyInstance {
   );
 
   // Freshdesk's answers to unknown paths carry no body worth parsing.
+  // Agents API: the agent the API key belongs to (only agents have API keys that add notes).
+  app.get('/api/v2/agents/me', async () => ({
+    id: AGENT_USER_ID,
+    available: true,
+    occasional: false,
+    ticket_scope: 1,
+    type: 'support_agent',
+    contact: { name: 'Simulated Agent', email: 'agent@freshdesk.test', active: true },
+  }));
+
   app.setNotFoundHandler((_req, reply) => reply.code(404).send());
   app.setErrorHandler((err: FastifyError, req, reply) => {
     if (err.statusCode === 400 || err.code === 'FST_ERR_CTP_EMPTY_JSON_BODY') {

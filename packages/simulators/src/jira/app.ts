@@ -2,7 +2,7 @@ import { type Logger, safeEqual } from '@ticket-rooms/core';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Faults, RequestStats } from '../faults';
 import { createSimulatorApp, requireBasicAuth } from '../shared/app';
-import { JIRA_TRANSITIONS, type JiraIssue, type JiraStore } from './store';
+import { AGENT, JIRA_TRANSITIONS, type JiraIssue, type JiraStore } from './store';
 import { issueView, jsmCommentView, jsmDate, platformCommentView, statusView, userView } from './views';
 
 /** A change made through the API, which Jira reports to webhooks on issue events. */
@@ -259,6 +259,18 @@ export function buildJiraApp(deps: JiraAppDeps): FastifyInstance {
       values,
     };
   });
+
+  // Who the credentials act as, and whether they may comment (internal comments are comments).
+  app.get('/rest/api/3/myself', async () => ({
+    accountId: AGENT.accountId,
+    displayName: AGENT.displayName,
+    emailAddress: deps.email,
+    active: true,
+    accountType: 'atlassian',
+  }));
+  app.get('/rest/api/3/mypermissions', async () => ({
+    permissions: { ADD_COMMENTS: { key: 'ADD_COMMENTS', havePermission: true } },
+  }));
 
   app.setNotFoundHandler((req, reply) => platformError(reply, 404, [`null for uri: ${base(req)}${req.url}`]));
   app.setErrorHandler((err: FastifyError, req, reply) => {

@@ -3,7 +3,7 @@ import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from
 import type { Faults, RequestStats } from '../faults';
 import { createSimulatorApp, requireBasicAuth } from '../shared/app';
 import { htmlToText, sanitizeHtml, textToHtml } from './html';
-import { MAX_COMMENTS, ticketView, type ZendeskStore, type ZendeskTicket } from './store';
+import { AGENT_ID, MAX_COMMENTS, ticketView, type ZendeskStore, type ZendeskTicket } from './store';
 
 /** A change made through the API, which Zendesk reports to subscribed webhooks. */
 export type ZendeskChange =
@@ -217,6 +217,13 @@ export function buildZendeskApp(deps: ZendeskAppDeps): FastifyInstance {
   };
   app.get('/api/v2/tickets/:id/comments', listComments);
   app.get('/api/v2/tickets/:id/comments.json', listComments);
+
+  // Users API: who the credentials act as (an agent may add internal notes; end users may not).
+  const me = async () => ({
+    user: { id: AGENT_ID, name: 'Simulated Agent', email: deps.email, role: 'agent', active: true, suspended: false },
+  });
+  app.get('/api/v2/users/me', me);
+  app.get('/api/v2/users/me.json', me);
 
   app.setNotFoundHandler((_req, reply) => error(reply, 404, 'InvalidEndpoint', 'Not found'));
   app.setErrorHandler((err: FastifyError, req, reply) => {
