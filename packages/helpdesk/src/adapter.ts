@@ -1,5 +1,6 @@
 import type { Env, FetchLike, Source } from '@ticket-rooms/core';
 import type { z } from 'zod';
+import type { AttachmentReader } from './attachments/reader';
 import type { InboundConfig, InboundOutcome, InboundRequest } from './inbound/types';
 import type { NoteWriter } from './notes/note';
 
@@ -26,6 +27,8 @@ export interface WriteBack<S extends WriteBackSettings = WriteBackSettings> {
   /** The settings once every variable is set, from values `env` has already checked. */
   settings(env: Readonly<Record<string, unknown>>): S | undefined;
   createWriter(settings: S, deps: WriterDeps): NoteWriter;
+  /** Lists a ticket's attachments and downloads them with the same credentials; absent: none are copied. */
+  createAttachmentReader?(settings: S, deps: WriterDeps): AttachmentReader;
   /** What a local simulator is given instead of real credentials: a fixed value or random bytes. */
   readonly simulated: Readonly<Record<string, { fixed: string } | { randomBytes: number }>>;
 }

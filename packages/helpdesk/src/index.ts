@@ -6,6 +6,7 @@ export type {
   WriteBackSettings,
   WriterDeps,
 } from './adapter';
+export type { AttachmentDownload, AttachmentReader, TicketAttachment } from './attachments/reader';
 export { FRESHDESK_AUTOMATION_BODY_TEMPLATE, FreshdeskAutomationBody } from './freshdesk/payload';
 // Write-back: the room link as an internal note, read back first so it is never posted twice.
 export { createFreshdeskWriter, type FreshdeskWriterOptions, freshdeskErrorMessage } from './freshdesk/writer';

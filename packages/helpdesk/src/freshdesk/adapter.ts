@@ -3,6 +3,7 @@ import { z } from 'zod';
 import type { HelpdeskAdapter } from '../adapter';
 import { splitList } from '../inbound/list';
 import { TOKEN_HEADER } from '../inbound/types';
+import { createFreshdeskAttachmentReader } from './attachments';
 import { parseFreshdeskDelivery } from './inbound';
 import { createFreshdeskWriter } from './writer';
 
@@ -34,6 +35,7 @@ export const freshdeskHelpdesk: HelpdeskAdapter<FreshdeskSettings> = {
       return { baseUrl, apiKey };
     },
     createWriter: (settings, deps) => createFreshdeskWriter({ ...settings, ...deps }),
+    createAttachmentReader: (settings, deps) => createFreshdeskAttachmentReader({ ...settings, ...deps }),
     simulated: { FRESHDESK_API_KEY: { randomBytes: 15 } },
   },
   // An older integration sent its token in `x-freshdesk-token`; it is blanked all the same.

@@ -2,6 +2,7 @@ import { httpUrlVariable } from '@ticket-rooms/core';
 import { z } from 'zod';
 import type { HelpdeskAdapter } from '../adapter';
 import { splitList } from '../inbound/list';
+import { createJiraAttachmentReader } from './attachments';
 import { parseJiraDelivery } from './inbound';
 import { JIRA_SIGNATURE_HEADER } from './signature';
 import { createJiraWriter } from './writer';
@@ -35,6 +36,7 @@ export const jiraHelpdesk: HelpdeskAdapter<JiraSettings> = {
       return { baseUrl, email, apiToken };
     },
     createWriter: (settings, deps) => createJiraWriter({ ...settings, ...deps }),
+    createAttachmentReader: (settings, deps) => createJiraAttachmentReader({ ...settings, ...deps }),
     simulated: { JIRA_EMAIL: { fixed: 'agent@jira.test' }, JIRA_API_TOKEN: { randomBytes: 24 } },
   },
   redactHeaders: [JIRA_SIGNATURE_HEADER],

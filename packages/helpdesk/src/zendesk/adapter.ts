@@ -2,6 +2,7 @@ import { httpUrlVariable } from '@ticket-rooms/core';
 import { z } from 'zod';
 import type { HelpdeskAdapter } from '../adapter';
 import { splitList } from '../inbound/list';
+import { createZendeskAttachmentReader } from './attachments';
 import { parseZendeskDelivery } from './inbound';
 import { ZENDESK_SIGNATURE_HEADER } from './signature';
 import { createZendeskWriter } from './writer';
@@ -35,6 +36,7 @@ export const zendeskHelpdesk: HelpdeskAdapter<ZendeskSettings> = {
       return { baseUrl, email, apiToken };
     },
     createWriter: (settings, deps) => createZendeskWriter({ ...settings, ...deps }),
+    createAttachmentReader: (settings, deps) => createZendeskAttachmentReader({ ...settings, ...deps }),
     simulated: { ZENDESK_EMAIL: { fixed: 'agent@zendesk.test' }, ZENDESK_API_TOKEN: { randomBytes: 24 } },
   },
   redactHeaders: [ZENDESK_SIGNATURE_HEADER],

@@ -1,5 +1,6 @@
 import type { Logger } from '@ticket-rooms/core';
 import { type FaultConfig, Faults, RequestStats } from '../faults';
+import { SimAttachments } from '../shared/attachments';
 import { type SimulatorServer, withLifecycle } from '../shared/lifecycle';
 import { buildFreshdeskApp } from './app';
 import { FreshdeskStore } from './store';
@@ -14,6 +15,8 @@ export interface FreshdeskSimulatorOptions {
 export interface FreshdeskSimulator extends SimulatorServer {
   /** The tickets, for seeding large data sets; tests read through the HTTP API. */
   readonly store: FreshdeskStore;
+  /** Attached files and their bytes (on disk until close). */
+  readonly attachments: SimAttachments;
 }
 
 /**
@@ -25,7 +28,15 @@ export async function createFreshdeskSimulator(opts: FreshdeskSimulatorOptions):
   const faults = new Faults(opts.faults ?? {});
   const stats = new RequestStats();
   const store = new FreshdeskStore();
-  const app = buildFreshdeskApp({ store, apiKey: opts.apiKey, faults, stats, logger: opts.logger ?? false });
+  const attachments = new SimAttachments(47_000_000_001);
+  const app = buildFreshdeskApp({
+    store,
+    attachments,
+    apiKey: opts.apiKey,
+    faults,
+    stats,
+    logger: opts.logger ?? false,
+  });
   await app.ready();
-  return withLifecycle({ app, faults, stats, store });
+  return withLifecycle({ app, faults, stats, store, attachments }, () => attachments.close());
 }

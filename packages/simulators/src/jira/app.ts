@@ -2,11 +2,14 @@ import { type Logger, safeEqual } from '@ticket-rooms/core';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Faults, RequestStats } from '../faults';
 import { createSimulatorApp, requireBasicAuth } from '../shared/app';
+import type { SimAttachments } from '../shared/attachments';
+import { attachmentViews, jiraAttachmentRoutes } from './attachments';
 import type { JiraStore } from './store';
 import { issueView, jsmCommentView, jsmDate, platformCommentView, userView } from './views';
 
 export interface JiraAppDeps {
   store: JiraStore;
+  attachments: SimAttachments;
   email: string;
   apiToken: string;
   faults: Faults;
@@ -61,6 +64,8 @@ export function buildJiraApp(deps: JiraAppDeps): FastifyInstance {
         .send('Client must be authenticated to access this resource.'),
   });
 
+  jiraAttachmentRoutes(app, deps);
+
   // Platform: create and show issues.
   for (const version of ['2', '3'] as const) {
     app.post(`/rest/api/${version}/issue`, async (req, reply) => {
@@ -89,7 +94,11 @@ export function buildJiraApp(deps: JiraAppDeps): FastifyInstance {
     app.get<{ Params: Params }>(`/rest/api/${version}/issue/:key`, async (req, reply) => {
       const issue = store.find(req.params.key);
       if (!issue) return platformError(reply, 404, ['Issue does not exist or you do not have permission to see it.']);
-      return issueView(base(req), issue, version);
+      const view = issueView(base(req), issue, version);
+      return {
+        ...view,
+        fields: { ...view.fields, attachment: attachmentViews(deps.attachments, req, issue.attachments) },
+      };
     });
   }
 

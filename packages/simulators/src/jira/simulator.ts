@@ -1,5 +1,6 @@
 import type { Logger } from '@ticket-rooms/core';
 import { type FaultConfig, Faults, RequestStats } from '../faults';
+import { SimAttachments } from '../shared/attachments';
 import { type SimulatorServer, withLifecycle } from '../shared/lifecycle';
 import { buildJiraApp } from './app';
 import { JiraStore } from './store';
@@ -15,6 +16,8 @@ export interface JiraSimulatorOptions {
 export interface JiraSimulator extends SimulatorServer {
   /** The issues, for seeding large data sets; tests read through the HTTP API. */
   readonly store: JiraStore;
+  /** Attached files and their bytes (on disk until close). */
+  readonly attachments: SimAttachments;
 }
 
 /**
@@ -26,8 +29,10 @@ export async function createJiraSimulator(opts: JiraSimulatorOptions): Promise<J
   const faults = new Faults(opts.faults ?? {});
   const stats = new RequestStats();
   const store = new JiraStore();
+  const attachments = new SimAttachments(10_100);
   const app = buildJiraApp({
     store,
+    attachments,
     email: opts.email,
     apiToken: opts.apiToken,
     faults,
@@ -35,5 +40,5 @@ export async function createJiraSimulator(opts: JiraSimulatorOptions): Promise<J
     logger: opts.logger ?? false,
   });
   await app.ready();
-  return withLifecycle({ app, faults, stats, store });
+  return withLifecycle({ app, faults, stats, store, attachments }, () => attachments.close());
 }

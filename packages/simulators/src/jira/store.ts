@@ -17,6 +17,8 @@ export interface JiraIssue {
   priority: string;
   createdMs: number;
   comments: JiraComment[];
+  /** Ids of the issue's files in the simulator's `SimAttachments`, oldest first. */
+  attachments: number[];
 }
 
 export const AGENT = {
@@ -67,6 +69,7 @@ export class JiraStore {
       priority: 'Medium',
       createdMs: Date.now(),
       comments: [],
+      attachments: [],
     };
     this.issues.set(issue.key, issue);
     this.byId.set(issue.id, issue);

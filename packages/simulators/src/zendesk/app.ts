@@ -2,11 +2,14 @@ import { type Logger, safeEqual } from '@ticket-rooms/core';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Faults, RequestStats } from '../faults';
 import { createSimulatorApp, requireBasicAuth } from '../shared/app';
+import type { SimAttachments } from '../shared/attachments';
+import { zendeskAttachmentRoutes } from './attachments';
 import { htmlToText, sanitizeHtml, textToHtml } from './html';
 import { MAX_COMMENTS, ticketView, type ZendeskStore, type ZendeskTicket } from './store';
 
 export interface ZendeskAppDeps {
   store: ZendeskStore;
+  attachments: SimAttachments;
   email: string;
   apiToken: string;
   faults: Faults;
@@ -43,6 +46,7 @@ interface CommentInput {
   body?: unknown;
   html_body?: unknown;
   public?: unknown;
+  uploads?: unknown;
 }
 
 /** A comment as Zendesk stores it: HTML sanitized, plain text derived, visibility defaulted from the ticket. */
@@ -83,6 +87,8 @@ export function buildZendeskApp(deps: ZendeskAppDeps): FastifyInstance {
         .send({ error: "Couldn't authenticate you" }),
   });
 
+  const files = zendeskAttachmentRoutes(app, deps);
+
   app.addHook('onSend', async (req, reply, payload) => {
     if (req.url.startsWith('/api/v2/')) reply.header('x-rate-limit', '700').header('x-rate-limit-remaining', '699');
     return payload;
@@ -103,7 +109,7 @@ export function buildZendeskApp(deps: ZendeskAppDeps): FastifyInstance {
       isPublic,
       baseUrl: origin(req),
     });
-    const stored = store.addComment(ticket, commentFrom(comment, ticket));
+    const stored = store.addComment(ticket, commentFrom(comment, ticket), files.claim(comment.uploads, origin(req)));
     ticket.description = stored.plain_body;
     return reply
       .code(201)
@@ -139,7 +145,9 @@ export function buildZendeskApp(deps: ZendeskAppDeps): FastifyInstance {
       for (const tag of input.additional_tags)
         if (typeof tag === 'string' && !ticket.tags.includes(tag)) ticket.tags.push(tag);
     }
-    const stored = comment ? store.addComment(ticket, commentFrom(comment, ticket)) : undefined;
+    const stored = comment
+      ? store.addComment(ticket, commentFrom(comment, ticket), files.claim(comment.uploads, origin(req)))
+      : undefined;
     return { ticket: ticketView(ticket), audit: auditOf(ticket, stored) };
   });
 

@@ -1,5 +1,6 @@
 import type { Logger } from '@ticket-rooms/core';
 import { type FaultConfig, Faults, RequestStats } from '../faults';
+import { SimAttachments } from '../shared/attachments';
 import { type SimulatorServer, withLifecycle } from '../shared/lifecycle';
 import { buildZendeskApp } from './app';
 import { ZendeskStore } from './store';
@@ -15,6 +16,8 @@ export interface ZendeskSimulatorOptions {
 export interface ZendeskSimulator extends SimulatorServer {
   /** The tickets, for seeding large data sets; tests read through the HTTP API. */
   readonly store: ZendeskStore;
+  /** Uploaded files and their bytes (on disk until close). */
+  readonly attachments: SimAttachments;
 }
 
 /**
@@ -26,8 +29,10 @@ export async function createZendeskSimulator(opts: ZendeskSimulatorOptions): Pro
   const faults = new Faults(opts.faults ?? {});
   const stats = new RequestStats();
   const store = new ZendeskStore();
+  const attachments = new SimAttachments(30_000_000_001);
   const app = buildZendeskApp({
     store,
+    attachments,
     email: opts.email,
     apiToken: opts.apiToken,
     faults,
@@ -35,5 +40,5 @@ export async function createZendeskSimulator(opts: ZendeskSimulatorOptions): Pro
     logger: opts.logger ?? false,
   });
   await app.ready();
-  return withLifecycle({ app, faults, stats, store });
+  return withLifecycle({ app, faults, stats, store, attachments }, () => attachments.close());
 }
