@@ -16,8 +16,10 @@ import {
 } from '@ticket-rooms/core';
 import { createDocspaceClient, roomTypeName } from '@ticket-rooms/docspace-client';
 import { type Job, Queue, Worker, type WorkerOptions } from 'bullmq';
+import { AttachmentLedger } from './attachments/attachment-ledger';
+import { createAttachmentProcessor } from './attachments/processor';
 import { type WorkerConfig, WRITE_BACK_VARIABLES, type WriteBackVendor } from './config/config';
-import { createHelpdeskWriters } from './helpdesks';
+import { createAttachmentReaders, createHelpdeskWriters } from './helpdesks';
 import type { JobKeys } from './ledger/bullmq-trail';
 import { Ledger } from './ledger/ledger';
 import { SharedRateLimiter } from './limits/shared-rate-limiter';
@@ -72,7 +74,11 @@ export async function startWorker(
   const policy: RetryPolicy = { ...DEFAULT_RETRY_POLICY, ...opts.retryPolicy };
   const metrics = new WorkerMetrics();
   const queuesToRun = new Set<QueueName>(
-    opts.queues ?? [QUEUE_NAMES.rooms, ...(Object.values(QUEUE_NAMES.notes) as NotesQueueName[])],
+    opts.queues ?? [
+      QUEUE_NAMES.rooms,
+      ...(Object.values(QUEUE_NAMES.notes) as NotesQueueName[]),
+      QUEUE_NAMES.attachments,
+    ],
   );
   // The metrics port first: if it is taken, nothing else has been opened that would need closing.
   let metricsServer: MetricsServer | undefined;
@@ -127,6 +133,14 @@ export async function startWorker(
     ...(opts.helpdeskTimeoutMs === undefined ? {} : { timeoutMs: opts.helpdeskTimeoutMs }),
   });
 
+  // Readers of the tickets' attachments, under the same counted fetch as each vendor's writer.
+  const readers = config.attachments.enabled
+    ? createAttachmentReaders(config, {
+        fetchFor: (vendor) => vendorFetch(vendor, opts.helpdeskTimeoutMs),
+        ...(opts.helpdeskTimeoutMs === undefined ? {} : { timeoutMs: opts.helpdeskTimeoutMs }),
+      })
+    : {};
+
   // 2-3. Per shard (one shard: the prefix exactly as configured), the same queues and workers.
   let stopping = false;
   const workers: Worker[] = [];
@@ -160,6 +174,7 @@ export async function startWorker(
       return q;
     };
     const roomsQueue = queue(QUEUE_NAMES.rooms);
+    const attachmentsQueue = queue(QUEUE_NAMES.attachments);
     const notesQueues = Object.fromEntries(
       (Object.values(QUEUE_NAMES.notes) as NotesQueueName[]).map((name) => [name, queue(name)]),
     ) as Record<NotesQueueName, Queue>;
@@ -186,7 +201,13 @@ export async function startWorker(
       autorun: false,
     };
     if (queuesToRun.has(QUEUE_NAMES.rooms)) {
-      const processor = createRoomProcessor({ ...laneDeps(QUEUE_NAMES.rooms, roomsQueue), notesQueues });
+      const processor = createRoomProcessor({
+        ...laneDeps(QUEUE_NAMES.rooms, roomsQueue),
+        notesQueues,
+        ...(config.attachments.enabled
+          ? { attachments: { queue: attachmentsQueue, copies: (source: string) => source in readers } }
+          : {}),
+      });
       workers.push(new Worker(QUEUE_NAMES.rooms, processor, { ...common, concurrency: config.concurrency }));
     }
     for (const name of Object.values(QUEUE_NAMES.notes) as NotesQueueName[]) {
@@ -194,8 +215,24 @@ export async function startWorker(
       const processor = createNoteProcessor(laneDeps(name, notesQueues[name]));
       workers.push(new Worker(name, processor, { ...common, concurrency: config.notesConcurrency }));
     }
+    if (config.attachments.enabled && queuesToRun.has(QUEUE_NAMES.attachments)) {
+      const processor = createAttachmentProcessor({
+        ledger,
+        copies: new AttachmentLedger(redis, prefix),
+        docspace,
+        readerOf: (source) => readers[source as WriteBackVendor],
+        writerOf: (source) => writers[source as WriteBackVendor],
+        queue: attachmentsQueue,
+        folderPath: config.attachments.folder,
+        maxBytes: config.attachments.maxBytes,
+        logger: logger.child({ queue: QUEUE_NAMES.attachments }),
+      });
+      workers.push(
+        new Worker(QUEUE_NAMES.attachments, processor, { ...common, concurrency: config.attachments.concurrency }),
+      );
+    }
     for (const worker of workers.slice(firstWorker)) watch(worker, { logger, metrics, ledger });
-    ownQueues.push(roomsQueue, ...Object.values(notesQueues));
+    ownQueues.push(roomsQueue, attachmentsQueue, ...Object.values(notesQueues));
   }
 
   // 4. Start taking jobs.
@@ -245,6 +282,7 @@ export async function startWorker(
     await Promise.all(ownQueues.map((q) => q.close()));
     await docspace.close();
     await Promise.all(Object.values(writers).map((w) => w?.close()));
+    await Promise.all(Object.values(readers).map((r) => r?.close()));
     await Promise.all(fetches.map((f) => f.close()));
     await metricsServer?.close();
     await redis.quit().catch(() => redis.disconnect());

@@ -14,6 +14,7 @@ export const EventKind = z.enum([
   'ticket.status_changed',
   'ticket.subject_changed',
   'ticket.deleted',
+  'ticket.attachment_added',
 ]);
 export type EventKind = z.infer<typeof EventKind>;
 

@@ -31,5 +31,5 @@ export {
   type RoomMember,
 } from './schemas';
 export { sanitizeTitle, TITLE_LIMITS } from './title';
-export { DEFAULT_CHUNK_BYTES, type DocspaceFile } from './upload';
+export { DEFAULT_CHUNK_BYTES, type DocspaceFile, sanitizeFileTitle } from './upload';
 export { portalBase, roomPortalUrl } from './urls';

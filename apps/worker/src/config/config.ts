@@ -129,6 +129,16 @@ export const WorkerEnv = z
       .min(-2, { message: 'must be a whole number of bytes, or -2 for the portal default' })
       .optional(),
     ROOM_WATERMARK_TEXT: z.string().max(255, { message: 'must be at most 255 characters' }).optional(),
+    /** Copy the tickets' attachments into their rooms: `on` (default) or `off`. */
+    ATTACHMENTS: z.enum(['on', 'off'], { message: 'must be on or off' }).default('on'),
+    ATTACHMENT_MAX_BYTES: integer(
+      1,
+      Number.MAX_SAFE_INTEGER,
+      100 * 1024 * 1024,
+      'a whole number of bytes, such as 104857600',
+    ),
+    ROOM_ATTACHMENTS_FOLDER: z.string().min(1).default('Attachments'),
+    ATTACHMENTS_CONCURRENCY: integer(1, 1_000, 4, 'a whole number of jobs from 1 to 1000'),
     WORKER_METRICS_PORT: integer(0, 65_535, 9101, 'a port number from 0 to 65535'),
     WORKER_METRICS_HOST: z.string().min(1).default('127.0.0.1'),
     /** Basic-auth credentials for `/metrics` (both or neither); `/healthz` stays open for probes. */
@@ -140,6 +150,15 @@ export const WorkerEnv = z
     WORKER_SHUTDOWN_TIMEOUT_MS: integer(100, 600_000, 30_000, 'a number of milliseconds from 100 to 600000'),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
     ...WRITE_BACK_ENV,
+  })
+  .superRefine((env, ctx) => {
+    if (env.ATTACHMENTS === 'on' && !env.ROOM_FOLDERS.some((f) => f.path === env.ROOM_ATTACHMENTS_FOLDER)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['ROOM_ATTACHMENTS_FOLDER'],
+        message: `must be one of ROOM_FOLDERS (${env.ROOM_FOLDERS.map((f) => f.path).join(', ') || 'none'}), or set ATTACHMENTS=off`,
+      });
+    }
   })
   .transform((env) => {
     const helpdesk: WorkerConfig['helpdesk'] = {};
@@ -176,6 +195,12 @@ export const WorkerEnv = z
         },
       },
       helpdesk,
+      attachments: {
+        enabled: env.ATTACHMENTS === 'on',
+        maxBytes: env.ATTACHMENT_MAX_BYTES,
+        folder: env.ROOM_ATTACHMENTS_FOLDER,
+        concurrency: env.ATTACHMENTS_CONCURRENCY,
+      },
       metrics: {
         port: env.WORKER_METRICS_PORT,
         host: env.WORKER_METRICS_HOST,
@@ -205,6 +230,8 @@ export interface WorkerConfig {
   concurrency: number;
   /** Note jobs one process works on at once, per helpdesk. */
   notesConcurrency: number;
+  /** Copying the tickets' attachments into their rooms. */
+  attachments: { enabled: boolean; maxBytes: number; folder: string; concurrency: number };
   room: { type: RoomType; titleTemplate: string; folders: FolderNode[]; share: ShareTarget[]; options: RoomOptions };
   /** Write-back credentials of each configured helpdesk; a missing vendor fails its notes visibly. */
   helpdesk: Partial<Record<WriteBackVendor, WriteBackSettings>>;

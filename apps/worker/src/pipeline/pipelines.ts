@@ -19,6 +19,8 @@ export const PIPELINES = {
   'ticket.status_changed': CREATION,
   'ticket.subject_changed': CREATION,
   'ticket.deleted': CREATION,
+  // The room first; the new files are then listed and copied on the attachments queue.
+  'ticket.attachment_added': CREATION,
 } as const satisfies Record<EventKind, readonly StageDefinition[]>;
 
 export type PipelineKind = keyof typeof PIPELINES;

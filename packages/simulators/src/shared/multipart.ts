@@ -27,7 +27,7 @@ export function multipartBoundary(contentType: string | undefined): string | und
 
 function headerParam(header: string, name: string): string | undefined {
   // RFC 5987 `filename*=UTF-8''…` wins over the plain form, as browsers and servers read it.
-  const star = new RegExp(`${name}\\*=(?:UTF-8|utf-8)''([^;]+)`).exec(header);
+  const star = new RegExp(`(?:^|;)\\s*${name}\\*=(?:UTF-8|utf-8)''([^;]+)`).exec(header);
   if (star?.[1]) return decodeURIComponent(star[1]);
   const m =
     new RegExp(`(?:^|;)\\s*${name}="((?:[^"\\\\]|\\\\.)*)"`).exec(header) ??
