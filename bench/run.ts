@@ -10,6 +10,7 @@ const benches: Record<string, { file: string; quick: boolean; what: string }> = 
   receiver: { file: 'receiver.ts', quick: true, what: 'receiver vs bare Fastify: requests/s, latency, RSS' },
   pipeline: { file: 'pipeline.ts', quick: true, what: 'tickets through receiver, worker and simulators' },
   'docspace-client': { file: 'docspace-client.ts', quick: true, what: 'client → simulator requests/s' },
+  attachments: { file: 'attachments.ts', quick: false, what: 'one attachment helpdesk → DocSpace: MB/s, peak RSS' },
   chaos: { file: 'chaos.ts', quick: false, what: 'SIGKILLs and faults under load; counts rooms and notes' },
   flood: { file: 'flood.ts', quick: false, what: '100,000 deliveries with a Redis outage' },
   fuzz: { file: 'fuzz.ts', quick: false, what: '100,000 generated attacks on the receiver' },

@@ -1,5 +1,5 @@
 import { type FetchLike, QUEUE_NAMES } from '@ticket-rooms/core';
-import { type NoteWriter, WRITE_BACK_HELPDESKS } from '@ticket-rooms/helpdesk';
+import { type AttachmentReader, type NoteWriter, WRITE_BACK_HELPDESKS } from '@ticket-rooms/helpdesk';
 import type { WorkerConfig, WriteBackVendor } from './config/config';
 
 export interface HelpdeskWriterOptions {
@@ -30,4 +30,26 @@ export function createHelpdeskWriters(
         : undefined;
   }
   return writers;
+}
+
+/**
+ * One attachment reader per helpdesk whose adapter has one and whose write-back variables are
+ * set (the same credentials read the files); a vendor missing here gets no attachments copied.
+ */
+export function createAttachmentReaders(
+  config: Pick<WorkerConfig, 'helpdesk'>,
+  opts: HelpdeskWriterOptions,
+): Partial<Record<WriteBackVendor, AttachmentReader>> {
+  const readers: Partial<Record<WriteBackVendor, AttachmentReader>> = {};
+  for (const vendor of Object.keys(QUEUE_NAMES.notes) as WriteBackVendor[]) {
+    const helpdesk = WRITE_BACK_HELPDESKS.find((h) => h.source === vendor);
+    const settings = config.helpdesk[vendor];
+    const create = helpdesk?.writeBack.createAttachmentReader;
+    if (!create || !settings) continue;
+    readers[vendor] = create(settings, {
+      fetch: opts.fetchFor(vendor),
+      ...(opts.timeoutMs === undefined ? {} : { timeoutMs: opts.timeoutMs }),
+    });
+  }
+  return readers;
 }

@@ -16,8 +16,10 @@ import {
 } from '@ticket-rooms/core';
 import { createDocspaceClient, roomTypeName } from '@ticket-rooms/docspace-client';
 import { type Job, Queue, Worker, type WorkerOptions } from 'bullmq';
+import { AttachmentLedger } from './attachments/attachment-ledger';
+import { createAttachmentProcessor } from './attachments/processor';
 import { type WorkerConfig, WRITE_BACK_VARIABLES, type WriteBackVendor } from './config/config';
-import { createHelpdeskWriters } from './helpdesks';
+import { createAttachmentReaders, createHelpdeskWriters } from './helpdesks';
 import type { JobKeys } from './ledger/bullmq-trail';
 import { Ledger } from './ledger/ledger';
 import { SharedRateLimiter } from './limits/shared-rate-limiter';
@@ -73,7 +75,11 @@ export async function startWorker(
   const policy: RetryPolicy = { ...DEFAULT_RETRY_POLICY, ...opts.retryPolicy };
   const metrics = new WorkerMetrics();
   const queuesToRun = new Set<QueueName>(
-    opts.queues ?? [QUEUE_NAMES.rooms, ...(Object.values(QUEUE_NAMES.notes) as NotesQueueName[])],
+    opts.queues ?? [
+      QUEUE_NAMES.rooms,
+      ...(Object.values(QUEUE_NAMES.notes) as NotesQueueName[]),
+      QUEUE_NAMES.attachments,
+    ],
   );
   // The metrics port first: if it is taken, nothing else has been opened that would need closing.
   let metricsServer: MetricsServer | undefined;
@@ -128,6 +134,14 @@ export async function startWorker(
     ...(opts.helpdeskTimeoutMs === undefined ? {} : { timeoutMs: opts.helpdeskTimeoutMs }),
   });
 
+  // Readers of the tickets' attachments, under the same counted fetch as each vendor's writer.
+  const readers = config.attachments.enabled
+    ? createAttachmentReaders(config, {
+        fetchFor: (vendor) => vendorFetch(vendor, opts.helpdeskTimeoutMs),
+        ...(opts.helpdeskTimeoutMs === undefined ? {} : { timeoutMs: opts.helpdeskTimeoutMs }),
+      })
+    : {};
+
   // 2-3. Per shard (one shard: the prefix exactly as configured), the same queues and workers.
   let stopping = false;
   const workers: Worker[] = [];
@@ -171,6 +185,7 @@ export async function startWorker(
       return q;
     };
     const roomsQueue = queue(QUEUE_NAMES.rooms);
+    const attachmentsQueue = queue(QUEUE_NAMES.attachments);
     const notesQueues = Object.fromEntries(
       (Object.values(QUEUE_NAMES.notes) as NotesQueueName[]).map((name) => [name, queue(name)]),
     ) as Record<NotesQueueName, Queue>;
@@ -209,6 +224,9 @@ export async function startWorker(
         notesQueues,
         ticketLocks,
         repairDocspace: docspace,
+        ...(config.attachments.enabled
+          ? { attachments: { queue: attachmentsQueue, copies: (source: string) => source in readers } }
+          : {}),
       });
       const rooms = new Worker(QUEUE_NAMES.rooms, processor, { ...common, concurrency: config.concurrency });
       // A job's ticket is given back once BullMQ has recorded it finished, not before.
@@ -225,8 +243,24 @@ export async function startWorker(
       const processor = createNoteProcessor(laneDeps(name, notesQueues[name]));
       workers.push(new Worker(name, processor, { ...common, concurrency: config.notesConcurrency }));
     }
+    if (config.attachments.enabled && queuesToRun.has(QUEUE_NAMES.attachments)) {
+      const processor = createAttachmentProcessor({
+        ledger,
+        copies: new AttachmentLedger(redis, prefix),
+        docspace,
+        readerOf: (source) => readers[source as WriteBackVendor],
+        writerOf: (source) => writers[source as WriteBackVendor],
+        queue: attachmentsQueue,
+        folderPath: config.attachments.folder,
+        maxBytes: config.attachments.maxBytes,
+        logger: logger.child({ queue: QUEUE_NAMES.attachments }),
+      });
+      workers.push(
+        new Worker(QUEUE_NAMES.attachments, processor, { ...common, concurrency: config.attachments.concurrency }),
+      );
+    }
     for (const worker of workers.slice(firstWorker)) watch(worker, { logger, metrics, ledger });
-    ownQueues.push(roomsQueue, ...Object.values(notesQueues));
+    ownQueues.push(roomsQueue, attachmentsQueue, ...Object.values(notesQueues));
   }
 
   // 4. Start taking jobs.
@@ -252,6 +286,7 @@ export async function startWorker(
     },
     'worker started',
   );
+  if (config.attachments.off) logger.warn(`attachments are not copied into rooms: ${config.attachments.off}`);
   for (const vendor of missing) {
     logger.warn(
       `${vendor} write-back is not configured (${WRITE_BACK_VARIABLES[vendor].join(', ')}): ${vendor} tickets get rooms, but their notes fail visibly until it is`,
@@ -279,6 +314,7 @@ export async function startWorker(
     await Promise.all(ownQueues.map((q) => q.close()));
     await docspace.close();
     await Promise.all(Object.values(writers).map((w) => w?.close()));
+    await Promise.all(Object.values(readers).map((r) => r?.close()));
     await Promise.all(fetches.map((f) => f.close()));
     await metricsServer?.close();
     await redis.quit().catch(() => redis.disconnect());

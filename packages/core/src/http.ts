@@ -1,3 +1,4 @@
+import { Readable } from 'node:stream';
 import { Agent, type Dispatcher, request } from 'undici';
 import { codeForStatus, parseRetryAfter, VendorError } from './errors';
 
@@ -12,13 +13,16 @@ export type FetchLike = (
   init: {
     method: string;
     headers: Record<string, string>;
-    body?: string;
+    /** JSON text, or a stream of bytes for an upload (sent as it is produced, never buffered). */
+    body?: string | AsyncIterable<Uint8Array>;
     timeoutMs: number;
   },
 ) => Promise<{
   status: number;
   headers: { get(name: string): string | null };
   text(): Promise<string>;
+  /** The body as a stream, for downloads: read either this or `text()`, not both. */
+  body?: AsyncIterable<Uint8Array> | null;
 }>;
 
 export interface HttpTransportOptions {
@@ -117,15 +121,22 @@ function describeNetworkError(err: unknown): string {
  */
 export function requestFetch(dispatcher: Dispatcher): FetchLike {
   return async (url, init) => {
+    const body =
+      init.body === undefined || typeof init.body === 'string' ? (init.body ?? null) : Readable.from(init.body);
     const res = await request(url, {
       method: init.method as Dispatcher.HttpMethod,
       headers: init.headers,
-      body: init.body ?? null,
+      body,
       headersTimeout: init.timeoutMs,
       bodyTimeout: init.timeoutMs,
       dispatcher,
     });
-    return { status: res.statusCode, headers: new ResponseHeaders(res.headers), text: () => res.body.text() };
+    return {
+      status: res.statusCode,
+      headers: new ResponseHeaders(res.headers),
+      text: () => res.body.text(),
+      body: res.body,
+    };
   };
 }
 

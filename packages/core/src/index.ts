@@ -36,6 +36,12 @@ export {
 } from './http';
 export {
   ALL_QUEUE_NAMES,
+  ATTACHMENT_COPY_JOB_NAME,
+  ATTACHMENT_SYNC_JOB_NAME,
+  AttachmentCopyJobData,
+  AttachmentSyncJobData,
+  attachmentCopyJobId,
+  attachmentSyncJobId,
   DEFAULT_QUEUE_PREFIX,
   JOB_CATALOGUE,
   type JobSpec,

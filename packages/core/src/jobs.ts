@@ -18,12 +18,21 @@ export const QUEUE_NAMES = {
     freshdesk: 'notes-freshdesk',
     jira: 'notes-jira',
   },
+  /**
+   * Copies of ticket attachments into rooms: one small job per file (and one job per event that
+   * lists what is new), so a ticket with a hundred files never holds a rooms worker for minutes.
+   */
+  attachments: 'attachments',
 } as const;
 export type NotesQueueName = (typeof QUEUE_NAMES.notes)[keyof typeof QUEUE_NAMES.notes];
-export type QueueName = typeof QUEUE_NAMES.rooms | NotesQueueName;
+export type QueueName = typeof QUEUE_NAMES.rooms | NotesQueueName | typeof QUEUE_NAMES.attachments;
 
 /** Every queue the service uses, for the dashboard and the metrics. */
-export const ALL_QUEUE_NAMES: readonly QueueName[] = [QUEUE_NAMES.rooms, ...Object.values(QUEUE_NAMES.notes)];
+export const ALL_QUEUE_NAMES: readonly QueueName[] = [
+  QUEUE_NAMES.rooms,
+  ...Object.values(QUEUE_NAMES.notes),
+  QUEUE_NAMES.attachments,
+];
 
 /** The write-back queue of a source; `generic` deliveries have no helpdesk to write back to. */
 export function notesQueueFor(source: Source): NotesQueueName | undefined {
@@ -45,6 +54,40 @@ export const NoteJobData = z.object({
 });
 export type NoteJobData = z.infer<typeof NoteJobData>;
 export const NOTE_JOB_NAME = 'note.post';
+
+/** Lists the ticket's attachments and queues a copy of each one not in its room yet. */
+export const AttachmentSyncJobData = z.object({ key: z.string(), event: TicketEvent });
+export type AttachmentSyncJobData = z.infer<typeof AttachmentSyncJobData>;
+export const ATTACHMENT_SYNC_JOB_NAME = 'attachments.sync';
+
+/**
+ * Copies one attachment. It names the file by the vendor's id and never carries its URL: those
+ * hold tokens or expire, so the copy asks the helpdesk for a fresh one.
+ */
+export const AttachmentCopyJobData = z.object({
+  key: z.string(),
+  event: TicketEvent,
+  attachment: z.object({
+    id: z.string().min(1).max(200),
+    name: z.string().min(1).max(1_000),
+    size: z.number().int().min(0),
+    contentType: z.string().max(300).optional(),
+  }),
+});
+export type AttachmentCopyJobData = z.infer<typeof AttachmentCopyJobData>;
+export const ATTACHMENT_COPY_JOB_NAME = 'attachment.copy';
+
+/** One sync per delivery (a creation is one per ticket), so a redelivery lists nothing twice. */
+export function attachmentSyncJobId(key: string, event: TicketEvent): string {
+  return event.kind === 'ticket.created'
+    ? `att-sync-${key}`
+    : `att-sync-${key}-${createHash('sha256').update(event.deliveryId).digest('hex').slice(0, 16)}`;
+}
+
+/** One copy job per attachment of a ticket, however many events list it. */
+export function attachmentCopyJobId(key: string, attachmentId: string): string {
+  return `att-${key}-${createHash('sha256').update(attachmentId).digest('hex').slice(0, 16)}`;
+}
 
 /** Redis key of a ticket's ledger (room id, folders, link, note, stage states). */
 export function ledgerKey(prefix: string, key: string): string {
@@ -111,6 +154,7 @@ export const JOB_CATALOGUE = {
   // Every repair request is its own job (its delivery id is the request's), so a second repair
   // runs again rather than finding the first one's completed job.
   'ticket.repair': updateSpec('repair'),
+  'ticket.attachment_added': updateSpec('attachment'),
 } as const satisfies Record<EventKind, JobSpec>;
 
 /** The catalogue entry of an event's kind. */

@@ -16,6 +16,7 @@ export const EventKind = z.enum([
   'ticket.deleted',
   /** Not a vendor event: an operator asked to check the ticket's room against DocSpace and rebuild what is gone. */
   'ticket.repair',
+  'ticket.attachment_added',
 ]);
 export type EventKind = z.infer<typeof EventKind>;
 

@@ -3,6 +3,7 @@ import {
   type FetchLike,
   type HttpRequest,
   type HttpTransport,
+  isTimeoutError,
   keepAliveAgent,
   requestFetch,
 } from '@ticket-rooms/core';
@@ -10,7 +11,7 @@ import type { Agent, Dispatcher } from 'undici';
 import { z } from 'zod';
 import { type AccessRole, isAccessRole } from './access-role';
 import { unwrap } from './envelope';
-import { DocspaceError, fromTransportError } from './errors';
+import { DocspaceError, fromTransportError, toDocspaceError } from './errors';
 import { DocspaceClientOptions } from './options';
 import { collectPages, MAX_PAGE_SIZE } from './paging';
 import { isRoomType, type RoomType } from './room-type';
@@ -34,6 +35,18 @@ import {
   toRoom,
 } from './schemas';
 import { sanitizeTitle } from './title';
+import {
+  ByteSlicer,
+  ChunkAnswer,
+  chunkBody,
+  DEFAULT_CHUNK_BYTES,
+  type DocspaceFile,
+  FileDto,
+  sanitizeFileTitle,
+  toFile,
+  UploadedFile,
+  UploadSessionDto,
+} from './upload';
 import { portalBase, roomPortalUrl } from './urls';
 
 const API = '/api/2.0';
@@ -41,6 +54,13 @@ const API = '/api/2.0';
 // Built once: zod compiles a schema on first use, and rebuilding one per call costs more than the parse.
 const RoomPage = folderContent(RoomListItem);
 const FolderPage = folderContent(FolderDto);
+const FilePage = z.object({
+  files: z.array(FileDto),
+  folders: z.array(z.unknown()),
+  startIndex: z.number().int(),
+  count: z.number().int(),
+  total: z.number().int(),
+});
 const FileOperations = z.array(FileOperationDto);
 const RoomLinks = z.array(RoomLinkDto);
 // `PUT rooms/{id}/links` answers a null response (omitted) when a link was revoked.
@@ -108,6 +128,17 @@ export interface RoomAccessResult {
   warning?: string;
 }
 
+export interface UploadInput {
+  /** The file name; DocSpace cleans it as every title and renames it (`name (1).ext`) beside a same-named file. */
+  title: string;
+  /** Exactly how many bytes `body` yields; announced to the session before the first chunk. */
+  size: number;
+  /** The bytes, read once and streamed chunk by chunk: never held whole. */
+  body: AsyncIterable<Uint8Array>;
+  /** Chunk size; default 10 MiB (the server wants multiples of 512, at least 10 MB but the last). */
+  chunkBytes?: number;
+}
+
 export interface FindOptions {
   /** Look in the Archive too; default true, because an archived room still belongs to its ticket. */
   includeArchived?: boolean;
@@ -125,6 +156,15 @@ export interface DocspaceClient {
   createFolder(parentId: number, title: string): Promise<Folder>;
   /** The folders directly inside a room or folder, reading all pages. */
   listFolders(folderId: number): Promise<Folder[]>;
+  /** The files directly inside a room or folder, reading all pages. */
+  listFiles(folderId: number): Promise<DocspaceFile[]>;
+  /**
+   * Uploads one file through a chunked upload session (`upload/create_session`, then each chunk
+   * to the session's location) and returns the file DocSpace made, with the title it chose. A
+   * same-named file is kept: the new one gets `name (1).ext`. A failure leaves no file; a lost
+   * answer to the last chunk may leave one (look for it by title and size before uploading again).
+   */
+  uploadFile(folderId: number, input: UploadInput): Promise<DocspaceFile>;
   addTags(roomId: number, names: string[]): Promise<Room>;
   /** `PUT rooms/{id}`: a new title (sanitized first) and/or settings; what is not given stays. */
   updateRoom(id: number, changes: RoomOptions & { title?: string }): Promise<Room>;
@@ -184,6 +224,7 @@ export function createDocspaceClient(options: DocspaceClientOptions): DocspaceCl
   const operationTimeoutMs = opts.operationTimeoutMs ?? 60_000;
   const firstPollMs = opts.pollIntervalMs ?? 100;
   const logger = opts.logger;
+  const uploadTimeoutMs = Math.max(opts.timeoutMs ?? 10_000, 120_000);
 
   // Our own keep-alive pool unless the caller brought a fetch or a dispatcher; only ours is closed by `close()`.
   const ownAgent: Agent | undefined =
@@ -322,6 +363,91 @@ export function createDocspaceClient(options: DocspaceClientOptions): DocspaceCl
     });
   }
 
+  function invalidUpload(path: string, what: string): DocspaceError {
+    return new DocspaceError({
+      code: 'INVALID_RESPONSE',
+      message: `DocSpace sent an unexpected answer to POST ${path}: ${what}`,
+      method: 'POST',
+      path,
+    });
+  }
+
+  /**
+   * Sends one chunk to the session's location. The handler answers in its own
+   * `{success, data, message}` shape and reports failures with HTTP 200; a failed chunk leaves no
+   * file, so any failure is worth a retry of the whole upload.
+   */
+  async function postChunk(
+    url: string,
+    path: string,
+    chunk: ReturnType<typeof chunkBody>,
+  ): Promise<{ status: number; data: unknown }> {
+    const started = performance.now();
+    let res: Awaited<ReturnType<FetchLike>>;
+    try {
+      res = await fetchImpl(url, {
+        method: 'POST',
+        headers: {
+          authorization: `Bearer ${opts.apiKey}`,
+          accept: 'application/json',
+          'content-type': chunk.contentType,
+          'content-length': String(chunk.contentLength),
+        },
+        body: chunk.body,
+        timeoutMs: uploadTimeoutMs,
+      });
+    } catch (err) {
+      if (err instanceof RangeError) {
+        throw new DocspaceError({
+          code: 'BAD_REQUEST',
+          retryable: true,
+          message: `upload to POST ${path} stopped: ${err.message}`,
+          method: 'POST',
+          path,
+          cause: err,
+        });
+      }
+      const timedOut = isTimeoutError(err);
+      throw new DocspaceError({
+        code: timedOut ? 'TIMEOUT' : 'NETWORK',
+        retryable: true,
+        message: timedOut
+          ? `DocSpace did not answer POST ${path} within ${uploadTimeoutMs} ms`
+          : `DocSpace could not be reached for POST ${path}: ${err instanceof Error ? err.message : String(err)}`,
+        method: 'POST',
+        path,
+        cause: err,
+      });
+    }
+    const text = await res.text();
+    logger?.debug(
+      { vendor: 'docspace', method: 'POST', path, status: res.status, ms: Math.round(performance.now() - started) },
+      'docspace request',
+    );
+    let json: unknown;
+    try {
+      json = text === '' ? undefined : JSON.parse(text);
+    } catch {
+      json = undefined;
+    }
+    if (res.status >= 400)
+      throw toDocspaceError({ method: 'POST', path }, { status: res.status, headers: res.headers, json, text });
+    const answer = ChunkAnswer.safeParse(json);
+    if (!answer.success) throw invalidUpload(path, `not the chunk handler's answer (${res.status})`);
+    if (!answer.data.success) {
+      throw new DocspaceError({
+        code: 'API_ERROR',
+        retryable: true,
+        statusCode: res.status,
+        message: `DocSpace refused a chunk on POST ${path}: ${answer.data.message ?? 'no reason given'}`,
+        method: 'POST',
+        path,
+        ...(answer.data.message ? { vendorMessage: answer.data.message } : {}),
+      });
+    }
+    return { status: res.status, data: answer.data.data };
+  }
+
   const client: DocspaceClient = {
     portalUrl: portal,
 
@@ -385,6 +511,84 @@ export function createDocspaceClient(options: DocspaceClientOptions): DocspaceCl
         return { items: page.folders, count: page.count, total: page.total };
       });
       return folders.filter((f) => f.parentId === folderId);
+    },
+
+    async listFiles(folderId) {
+      const path = `${API}/files/${folderId}`;
+      checkId(folderId, 'folder id', 'GET', path);
+      const files = await collectPages(async (startIndex) => {
+        const page = await get(path, FilePage, {
+          filterType: 1, // FilesOnly
+          withSubFolders: false,
+          count: MAX_PAGE_SIZE,
+          startIndex,
+          sortBy: 'DateAndTimeCreation',
+          sortOrder: 'ascending',
+        });
+        return { items: page.files, count: page.count, total: page.total };
+      });
+      return files.filter((f) => f.folderId === folderId).map(toFile);
+    },
+
+    async uploadFile(folderId, input) {
+      const path = `${API}/files/${folderId}/upload/create_session`;
+      checkId(folderId, 'folder id', 'POST', path);
+      const title = sanitizeFileTitle(input.title);
+      if (title === '') throw refuse('POST', path, 'the file name is empty');
+      if (!Number.isSafeInteger(input.size) || input.size < 0) {
+        throw refuse('POST', path, `the file size must be a whole number of bytes, got ${input.size}`);
+      }
+      const chunkBytes = input.chunkBytes ?? DEFAULT_CHUNK_BYTES;
+      if (!Number.isSafeInteger(chunkBytes) || chunkBytes < 512 || chunkBytes % 512 !== 0) {
+        throw refuse('POST', path, `the chunk size must be a multiple of 512 bytes, got ${chunkBytes}`);
+      }
+      // 1. The session: its id and where the chunks go.
+      const session = await send(
+        'POST',
+        path,
+        { fileName: title, fileSize: input.size, createNewIfExist: true },
+        UploadSessionDto,
+      );
+      // The location carries no secret, but our key goes with every chunk: only to the portal itself.
+      let location: URL;
+      try {
+        location = new URL(session.data.location, portal);
+      } catch {
+        throw invalidUpload(path, `a session location that is not a URL`);
+      }
+      if (location.origin !== new URL(portal).origin) {
+        throw invalidUpload(
+          path,
+          `a session location on another host (${location.origin}); the API key is not sent there`,
+        );
+      }
+      // 2. The chunks, in order, each streamed from the source as it is read.
+      const source = new ByteSlicer(input.body);
+      const chunkPath = `${location.pathname} (session ${session.data.id})`;
+      try {
+        let sent = 0;
+        do {
+          const length = Math.min(chunkBytes, input.size - sent);
+          const last = sent + length >= input.size;
+          const chunk = chunkBody(source.take(length), length, {
+            beforeEnd: async () => {
+              if (last && (await source.hasMore())) {
+                throw new RangeError(`the file is larger than the ${input.size} bytes it announced`);
+              }
+            },
+          });
+          const answer = await postChunk(location.href, chunkPath, chunk);
+          sent += length;
+          if (answer.status === 201 || last) {
+            const done = UploadedFile.safeParse(answer.data);
+            if (!done.success) throw invalidUpload(chunkPath, 'a last-chunk answer without the uploaded file');
+            return toFile(done.data.file);
+          }
+        } while (sent < input.size);
+      } finally {
+        await source.close();
+      }
+      throw invalidUpload(chunkPath, 'no file after the last chunk');
     },
 
     async addTags(roomId, names) {

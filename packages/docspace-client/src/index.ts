@@ -9,6 +9,7 @@ export {
   type RoomAccessResult,
   type RoomLinkInput,
   type RoomOptions,
+  type UploadInput,
 } from './client';
 export { DocspaceError, type DocspaceErrorInit, isDocspaceError, toDocspaceError, vendorMessageOf } from './errors';
 export type { DocspaceClientOptions, DocspaceLogger } from './options';
@@ -30,4 +31,5 @@ export {
   type RoomMember,
 } from './schemas';
 export { sanitizeTitle, TITLE_LIMITS } from './title';
+export { DEFAULT_CHUNK_BYTES, type DocspaceFile, sanitizeFileTitle } from './upload';
 export { portalBase, roomPortalUrl } from './urls';

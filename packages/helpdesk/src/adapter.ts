@@ -1,5 +1,6 @@
 import type { Env, FetchLike, Source } from '@ticket-rooms/core';
 import type { z } from 'zod';
+import type { AttachmentReader } from './attachments/reader';
 import type { PriorityTable } from './inbound/normalize';
 import type { InboundConfig, InboundOutcome, InboundRequest } from './inbound/types';
 import type { AccountCheck } from './notes/account';
@@ -30,6 +31,8 @@ export interface WriteBack<S extends WriteBackSettings = WriteBackSettings> {
   createWriter(settings: S, deps: WriterDeps): NoteWriter;
   /** Asks the vendor who the credentials act as (its "me" endpoint) and whether that account may add internal notes. */
   checkAccount(settings: S, deps: WriterDeps): Promise<AccountCheck>;
+  /** Lists a ticket's attachments and downloads them with the same credentials; absent: none are copied. */
+  createAttachmentReader?(settings: S, deps: WriterDeps): AttachmentReader;
   /** What a local simulator is given instead of real credentials: a fixed value or random bytes. */
   readonly simulated: Readonly<Record<string, { fixed: string } | { randomBytes: number }>>;
 }

@@ -6,6 +6,7 @@ export type {
   WriteBackSettings,
   WriterDeps,
 } from './adapter';
+export type { AttachmentDownload, AttachmentReader, TicketAttachment } from './attachments/reader';
 export {
   FRESHDESK_AUTOMATION_BODY_TEMPLATE,
   FRESHDESK_EVENTS,

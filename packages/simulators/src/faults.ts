@@ -21,6 +21,10 @@ export const FaultConfig = z
     hangMs: z.number().min(0).max(300_000).optional(),
     /** Writes only: the change is made, then the connection is destroyed before any response. */
     dropAfterCommitRate: z.number().min(0).max(1).optional(),
+    /** Faults hit only requests whose path starts with this (an upload handler, a download route). */
+    only: z.string().min(1).max(500).optional(),
+    /** At most this many faults are injected under this config (then the vendor behaves again). */
+    limit: z.number().int().min(1).optional(),
     /** Seeds the random choices so a failing run can be replayed. */
     seed: z.number().int().optional(),
   })
@@ -45,6 +49,7 @@ export class Faults {
   private config: FaultConfig = {};
   private random: () => number = Math.random;
   private rateLimitUntil = 0;
+  private injectedUnderConfig = 0;
   readonly injected: Record<FaultKind, number> = { error: 0, rateLimit: 0, hang: 0, dropAfterCommit: 0 };
 
   constructor(initial: FaultConfig = {}) {
@@ -55,6 +60,18 @@ export class Faults {
     this.config = FaultConfig.parse(config);
     this.random = config.seed === undefined ? Math.random : seededRandom(config.seed);
     this.rateLimitUntil = config.rateLimitForSeconds ? Date.now() + config.rateLimitForSeconds * 1000 : 0;
+    this.injectedUnderConfig = 0;
+  }
+
+  /** Whether a request to `url` may be faulted: it matches `only` and the `limit` is not reached. */
+  private applies(url: string | undefined): boolean {
+    if (this.config.only !== undefined && !(url ?? '').startsWith(this.config.only)) return false;
+    return this.config.limit === undefined || this.injectedUnderConfig < this.config.limit;
+  }
+
+  private counted<T>(fault: T): T {
+    if (fault) this.injectedUnderConfig += 1;
+    return fault;
   }
 
   get(): FaultConfig {
@@ -66,16 +83,18 @@ export class Faults {
   }
 
   /** Decides what happens to a request before it reaches its handler. */
-  beforeHandler(): Exclude<FaultKind, 'dropAfterCommit'> | undefined {
+  beforeHandler(url?: string): Exclude<FaultKind, 'dropAfterCommit'> | undefined {
+    if (!this.applies(url)) return undefined;
     if (this.rateLimitUntil > Date.now()) return 'rateLimit';
-    if (this.roll(this.config.rateLimitRate)) return 'rateLimit';
-    if (this.roll(this.config.errorRate)) return 'error';
-    if (this.roll(this.config.hangRate)) return 'hang';
+    if (this.roll(this.config.rateLimitRate)) return this.counted('rateLimit');
+    if (this.roll(this.config.errorRate)) return this.counted('error');
+    if (this.roll(this.config.hangRate)) return this.counted('hang');
     return undefined;
   }
 
-  afterCommit(method: string): boolean {
-    return method !== 'GET' && method !== 'HEAD' && this.roll(this.config.dropAfterCommitRate);
+  afterCommit(method: string, url?: string): boolean {
+    if (method === 'GET' || method === 'HEAD' || !this.applies(url)) return false;
+    return this.counted(this.roll(this.config.dropAfterCommitRate));
   }
 
   get latencyMs(): number {
@@ -137,7 +156,7 @@ export function installFaults(app: FastifyInstance, faults: Faults, stats: Reque
     if (isControlRoute(req)) return;
     stats.count(req.method, req.routeOptions.url ?? 'unmatched');
     if (faults.latencyMs > 0) await new Promise((r) => setTimeout(r, faults.latencyMs));
-    const fault = faults.beforeHandler();
+    const fault = faults.beforeHandler(req.url);
     if (fault === undefined) return;
     faults.injected[fault] += 1;
     if (fault === 'rateLimit') {
@@ -155,7 +174,7 @@ export function installFaults(app: FastifyInstance, faults: Faults, stats: Reque
   app.addHook('onSend', async (req, reply, payload) => {
     if (isControlRoute(req)) return payload;
     stats.status(reply.statusCode);
-    if (reply.statusCode < 400 && faults.afterCommit(req.method)) {
+    if (reply.statusCode < 400 && faults.afterCommit(req.method, req.url)) {
       faults.injected.dropAfterCommit += 1;
       // The handler has already committed the change; the client never hears about it.
       req.raw.socket?.destroy();

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { inject } from 'vitest';
 
+export { seededBytes, sha256Of } from './bytes';
 export { type ProvidedRedis, provideRedis } from './redis-provider';
 
 /** The Redis URL of this test run (from the global setup). */

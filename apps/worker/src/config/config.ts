@@ -45,6 +45,9 @@ const WRITE_BACK_ENV: Record<string, z.ZodType> = Object.assign(
   ...WRITE_BACK_HELPDESKS.map((h) => h.writeBack.env),
 );
 
+/** Where attachments go unless ROOM_ATTACHMENTS_FOLDER says otherwise. */
+export const DEFAULT_ATTACHMENTS_FOLDER = 'Attachments';
+
 /** The worker's environment. Only the DocSpace URL and key have no default. */
 export const WorkerEnv = z
   .object({
@@ -134,6 +137,17 @@ export const WorkerEnv = z
     ROOM_ON_TICKET_DELETED: z.enum(['archive', 'keep'], { message: 'must be archive or keep' }).default('archive'),
     /** A later event for a ticket with no room makes the room first. */
     ROOM_CREATE_ON_UPDATE: flag.transform((v) => v ?? true),
+    /** Copy the tickets' attachments into their rooms: `on` (default) or `off`. */
+    ATTACHMENTS: z.enum(['on', 'off'], { message: 'must be on or off' }).default('on'),
+    ATTACHMENT_MAX_BYTES: integer(
+      1,
+      Number.MAX_SAFE_INTEGER,
+      100 * 1024 * 1024,
+      'a whole number of bytes, such as 104857600',
+    ),
+    /** Unset: `Attachments`, when ROOM_FOLDERS has it (else no copies, with a warning at start-up). */
+    ROOM_ATTACHMENTS_FOLDER: z.string().min(1).optional(),
+    ATTACHMENTS_CONCURRENCY: integer(1, 1_000, 4, 'a whole number of jobs from 1 to 1000'),
     WORKER_METRICS_PORT: integer(0, 65_535, 9101, 'a port number from 0 to 65535'),
     WORKER_METRICS_HOST: z.string().min(1).default('127.0.0.1'),
     /** Basic-auth credentials for `/metrics` (both or neither); `/healthz` stays open for probes. */
@@ -146,7 +160,22 @@ export const WorkerEnv = z
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
     ...WRITE_BACK_ENV,
   })
+  .superRefine((env, ctx) => {
+    // A folder named on purpose must exist; the default just turns copying off where it does not.
+    if (
+      env.ATTACHMENTS === 'on' &&
+      env.ROOM_ATTACHMENTS_FOLDER !== undefined &&
+      !env.ROOM_FOLDERS.some((f) => f.path === env.ROOM_ATTACHMENTS_FOLDER)
+    ) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['ROOM_ATTACHMENTS_FOLDER'],
+        message: `must be one of ROOM_FOLDERS (${env.ROOM_FOLDERS.map((f) => f.path).join(', ') || 'none'}), or set ATTACHMENTS=off`,
+      });
+    }
+  })
   .transform((env) => {
+    const attachmentsFolder = env.ROOM_ATTACHMENTS_FOLDER ?? DEFAULT_ATTACHMENTS_FOLDER;
     const helpdesk: WorkerConfig['helpdesk'] = {};
     for (const h of WRITE_BACK_HELPDESKS) {
       const settings = h.writeBack.settings(env);
@@ -182,6 +211,17 @@ export const WorkerEnv = z
         },
       },
       helpdesk,
+      attachments: {
+        enabled: env.ATTACHMENTS === 'on' && env.ROOM_FOLDERS.some((f) => f.path === attachmentsFolder),
+        ...(env.ATTACHMENTS === 'on' && !env.ROOM_FOLDERS.some((f) => f.path === attachmentsFolder)
+          ? {
+              off: `ROOM_FOLDERS has no ${attachmentsFolder} folder; add it or set ROOM_ATTACHMENTS_FOLDER to one it has`,
+            }
+          : {}),
+        maxBytes: env.ATTACHMENT_MAX_BYTES,
+        folder: attachmentsFolder,
+        concurrency: env.ATTACHMENTS_CONCURRENCY,
+      },
       metrics: {
         port: env.WORKER_METRICS_PORT,
         host: env.WORKER_METRICS_HOST,
@@ -211,6 +251,15 @@ export interface WorkerConfig {
   concurrency: number;
   /** Note jobs one process works on at once, per helpdesk. */
   notesConcurrency: number;
+  /** Copying the tickets' attachments into their rooms. */
+  attachments: {
+    enabled: boolean;
+    maxBytes: number;
+    folder: string;
+    concurrency: number;
+    /** Why copying is off although ATTACHMENTS is on. */
+    off?: string;
+  };
   /** The ROOM_* settings: every ticket's without a routing file, the base of its rules with one. */
   room: {
     type: RoomType;

@@ -39,6 +39,8 @@ export const PIPELINES = {
   'ticket.deleted': TICKET,
   // The room is checked against DocSpace first (room-processor.ts); what is gone is made again.
   'ticket.repair': TICKET,
+  // The room first; the new files are then listed and copied on the attachments queue.
+  'ticket.attachment_added': TICKET,
 } as const satisfies Record<EventKind, readonly StageDefinition[]>;
 
 export type PipelineKind = keyof typeof PIPELINES;

@@ -1,4 +1,7 @@
 import {
+  ATTACHMENT_SYNC_JOB_NAME,
+  type AttachmentSyncJobData,
+  attachmentSyncJobId,
   NOTE_JOB_NAME,
   type NoteJobData,
   type NotesQueueName,
@@ -16,6 +19,8 @@ export interface RoomProcessorDeps extends RunnerDeps {
   notesQueues: Record<NotesQueueName, Queue>;
   /** What a repair checks the room with; without it a repair only redoes what the ledger lacks. */
   repairDocspace?: RepairDocspace;
+  /** Where a ticket's attachments are listed and copied once its room exists; absent: not copied. */
+  attachments?: { queue: Queue; copies(source: TicketEvent['source']): boolean };
 }
 
 export type RoomJobResult =
@@ -98,6 +103,12 @@ export function createRoomProcessor(deps: RoomProcessorDeps) {
       note = { jobId };
     } else {
       note = { skipped: skippedNote(entry) };
+    }
+    // 4. The attachments, on their own queue: the link does not wait for them.
+    if (deps.attachments?.copies(event.source)) {
+      const data: AttachmentSyncJobData = { key, event };
+      const jobId = attachmentSyncJobId(key, event);
+      await deps.attachments.queue.add(ATTACHMENT_SYNC_JOB_NAME, data, { ...roomJobOptions(), jobId });
     }
     // One line per ticket at info with every id; the per-stage lines are at debug and in the job log.
     deps.logger.info(

@@ -4,6 +4,7 @@ import type { HelpdeskAdapter } from '../adapter';
 import { splitList } from '../inbound/list';
 import { TOKEN_HEADER } from '../inbound/types';
 import { checkAccount } from '../notes/account';
+import { createFreshdeskAttachmentReader } from './attachments';
 import { parseFreshdeskDelivery } from './inbound';
 import { FRESHDESK_PRIORITIES } from './priority';
 import { createFreshdeskWriter, freshdeskErrorMessage } from './writer';
@@ -53,6 +54,7 @@ export const freshdeskHelpdesk: HelpdeskAdapter<FreshdeskSettings> = {
           return { who: `${String(contact.email ?? body.id)} (agent)`, canAddNotes: body.id !== undefined };
         },
       ),
+    createAttachmentReader: (settings, deps) => createFreshdeskAttachmentReader({ ...settings, ...deps }),
     simulated: { FRESHDESK_API_KEY: { randomBytes: 15 } },
   },
   // An older integration sent its token in `x-freshdesk-token`; it is blanked all the same.

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import type { HelpdeskAdapter } from '../adapter';
 import { splitList } from '../inbound/list';
 import { checkAccount } from '../notes/account';
+import { createJiraAttachmentReader } from './attachments';
 import { parseJiraDelivery } from './inbound';
 import { JIRA_PRIORITIES } from './priority';
 import { JIRA_SIGNATURE_HEADER } from './signature';
@@ -57,6 +58,7 @@ export const jiraHelpdesk: HelpdeskAdapter<JiraSettings> = {
           };
         },
       ),
+    createAttachmentReader: (settings, deps) => createJiraAttachmentReader({ ...settings, ...deps }),
     simulated: { JIRA_EMAIL: { fixed: 'agent@jira.test' }, JIRA_API_TOKEN: { randomBytes: 24 } },
   },
   redactHeaders: [JIRA_SIGNATURE_HEADER],

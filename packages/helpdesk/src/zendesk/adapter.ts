@@ -3,6 +3,7 @@ import { z } from 'zod';
 import type { HelpdeskAdapter } from '../adapter';
 import { splitList } from '../inbound/list';
 import { checkAccount } from '../notes/account';
+import { createZendeskAttachmentReader } from './attachments';
 import { parseZendeskDelivery } from './inbound';
 import { ZENDESK_PRIORITIES } from './priority';
 import { ZENDESK_SIGNATURE_HEADER } from './signature';
@@ -60,6 +61,7 @@ export const zendeskHelpdesk: HelpdeskAdapter<ZendeskSettings> = {
           };
         },
       ),
+    createAttachmentReader: (settings, deps) => createZendeskAttachmentReader({ ...settings, ...deps }),
     simulated: { ZENDESK_EMAIL: { fixed: 'agent@zendesk.test' }, ZENDESK_API_TOKEN: { randomBytes: 24 } },
   },
   redactHeaders: [ZENDESK_SIGNATURE_HEADER],

@@ -3,10 +3,12 @@ import type { FastifyError, FastifyInstance } from 'fastify';
 import type { Faults, RequestStats } from '../faults';
 import { createSimulatorApp } from '../shared/app';
 import { DocspaceException, errorBody, ValidationFailure } from './errors';
+import type { PortalFiles } from './files';
 import { validationBody } from './http';
 import type { Portal } from './portal';
 import type { AuthedRequest } from './routes/context';
-import { API } from './routes/context';
+import { API, CHUNK_HANDLER, FILE_HANDLER } from './routes/context';
+import { fileRoutes } from './routes/files';
 import { folderRoutes } from './routes/folders';
 import { operationRoutes } from './routes/operations';
 import { peopleRoutes } from './routes/people';
@@ -15,6 +17,7 @@ import { sharingRoutes } from './routes/sharing';
 
 export interface DocspaceAppDeps {
   portal: Portal;
+  files: PortalFiles;
   apiKey: string;
   faults: Faults;
   stats: RequestStats;
@@ -41,13 +44,18 @@ export function buildDocspaceApp(deps: DocspaceAppDeps): FastifyInstance {
 
   const expected = deps.apiKey;
   app.addHook('onRequest', async (req, reply) => {
-    if (!req.url.startsWith(`${API}/`)) return;
+    // The upload and download handlers sit outside the API path but need the same login.
+    if (!req.url.startsWith(`${API}/`) && !req.url.startsWith(CHUNK_HANDLER) && !req.url.startsWith(FILE_HANDLER)) {
+      return;
+    }
     const authenticated = bearer(req.headers.authorization) === expected;
     (req as AuthedRequest).authenticated = authenticated;
     // `[AllowAnonymous]` actions (`GetRoomInfo` in VirtualRoomsController.cs) run without a user
     // and decide by share link themselves.
     if (!authenticated && ANONYMOUS_ROUTES.has(`${req.method} ${req.routeOptions.url}`)) return;
     // An auth challenge, not DocSpace's error envelope: the body is empty.
+    // The chunk handler answers a missing login in its own `{success: false}` shape.
+    if (!authenticated && req.url.startsWith(CHUNK_HANDLER)) return;
     if (!authenticated) {
       return reply.code(401).header('www-authenticate', 'Bearer').send();
     }
@@ -59,9 +67,10 @@ export function buildDocspaceApp(deps: DocspaceAppDeps): FastifyInstance {
     if (typeof id === 'string' && !/^\d{1,9}$/.test(id)) return reply.code(404).send();
   });
 
-  const ctx = { portal: deps.portal, publicUrl: deps.publicUrl };
+  const ctx = { portal: deps.portal, files: deps.files, publicUrl: deps.publicUrl };
   roomRoutes(app, ctx);
   folderRoutes(app, ctx);
+  fileRoutes(app, ctx);
   sharingRoutes(app, ctx);
   operationRoutes(app, ctx);
   peopleRoutes(app, ctx);

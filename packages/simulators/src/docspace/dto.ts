@@ -1,4 +1,5 @@
 import type { SimGroup, SimUser } from './directory';
+import type { FileState } from './files';
 import type { Entry, FolderState, LinkState, MemberState, OperationState, Portal, RoomState } from './portal';
 import {
   ARCHIVE_FOLDER_ID,
@@ -328,5 +329,65 @@ export function operationDto(op: OperationState) {
     processed: op.finished ? '1' : '0',
     finished: op.finished,
     status: op.status,
+  };
+}
+
+/** `FileUtility.GetFileTypeByExtention` for the few kinds a ticket's attachments usually are. */
+function fileTypeOf(ext: string): number {
+  const e = ext.toLowerCase();
+  if (['.png', '.jpg', '.jpeg', '.gif', '.bmp', '.webp', '.svg'].includes(e)) return 4; // Image
+  if (['.docx', '.doc', '.odt', '.rtf', '.txt'].includes(e)) return 7; // Document
+  if (['.xlsx', '.xls', '.ods', '.csv'].includes(e)) return 5; // Spreadsheet
+  if (['.pptx', '.ppt', '.odp'].includes(e)) return 6; // Presentation
+  if (e === '.pdf') return 10; // Pdf
+  if (['.zip', '.gz', '.7z', '.rar', '.tar'].includes(e)) return 1; // Archive
+  return 0; // Unknown
+}
+
+/** `FileSizeComment.FilesSizeToString`: the human size DocSpace puts in `contentLength`. */
+export function sizeText(bytes: number): string {
+  const units = ['bytes', 'KB', 'MB', 'GB', 'TB'];
+  let value = bytes;
+  let i = 0;
+  while (value >= 1024 && i < units.length - 1) {
+    value /= 1024;
+    i += 1;
+  }
+  return i === 0 ? `${bytes} bytes` : `${value.toFixed(2)} ${units[i]}`;
+}
+
+/** `FileDto<int>`: the fields a client reads, with the download handler as `viewUrl`. */
+export function fileDto(portal: Portal, file: FileState, portalUrl: string) {
+  const folder = portal.entry(file.folderId);
+  const room = folder ? portal.roomOf(folder) : undefined;
+  const dot = file.title.lastIndexOf('.');
+  const ext = dot > 0 ? file.title.slice(dot) : '';
+  return {
+    folderId: file.folderId,
+    version: file.version,
+    versionGroup: 1,
+    contentLength: sizeText(file.size),
+    pureContentLength: file.size,
+    fileStatus: 0,
+    mute: false,
+    viewUrl: `${portalUrl}/filehandler.ashx?action=download&fileid=${file.id}`,
+    webUrl: `${portalUrl}/doceditor?fileid=${file.id}&version=${file.version}`,
+    fileType: fileTypeOf(ext),
+    fileExst: ext,
+    comment: file.version > 1 ? 'Uploaded: new version' : 'Uploaded',
+    thumbnailStatus: 0,
+    fileEntryType: 2,
+    id: file.id,
+    rootFolderId: room?.archived ? ARCHIVE_FOLDER_ID : ROOMS_FOLDER_ID,
+    canShare: false,
+    title: file.title,
+    access: 0,
+    shared: false,
+    created: apiDate(file.created),
+    createdBy: author(portal, file.createdBy, portalUrl),
+    updated: apiDate(file.updated),
+    updatedBy: author(portal, file.createdBy, portalUrl),
+    rootFolderType: room?.archived ? FolderType.Archive : FolderType.VirtualRooms,
+    ...(room ? { parentRoomType: ROOM_FOLDER_TYPES.get(room.roomType) } : {}),
   };
 }

@@ -251,6 +251,11 @@ export class Portal {
     this.directory = new Directory(opts.users, opts.groups);
   }
 
+  /** The next id of the portal's one id sequence (rooms, folders and files share it, as on the server's tenant). */
+  allocateId(): number {
+    return this.nextId++;
+  }
+
   get roomCount(): number {
     return this.rooms.size;
   }

@@ -1,9 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import type { Logger } from '@ticket-rooms/core';
 import { type FaultConfig, Faults, RequestStats } from '../faults';
+import { BlobStore } from '../shared/blob-store';
 import { type SimulatorServer, withLifecycle } from '../shared/lifecycle';
 import { buildDocspaceApp } from './app';
 import { SIM_GROUPS, SIM_USERS, type SimGroup, type SimUser } from './directory';
+import { PortalFiles } from './files';
 import { Portal } from './portal';
 
 export interface DocspaceSimulatorOptions {
@@ -31,6 +33,8 @@ export interface DocspaceSimulator extends SimulatorServer {
   readonly apiKey: string;
   /** The portal's state, for debugging and for seeding large data sets; tests read through the HTTP API. */
   readonly portal: Portal;
+  /** The portal's files and upload sessions; their bytes are in a temp directory removed on close. */
+  readonly files: PortalFiles;
 }
 
 /** A random key in DocSpace's own format: `sk-` and 64 lowercase hex characters. */
@@ -55,8 +59,11 @@ export async function createDocspaceSimulator(opts: DocspaceSimulatorOptions = {
     ...(opts.defaultShareLinkInternal === undefined ? {} : { defaultShareLinkInternal: opts.defaultShareLinkInternal }),
     ...(opts.maxStorageBytes === undefined ? {} : { maxStorageBytes: opts.maxStorageBytes }),
   });
+  const blobs = new BlobStore();
+  const files = new PortalFiles(portal, blobs);
   const app = buildDocspaceApp({
     portal,
+    files,
     apiKey,
     faults,
     stats,
@@ -64,5 +71,8 @@ export async function createDocspaceSimulator(opts: DocspaceSimulatorOptions = {
     logger: opts.logger ?? false,
   });
   await app.ready();
-  return withLifecycle({ app, apiKey, faults, stats, portal }, () => portal.close());
+  return withLifecycle({ app, apiKey, faults, stats, portal, files }, () => {
+    portal.close();
+    blobs.close();
+  });
 }

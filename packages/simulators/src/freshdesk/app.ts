@@ -2,6 +2,8 @@ import { type Logger, safeEqual } from '@ticket-rooms/core';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Faults, RequestStats } from '../faults';
 import { createSimulatorApp, requireBasicAuth } from '../shared/app';
+import type { SimAttachments } from '../shared/attachments';
+import { attachmentViews, filesOf, installFreshdeskMultipart } from './attachments';
 import { htmlToText, sanitizeHtml } from './html';
 import { AGENT_USER_ID, type FreshdeskStore, type FreshdeskTicket, noteView, ticketView } from './store';
 
@@ -23,6 +25,7 @@ export interface FreshdeskAppDeps {
   store: FreshdeskStore;
   /** Told of every change after it is made; sends nothing in the request's path. */
   onChange?: (change: FreshdeskChange) => void;
+  attachments: SimAttachments;
   apiKey: string;
   faults: Faults;
   stats: RequestStats;
@@ -59,6 +62,13 @@ export function buildFreshdeskApp(deps: FreshdeskAppDeps): FastifyInstance {
         .send({ code: 'invalid_credentials', message: 'You have to be logged in to perform this action.' }),
   });
 
+  installFreshdeskMultipart(app, deps.attachments);
+  // Tickets and conversations keep attachment ids; each answer signs fresh, expiring URLs.
+  const withFiles = <T extends { attachments: number[] }>(req: FastifyRequest, item: T) => ({
+    ...item,
+    attachments: attachmentViews(deps.attachments, req, item.attachments),
+  });
+
   app.addHook('onSend', async (req, reply, payload) => {
     if (req.url.startsWith('/api/v2/')) {
       reply.header('x-ratelimit-total', '700').header('x-ratelimit-remaining', '699');
@@ -92,9 +102,13 @@ export function buildFreshdeskApp(deps: FreshdeskAppDeps): FastifyInstance {
       description: sanitizeHtml(body.description as string),
       ...(typeof body.priority === 'number' ? { priority: body.priority } : {}),
       ...(typeof body.status === 'number' ? { status: body.status } : {}),
+      attachments: filesOf(req.body),
     });
     deps.onChange?.({ kind: 'created', ticket });
-    return reply.code(201).header('location', `/api/v2/tickets/${ticket.id}`).send(ticketView(ticket));
+    return reply
+      .code(201)
+      .header('location', `/api/v2/tickets/${ticket.id}`)
+      .send(withFiles(req, ticketView(ticket)));
   });
 
   app.put<{ Params: Params }>('/api/v2/tickets/:id', async (req, reply) => {
@@ -131,7 +145,7 @@ export function buildFreshdeskApp(deps: FreshdeskAppDeps): FastifyInstance {
   app.get<{ Params: Params }>('/api/v2/tickets/:id', async (req, reply) => {
     const id = ticketIdOf(req.params.id);
     if (id === undefined) return reply.code(404).send();
-    return ticketView(store.ticket(id));
+    return withFiles(req, ticketView(store.ticket(id)));
   });
 
   app.post<{ Params: Params }>('/api/v2/tickets/:id/notes', async (req, reply) => {
@@ -153,14 +167,35 @@ export function buildFreshdeskApp(deps: FreshdeskAppDeps): FastifyInstance {
     }
     if (errors.length > 0) return validationFailed(reply, errors);
     const html = sanitizeHtml(body.body as string);
-    const note = store.addNote(store.ticket(id), {
-      body: html,
-      body_text: htmlToText(html),
-      // Notes are private unless said otherwise.
-      private: body.private !== false,
-      incoming: body.incoming === true,
-    });
-    return reply.code(201).send(noteView(note));
+    const note = store.addNote(
+      store.ticket(id),
+      {
+        body: html,
+        body_text: htmlToText(html),
+        // Notes are private unless said otherwise.
+        private: body.private !== false,
+        incoming: body.incoming === true,
+      },
+      { attachments: filesOf(req.body) },
+    );
+    return reply.code(201).send(withFiles(req, noteView(note)));
+  });
+
+  // A public reply from the agent, attachments allowed (`POST /tickets/{id}/reply`).
+  app.post<{ Params: Params }>('/api/v2/tickets/:id/reply', async (req, reply) => {
+    const id = ticketIdOf(req.params.id);
+    if (id === undefined) return reply.code(404).send();
+    const body = (req.body ?? {}) as Record<string, unknown>;
+    if (typeof body.body !== 'string' || body.body.trim() === '') {
+      return validationFailed(reply, [{ field: 'body', message: 'It should be a/an String', code: 'missing_field' }]);
+    }
+    const html = sanitizeHtml(body.body);
+    const conversation = store.addNote(
+      store.ticket(id),
+      { body: html, body_text: htmlToText(html), private: false, incoming: false },
+      { attachments: filesOf(req.body), source: 0 },
+    );
+    return reply.code(201).send(withFiles(req, noteView(conversation)));
   });
 
   app.get<{ Params: Params; Querystring: { page?: string; per_page?: string } }>(
@@ -188,7 +223,7 @@ export function buildFreshdeskApp(deps: FreshdeskAppDeps): FastifyInstance {
         const next = `${req.protocol}://${req.host}/api/v2/tickets/${id}/conversations?page=${page + 1}&per_page=${perPage}`;
         reply.header('link', `<${next}>; rel="next"`);
       }
-      return items;
+      return items.map((c) => withFiles(req, c));
     },
   );
 

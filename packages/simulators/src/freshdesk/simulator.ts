@@ -1,6 +1,7 @@
 import type { Logger } from '@ticket-rooms/core';
 import { type FaultConfig, Faults, RequestStats } from '../faults';
 import { buildDelivery } from '../sender/build';
+import { SimAttachments } from '../shared/attachments';
 import { type SimulatorServer, withLifecycle } from '../shared/lifecycle';
 import { WebhookSender, type WebhookTarget } from '../shared/webhooks';
 import { buildFreshdeskApp, FRESHDESK_STATUS_LABELS, type FreshdeskChange } from './app';
@@ -22,6 +23,8 @@ export interface FreshdeskSimulatorOptions {
 export interface FreshdeskSimulator extends SimulatorServer {
   /** The tickets, for seeding large data sets; tests read through the HTTP API. */
   readonly store: FreshdeskStore;
+  /** Attached files and their bytes (on disk until close). */
+  readonly attachments: SimAttachments;
   /** Resolves once every webhook sent so far was delivered or given up. */
   webhooksIdle(): Promise<void>;
 }
@@ -56,8 +59,10 @@ export async function createFreshdeskSimulator(opts: FreshdeskSimulatorOptions):
   const store = new FreshdeskStore();
   const webhooks = opts.webhook ? new WebhookSender(opts.webhook, opts.logger ?? false) : undefined;
   const target = opts.webhook;
+  const attachments = new SimAttachments(47_000_000_001);
   const app = buildFreshdeskApp({
     store,
+    attachments,
     apiKey: opts.apiKey,
     faults,
     stats,
@@ -65,7 +70,11 @@ export async function createFreshdeskSimulator(opts: FreshdeskSimulatorOptions):
     ...(webhooks && target ? { onChange: (change) => webhooks.send(freshdeskWebhook(target, change)) } : {}),
   });
   await app.ready();
-  return withLifecycle({ app, faults, stats, store, webhooksIdle: async () => webhooks?.idle() }, () =>
-    webhooks?.close(),
+  return withLifecycle(
+    { app, faults, stats, store, attachments, webhooksIdle: async () => webhooks?.idle() },
+    async () => {
+      await webhooks?.close();
+      await attachments.close();
+    },
   );
 }

@@ -16,7 +16,8 @@ export interface FreshdeskConversation {
   from_email: string | null;
   cc_emails: string[];
   bcc_emails: string[];
-  attachments: never[];
+  /** Ids of `SimAttachments`; routes show them with fresh URLs. */
+  attachments: number[];
   created_at: string;
   updated_at: string;
 }
@@ -37,6 +38,8 @@ export interface FreshdeskTicket {
   type: string | null;
   tags: string[];
   custom_fields: Record<string, unknown>;
+  /** Ids of the files that came with the ticket (`SimAttachments`). */
+  attachments: number[];
   created_at: string;
   updated_at: string;
   conversations: FreshdeskConversation[];
@@ -61,6 +64,7 @@ export class FreshdeskStore {
     description: string;
     priority?: number;
     status?: number;
+    attachments?: number[];
   }): FreshdeskTicket {
     const id = input.id ?? this.nextTicketId;
     this.nextTicketId = Math.max(this.nextTicketId, id + 1);
@@ -79,6 +83,7 @@ export class FreshdeskStore {
       type: null,
       tags: [],
       custom_fields: {},
+      attachments: input.attachments ?? [],
       created_at: now,
       updated_at: now,
       conversations: [],
@@ -87,21 +92,26 @@ export class FreshdeskStore {
     return ticket;
   }
 
-  addNote(ticket: FreshdeskTicket, input: { body: string; body_text: string; private: boolean; incoming: boolean }) {
+  /** A note (source 2), or with `source: 0` a reply; `attachments` are `SimAttachments` ids. */
+  addNote(
+    ticket: FreshdeskTicket,
+    input: { body: string; body_text: string; private: boolean; incoming: boolean },
+    extra: { attachments?: number[]; source?: number } = {},
+  ) {
     const now = new Date().toISOString().replace(/\.\d{3}Z$/, 'Z');
     const note: FreshdeskConversation = {
       id: this.nextConversationId++,
       ...input,
       user_id: AGENT_USER_ID,
       support_email: null,
-      source: 2,
+      source: extra.source ?? 2,
       category: 2,
       ticket_id: ticket.id,
       to_emails: [],
       from_email: null,
       cc_emails: [],
       bcc_emails: [],
-      attachments: [],
+      attachments: extra.attachments ?? [],
       created_at: now,
       updated_at: now,
     };

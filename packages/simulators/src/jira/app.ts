@@ -2,6 +2,8 @@ import { type Logger, safeEqual } from '@ticket-rooms/core';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Faults, RequestStats } from '../faults';
 import { createSimulatorApp, requireBasicAuth } from '../shared/app';
+import type { SimAttachments } from '../shared/attachments';
+import { attachmentViews, jiraAttachmentRoutes } from './attachments';
 import { AGENT, JIRA_TRANSITIONS, type JiraIssue, type JiraStore } from './store';
 import { issueView, jsmCommentView, jsmDate, platformCommentView, statusView, userView } from './views';
 
@@ -14,6 +16,7 @@ export type JiraChange =
 
 export interface JiraAppDeps {
   store: JiraStore;
+  attachments: SimAttachments;
   /** Told of every change after it is made; sends nothing in the request's path. */
   onChange?: (change: JiraChange) => void;
   email: string;
@@ -69,6 +72,8 @@ export function buildJiraApp(deps: JiraAppDeps): FastifyInstance {
         .header('www-authenticate', 'Basic realm="protected-area"')
         .send('Client must be authenticated to access this resource.'),
   });
+
+  jiraAttachmentRoutes(app, deps);
 
   // Platform: create and show issues.
   for (const version of ['2', '3'] as const) {
@@ -155,7 +160,11 @@ export function buildJiraApp(deps: JiraAppDeps): FastifyInstance {
     app.get<{ Params: Params }>(`/rest/api/${version}/issue/:key`, async (req, reply) => {
       const issue = store.find(req.params.key);
       if (!issue) return platformError(reply, 404, ['Issue does not exist or you do not have permission to see it.']);
-      return issueView(base(req), issue, version);
+      const view = issueView(base(req), issue, version);
+      return {
+        ...view,
+        fields: { ...view.fields, attachment: attachmentViews(deps.attachments, req, issue.attachments) },
+      };
     });
   }
 

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { Logger } from '@ticket-rooms/core';
 import { type FaultConfig, Faults, RequestStats } from '../faults';
 import { buildDelivery } from '../sender/build';
+import { SimAttachments } from '../shared/attachments';
 import { type SimulatorServer, withLifecycle } from '../shared/lifecycle';
 import { WebhookSender, type WebhookTarget } from '../shared/webhooks';
 import { buildJiraApp, type JiraChange } from './app';
@@ -23,6 +24,8 @@ export interface JiraSimulatorOptions {
 export interface JiraSimulator extends SimulatorServer {
   /** The issues, for seeding large data sets; tests read through the HTTP API. */
   readonly store: JiraStore;
+  /** Attached files and their bytes (on disk until close). */
+  readonly attachments: SimAttachments;
   /** Resolves once every webhook sent so far was delivered or given up. */
   webhooksIdle(): Promise<void>;
 }
@@ -58,8 +61,10 @@ export async function createJiraSimulator(opts: JiraSimulatorOptions): Promise<J
   const store = new JiraStore();
   const webhooks = opts.webhook ? new WebhookSender(opts.webhook, opts.logger ?? false) : undefined;
   const target = opts.webhook;
+  const attachments = new SimAttachments(10_100);
   const app = buildJiraApp({
     store,
+    attachments,
     ...(webhooks && target ? { onChange: (change) => webhooks.send(jiraWebhook(target, change)) } : {}),
     email: opts.email,
     apiToken: opts.apiToken,
@@ -68,7 +73,11 @@ export async function createJiraSimulator(opts: JiraSimulatorOptions): Promise<J
     logger: opts.logger ?? false,
   });
   await app.ready();
-  return withLifecycle({ app, faults, stats, store, webhooksIdle: async () => webhooks?.idle() }, () =>
-    webhooks?.close(),
+  return withLifecycle(
+    { app, faults, stats, store, attachments, webhooksIdle: async () => webhooks?.idle() },
+    async () => {
+      await webhooks?.close();
+      await attachments.close();
+    },
   );
 }

@@ -32,6 +32,8 @@ export interface JiraIssue {
   status: JiraWorkflowStatus;
   createdMs: number;
   comments: JiraComment[];
+  /** Ids of the issue's files in the simulator's `SimAttachments`, oldest first. */
+  attachments: number[];
 }
 
 export const AGENT = {
@@ -86,6 +88,7 @@ export class JiraStore {
       status: JIRA_WORKFLOW_STATUSES[0] as JiraWorkflowStatus,
       createdMs: Date.now(),
       comments: [],
+      attachments: [],
     };
     this.issues.set(issue.key, issue);
     this.byId.set(issue.id, issue);

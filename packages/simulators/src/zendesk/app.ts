@@ -2,6 +2,8 @@ import { type Logger, safeEqual } from '@ticket-rooms/core';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Faults, RequestStats } from '../faults';
 import { createSimulatorApp, requireBasicAuth } from '../shared/app';
+import type { SimAttachments } from '../shared/attachments';
+import { zendeskAttachmentRoutes } from './attachments';
 import { htmlToText, sanitizeHtml, textToHtml } from './html';
 import { AGENT_ID, MAX_COMMENTS, ticketView, type ZendeskStore, type ZendeskTicket } from './store';
 
@@ -18,6 +20,7 @@ export interface ZendeskAppDeps {
   store: ZendeskStore;
   /** Told of every change after it is made; sends nothing in the request's path. */
   onChange?: (change: ZendeskChange) => void;
+  attachments: SimAttachments;
   email: string;
   apiToken: string;
   faults: Faults;
@@ -54,6 +57,7 @@ interface CommentInput {
   body?: unknown;
   html_body?: unknown;
   public?: unknown;
+  uploads?: unknown;
 }
 
 /** A comment as Zendesk stores it: HTML sanitized, plain text derived, visibility defaulted from the ticket. */
@@ -94,6 +98,8 @@ export function buildZendeskApp(deps: ZendeskAppDeps): FastifyInstance {
         .send({ error: "Couldn't authenticate you" }),
   });
 
+  const files = zendeskAttachmentRoutes(app, deps);
+
   app.addHook('onSend', async (req, reply, payload) => {
     if (req.url.startsWith('/api/v2/')) reply.header('x-rate-limit', '700').header('x-rate-limit-remaining', '699');
     return payload;
@@ -114,7 +120,7 @@ export function buildZendeskApp(deps: ZendeskAppDeps): FastifyInstance {
       isPublic,
       baseUrl: origin(req),
     });
-    const stored = store.addComment(ticket, commentFrom(comment, ticket));
+    const stored = store.addComment(ticket, commentFrom(comment, ticket), files.claim(comment.uploads, origin(req)));
     ticket.description = stored.plain_body;
     deps.onChange?.({ kind: 'created', ticket });
     return reply
@@ -164,7 +170,9 @@ export function buildZendeskApp(deps: ZendeskAppDeps): FastifyInstance {
       for (const tag of input.additional_tags)
         if (typeof tag === 'string' && !ticket.tags.includes(tag)) ticket.tags.push(tag);
     }
-    const stored = comment ? store.addComment(ticket, commentFrom(comment, ticket)) : undefined;
+    const stored = comment
+      ? store.addComment(ticket, commentFrom(comment, ticket), files.claim(comment.uploads, origin(req)))
+      : undefined;
     for (const change of changes) deps.onChange?.(change);
     return { ticket: ticketView(ticket), audit: auditOf(ticket, stored) };
   });

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Logger } from '@ticket-rooms/core';
 import { type FaultConfig, Faults, RequestStats } from '../faults';
 import { buildDelivery } from '../sender/build';
+import { SimAttachments } from '../shared/attachments';
 import { type SimulatorServer, withLifecycle } from '../shared/lifecycle';
 import { WebhookSender, type WebhookTarget } from '../shared/webhooks';
 import { buildZendeskApp, type ZendeskChange } from './app';
@@ -24,6 +25,8 @@ export interface ZendeskSimulatorOptions {
 export interface ZendeskSimulator extends SimulatorServer {
   /** The tickets, for seeding large data sets; tests read through the HTTP API. */
   readonly store: ZendeskStore;
+  /** Uploaded files and their bytes (on disk until close). */
+  readonly attachments: SimAttachments;
   /** Resolves once every webhook sent so far was delivered or given up. */
   webhooksIdle(): Promise<void>;
 }
@@ -58,8 +61,10 @@ export async function createZendeskSimulator(opts: ZendeskSimulatorOptions): Pro
   const store = new ZendeskStore();
   const webhooks = opts.webhook ? new WebhookSender(opts.webhook, opts.logger ?? false) : undefined;
   const target = opts.webhook;
+  const attachments = new SimAttachments(30_000_000_001);
   const app = buildZendeskApp({
     store,
+    attachments,
     ...(webhooks && target ? { onChange: (change) => webhooks.send(zendeskWebhook(target, change)) } : {}),
     email: opts.email,
     apiToken: opts.apiToken,
@@ -68,7 +73,11 @@ export async function createZendeskSimulator(opts: ZendeskSimulatorOptions): Pro
     logger: opts.logger ?? false,
   });
   await app.ready();
-  return withLifecycle({ app, faults, stats, store, webhooksIdle: async () => webhooks?.idle() }, () =>
-    webhooks?.close(),
+  return withLifecycle(
+    { app, faults, stats, store, attachments, webhooksIdle: async () => webhooks?.idle() },
+    async () => {
+      await webhooks?.close();
+      await attachments.close();
+    },
   );
 }

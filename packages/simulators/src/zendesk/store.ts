@@ -1,5 +1,7 @@
 /** In-memory Zendesk tickets and comments. Maps and arrays only, so 100k tickets stay cheap. */
 
+import type { ZendeskAttachmentView } from './attachments';
+
 export interface ZendeskComment {
   id: number;
   type: 'Comment';
@@ -8,7 +10,7 @@ export interface ZendeskComment {
   html_body: string;
   plain_body: string;
   public: boolean;
-  attachments: never[];
+  attachments: ZendeskAttachmentView[];
   audit_id: number;
   via: { channel: string; source: { from: Record<string, never>; to: Record<string, never>; rel: null } };
   created_at: string;
@@ -89,6 +91,7 @@ export class ZendeskStore {
   addComment(
     ticket: ZendeskTicket,
     input: { body: string; html_body: string; plain_body: string; public: boolean },
+    attachments: ZendeskAttachmentView[] = [],
   ): ZendeskComment {
     const now = new Date().toISOString().replace(/\.\d{3}Z$/, 'Z');
     const comment: ZendeskComment = {
@@ -96,7 +99,7 @@ export class ZendeskStore {
       type: 'Comment',
       author_id: AGENT_ID,
       ...input,
-      attachments: [],
+      attachments,
       audit_id: this.nextAuditId++,
       via: { channel: 'api', source: { from: {}, to: {}, rel: null } },
       created_at: now,

@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import { entryDto, folderDto, operationDto, pathParts, roomListingDto } from '../dto';
+import { entryDto, fileDto, folderDto, operationDto, pathParts, roomListingDto } from '../dto';
 import { notFound } from '../errors';
 import {
   bodyOf,
@@ -22,7 +22,7 @@ import { API, ID, type RouteContext } from './context';
 const FILE_FILTERS = new Set([1, 3, 4, 5, 6, 7, 10, 11, 12, 22, 23]);
 
 /** Folders: create, read, and list a room's or folder's contents. */
-export function folderRoutes(app: FastifyInstance, { portal, publicUrl }: RouteContext): void {
+export function folderRoutes(app: FastifyInstance, { portal, files, publicUrl }: RouteContext): void {
   app.post(`${API}/files/folder/${ID}`, async (req, reply) => {
     const title = readString(bodyOf(req), 'title', { required: true, max: TITLE_LIMIT.folder })!;
     const folder = portal.createFolder(routeId(req), title);
@@ -100,8 +100,9 @@ export function folderRoutes(app: FastifyInstance, { portal, publicUrl }: RouteC
     if (!entry) throw notFound();
     const filterType = queryInt(q, 'filterType', 0);
     const applyFilterOption = queryInt(q, 'applyFilterOption', 0);
-    // There are no files in the simulator, so a files-only filter leaves nothing.
+    // FoldersOnly (2) leaves out files; a files filter leaves out folders. Folders come first, then files.
     const filesOnly = FILE_FILTERS.has(filterType) || applyFilterOption === 1;
+    const foldersOnly = filterType === 2 || applyFilterOption === 2;
     const folders = filesOnly
       ? []
       : portal.listFolders(entry, {
@@ -110,15 +111,20 @@ export function folderRoutes(app: FastifyInstance, { portal, publicUrl }: RouteC
           ...(filterValue ? { filterValue } : {}),
           ...(sortBy ? { sortBy } : {}),
         });
-    const page = folders.slice(startIndex, startIndex + count);
+    const text = filterValue?.trim().toLowerCase();
+    const fileList = foldersOnly
+      ? []
+      : files.filesIn(entry.id).filter((f) => !text || f.title.toLowerCase().includes(text));
+    const all = [...folders.map((f) => ({ folder: f })), ...fileList.map((f) => ({ file: f }))];
+    const page = all.slice(startIndex, startIndex + count);
     return ok(req, reply, publicUrl, {
-      files: [],
-      folders: page.map((f) => folderDto(portal, f, portalUrl)),
+      files: page.flatMap((e) => ('file' in e ? [fileDto(portal, e.file, portalUrl)] : [])),
+      folders: page.flatMap((e) => ('folder' in e ? [folderDto(portal, e.folder, portalUrl)] : [])),
       current: entryDto(portal, entry, portalUrl),
       pathParts: pathParts(portal, entry),
       startIndex,
       count: page.length,
-      total: folders.length,
+      total: all.length,
       new: 0,
     });
   });
