@@ -12,7 +12,9 @@ export type JiraChange =
   | { kind: 'created'; issue: JiraIssue }
   | { kind: 'status'; issue: JiraIssue; previous: string }
   | { kind: 'subject'; issue: JiraIssue; previous: string }
-  | { kind: 'deleted'; issue: JiraIssue };
+  | { kind: 'deleted'; issue: JiraIssue }
+  /** A file attached: `jira:issue_updated` with an `Attachment` changelog item, one per file. */
+  | { kind: 'attachment'; issue: JiraIssue; file: { id: string; name: string; size: number } };
 
 export interface JiraAppDeps {
   store: JiraStore;
@@ -73,7 +75,11 @@ export function buildJiraApp(deps: JiraAppDeps): FastifyInstance {
         .send('Client must be authenticated to access this resource.'),
   });
 
-  jiraAttachmentRoutes(app, deps);
+  jiraAttachmentRoutes(app, {
+    ...deps,
+    onAdded: (issue, a) =>
+      deps.onChange?.({ kind: 'attachment', issue, file: { id: String(a.id), name: a.name, size: a.size } }),
+  });
 
   // Platform: create and show issues.
   for (const version of ['2', '3'] as const) {

@@ -15,8 +15,8 @@ export interface ZendeskSimulatorOptions {
   faults?: FaultConfig;
   logger?: Logger | false;
   /**
-   * A webhook subscribed to `ticket.created`, `ticket.status_changed` and
-   * `ticket.subject_changed`: every such change made through the API is sent there, signed with
+   * A webhook subscribed to `ticket.created`, `ticket.status_changed`, `ticket.subject_changed`
+   * and `ticket.attachment_linked_to_comment`: every such change made through the API is sent there, signed with
    * `secret` as Zendesk signs.
    */
   webhook?: WebhookTarget;
@@ -47,6 +47,7 @@ function zendeskWebhook(target: WebhookTarget, change: ZendeskChange) {
       kind: change.kind,
       ...(change.kind === 'created' ? {} : { status: ticket.status, occurredAt }),
       ...(change.kind === 'status' ? { previousStatus: change.previous } : {}),
+      ...(change.kind === 'attachment' ? { attachment: change.file } : {}),
     });
 }
 
