@@ -3,6 +3,7 @@
 // its room and link.
 import { randomBytes } from 'node:crypto';
 import { parseArgs } from 'node:util';
+import { demoFileServices } from './stack/demo/attachment';
 import { type DemoTarget, runDemo } from './stack/demo/run-demo';
 import { loadEnvFile } from './stack/env-file';
 import { LogOutput, logFormatFrom } from './stack/log-output';
@@ -101,12 +102,14 @@ if (running) {
     throw err;
   }
   const stack = ownStack as RunningStack;
+  const files = demoFileServices(stack, env);
   target = {
     receiverUrl: stack.receiverUrl,
     redisUrl: stack.redisUrl,
     queuePrefix: stack.queuePrefix,
     dashboardUrl: undefined,
     secretOf: (name) => env[name] || stack.plan.secrets[name],
+    ...(files ? { files } : {}),
   };
 }
 
