@@ -70,6 +70,12 @@ const { values: args } = parseArgs({
     role: { type: 'string', default: 'bench' },
     'timeout-s': { type: 'string', default: '1800' },
     cluster: { type: 'string', default: '0' },
+    // The DocSpace simulator's request budget (a token bucket; 0: none) and the worker's
+    // DOCSPACE_RATE_LIMIT (0: unset, the worker learns the rate from the 429s).
+    'docspace-budget': { type: 'string', default: '0' },
+    'docspace-burst': { type: 'string', default: '10' },
+    'worker-rate-limit': { type: 'string', default: '0' },
+    json: { type: 'boolean', default: false },
   },
 });
 
@@ -99,7 +105,13 @@ function faultConfig(latencyMs: number, share: number) {
 async function runSimulators(): Promise<void> {
   const faults = faultConfig(num('latency', 0), num('faults', 0));
   const sims = await startSimulators({
-    docspace: { apiKey: CREDS.docspaceKey, faults },
+    docspace: {
+      apiKey: CREDS.docspaceKey,
+      faults:
+        num('docspace-budget', 0) > 0
+          ? { ...faults, rateLimit: { perSecond: num('docspace-budget', 0), burst: num('docspace-burst', 1) } }
+          : faults,
+    },
     helpdesks: { zendesk: CREDS.zendesk, freshdesk: CREDS.freshdesk, jira: CREDS.jira },
     helpdeskFaults: faults,
   });
@@ -131,6 +143,10 @@ async function spawnSimulators(): Promise<{ child: ChildProcess; urls: Record<'d
       String(args.latency),
       '--faults',
       String(args.faults),
+      '--docspace-budget',
+      String(args['docspace-budget']),
+      '--docspace-burst',
+      String(args['docspace-burst']),
     ],
     {},
     'pipe',
@@ -166,8 +182,12 @@ function percentile(sorted: number[], p: number): number {
 }
 
 async function simStats(url: string): Promise<number> {
+  return (await simStatuses(url)).total;
+}
+
+async function simStatuses(url: string): Promise<{ total: number; byStatus: Record<string, number> }> {
   const res = await fetch(`${url}/__sim/stats`);
-  return ((await res.json()) as { total: number }).total;
+  return (await res.json()) as { total: number; byStatus: Record<string, number> };
 }
 
 async function inBatches<T>(items: readonly T[], size: number, fn: (item: T) => Promise<void>): Promise<void> {
@@ -293,6 +313,7 @@ async function runBench(): Promise<boolean> {
       // Per shard: the same jobs in flight in total, whatever the shard count.
       WORKER_CONCURRENCY: String(Math.ceil(concurrency / Math.max(1, shards))),
       WORKER_METRICS_PORT: '0',
+      ...(num('worker-rate-limit', 0) > 0 ? { DOCSPACE_RATE_LIMIT: String(args['worker-rate-limit']) } : {}),
       LOG_LEVEL: String(args['log-level']),
       ZENDESK_URL: sims.urls.zendesk,
       ZENDESK_EMAIL: CREDS.zendesk.email,
@@ -445,7 +466,17 @@ async function runBench(): Promise<boolean> {
     (await Promise.all(roomQueues.map((q) => q.getJobs(['completed'], 0, tickets * 2)))).flat(),
   );
   const noteActive = activeMs([...noteJobs.values()]);
-  const docspaceCalls = await simStats(sims.urls.docspace);
+  const docspaceStats = await simStatuses(sims.urls.docspace);
+  const docspaceCalls = docspaceStats.total;
+  const refused = docspaceStats.byStatus['429'] ?? 0;
+  // DocSpace calls answered (not 429) per second, from the first delivery to the last room job.
+  const lastRoom = Math.max(
+    started,
+    ...(await Promise.all(roomQueues.map((q) => q.getJobs(['completed'], 0, tickets * 2))))
+      .flat()
+      .map((j) => j.finishedOn ?? 0),
+  );
+  const docspacePerSecond = (docspaceCalls - refused) / ((lastRoom - started) / 1000);
   const helpdeskCalls =
     (await simStats(sims.urls.zendesk)) + (await simStats(sims.urls.freshdesk)) + (await simStats(sims.urls.jira));
 
@@ -521,6 +552,10 @@ async function runBench(): Promise<boolean> {
       `${sent.length - missingRooms} / ${missingRooms} / ${duplicateRooms} (${allRooms.length} rooms in DocSpace)`,
     ],
     ['rooms without exactly the 3 folders', String(badFolderSets)],
+    [
+      'DocSpace calls answered per second, 429 share',
+      `${docspacePerSecond.toFixed(1)}, ${((refused / Math.max(1, docspaceCalls)) * 100).toFixed(2)} % (${refused} of ${docspaceCalls})`,
+    ],
     ['notes found / missing / duplicates', `${sent.length - missingNotes} / ${missingNotes} / ${duplicateNotes}`],
     ['note jobs failed for good', `${failed.size}${failed.size ? ` (${[...failed.values()][0]})` : ''}`],
     [
@@ -531,6 +566,11 @@ async function runBench(): Promise<boolean> {
     ],
   ];
   const width = Math.max(...rows.map(([k]) => k.length));
+  if (args.json) {
+    process.stdout.write(
+      `${JSON.stringify({ docspacePerSecond, refused, docspaceCalls, tickets: sent.length, throughput, docspacePerTicket, cpu })}\n`,
+    );
+  }
   process.stdout.write(`\nPipeline benchmark\n${rows.map(([k, v]) => `  ${k.padEnd(width)}  ${v}`).join('\n')}\n`);
 
   if (process.env.BENCH_REDIS_STATS && !cluster) {

@@ -5,6 +5,8 @@
 //   2. the receiver as its own process, as deployed: the `dist/main.mjs` bundle, logging at info
 //      (one line per delivery) to /dev/null;
 //   3. a bare Fastify POST handler as its own process (same route, same bodies, no work);
+//   4. the minimal correct receiver (bench/minimal-receiver.ts: HMAC, JSON.parse, one BullMQ add)
+//      as its own process, the reference the receiver's targets are ratios against;
 // then drives both as hard as autocannon can with signed Zendesk deliveries of distinct tickets,
 // and the receiver once more at a steady 1,000 requests/s (open loop). Prints requests/s,
 // p50/p99/p99.9, CPU per request, the receiver/bare ratio, p99 at the steady rate, and the
@@ -272,7 +274,10 @@ async function paced(
 
 /** The receiver's own view: event-loop delay (prom-client's) and GC pauses from its /metrics. */
 async function serverMetrics(url: string): Promise<Map<string, number>> {
-  const text = await (await fetch(`${url}/metrics`)).text();
+  const res = await fetch(`${url}/metrics`);
+  // The minimal receiver has no /metrics: its loop and GC figures are left out.
+  if (!res.ok) return new Map();
+  const text = await res.text();
   const values = new Map<string, number>();
   for (const line of text.split('\n')) {
     const m = /^(\w+)(\{[^}]*\})? ([\d.eE+-]+|NaN)$/.exec(line);
@@ -372,6 +377,7 @@ async function main(): Promise<void> {
   const redis = await new LocalRedis({ dir, appendfsync: 'everysec' }).start();
   const receiverPort = await freePort();
   const barePort = await freePort();
+  const minimalPort = await freePort();
   // The production artefact: the bundle `pnpm --filter ./apps/receiver build` makes (no tsx in the process).
   await bundleApp(join(ROOT, 'apps/receiver'));
   const receiver = startNode(
@@ -387,12 +393,19 @@ async function main(): Promise<void> {
     'ignore',
   );
   const bare = startNode(['--import', 'tsx', 'bench/receiver.ts', '--serve-bare', String(barePort)], {}, 'pipe');
+  const minimal = startNode(
+    ['--import', 'tsx', 'bench/minimal-receiver.ts', String(minimalPort), redis.url, SECRET, PREFIX],
+    {},
+    'pipe',
+  );
+  const minimalUrl = `http://127.0.0.1:${minimalPort}`;
   const receiverUrl = `http://127.0.0.1:${receiverPort}`;
   const bareUrl = `http://127.0.0.1:${barePort}`;
 
   try {
     await waitFor(`${receiverUrl}/readyz`, receiver);
     await readyLine(bare);
+    await readyLine(minimal);
 
     console.log(
       `receiver bench: ${duration} s per run, ${connections} connections, Node ${process.version} ${receiverFlags.join(' ')}, Redis AOF everysec`,
@@ -400,8 +413,10 @@ async function main(): Promise<void> {
     // Warm both up so JIT and connection pools are settled before anything is measured.
     const onReceiver = { serverPid: receiver.pid as number, redisPid: redis.pid as number };
     const onBare = { serverPid: bare.pid as number, redisPid: redis.pid as number };
+    const onMinimal = { serverPid: minimal.pid as number, redisPid: redis.pid as number };
     await load('warm-up', receiverUrl, { duration: 3, connections, poolSize: 5_000, ...onReceiver });
     await load('warm-up', bareUrl, { duration: 3, connections, poolSize: 5_000, ...onBare });
+    await load('warm-up', minimalUrl, { duration: 3, connections, poolSize: 5_000, ...onMinimal });
 
     // Every measured run starts on an empty Redis with a compact AOF, so an AOF rewrite (which Redis
     // starts once the file passes 64 MB) falls between runs, not inside one; each run's 202s are
@@ -416,7 +431,7 @@ async function main(): Promise<void> {
       const result = await run();
       const fsyncStalls = (await delayedFsyncs(admin)) - stallsBefore;
       const jobs = await jobCount();
-      if (result.label.startsWith('receiver') && jobs < result.ok)
+      if (!result.label.startsWith('bare') && jobs < result.ok)
         unacknowledged.push(`${result.label}: ${result.ok} answered 202 but ${jobs} jobs`);
       return { ...result, fsyncStalls };
     };
@@ -428,15 +443,21 @@ async function main(): Promise<void> {
     const receiverRun = await measure(() =>
       load('receiver', receiverUrl, { duration, connections, poolSize: duration * 4_000, ...onReceiver }),
     );
+    const minimalRun = await measure(() =>
+      load('minimal receiver', minimalUrl, { duration, connections, poolSize: duration * 6_000, ...onMinimal }),
+    );
     const fixedRun = await measure(() =>
       paced(`receiver @ ${rate} req/s (paced)`, receiverUrl, { duration, rate, ...onReceiver }),
+    );
+    const minimalFixedRun = await measure(() =>
+      paced(`minimal receiver @ ${rate} req/s (paced)`, minimalUrl, { duration, rate, ...onMinimal }),
     );
     const loadAfter = readFileSync('/proc/loadavg', 'utf8').split(' ')[0];
     const rss = peakRssMb(receiver.pid as number);
     await rooms.close();
     admin.disconnect();
 
-    const rows = [bareRun, receiverRun, fixedRun];
+    const rows = [bareRun, minimalRun, receiverRun, fixedRun, minimalFixedRun];
     const f = (n: number) => (Number.isFinite(n) ? n.toFixed(2) : '-');
     console.log('');
     console.log(
@@ -454,6 +475,12 @@ async function main(): Promise<void> {
     console.log('');
     console.log(`machine load average (1 min) before/after the measured runs: ${loadBefore} / ${loadAfter}`);
     console.log(`ratio receiver/bare: ${ratio.toFixed(2)} (target >= 0.45)`);
+    console.log(
+      `ratio receiver/minimal receiver: ${(receiverRun.rps / minimalRun.rps).toFixed(2)} requests/s (target >= 0.8), ${(minimalRun.serverCpuMsPerReq / receiverRun.serverCpuMsPerReq).toFixed(2)} in CPU per request`,
+    );
+    console.log(
+      `p99 at a steady ${rate} req/s, receiver/minimal: ${f(fixedRun.p99)} / ${f(minimalFixedRun.p99)} ms = ${(fixedRun.p99 / minimalFixedRun.p99).toFixed(2)} (target <= 1.5; the sender was at most ${f(minimalFixedRun.lagMs)} ms behind on the minimal run)`,
+    );
     console.log(`ratio of CPU per request, bare/receiver: ${cpuRatio.toFixed(2)} (the same ratio, free of other load)`);
     console.log(
       `p99 at a steady ${rate} req/s: ${f(fixedRun.p99)} ms (target <= 5 ms; the sender was at most ${f(fixedRun.lagMs)} ms behind schedule)`,
@@ -473,7 +500,7 @@ async function main(): Promise<void> {
       'AOF fsync stalls: times Redis held writes because the disk took over 2 s to fsync (aof_delayed_fsync).',
     );
   } finally {
-    await Promise.all([stop(receiver), stop(bare)]);
+    await Promise.all([stop(receiver), stop(bare), stop(minimal)]);
     await redis.stop();
     rmSync(dir, { recursive: true, force: true });
   }

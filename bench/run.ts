@@ -9,6 +9,7 @@ const here = dirname(fileURLToPath(import.meta.url));
 const benches: Record<string, { file: string; quick: boolean; what: string }> = {
   receiver: { file: 'receiver.ts', quick: true, what: 'receiver vs bare Fastify: requests/s, latency, RSS' },
   pipeline: { file: 'pipeline.ts', quick: true, what: 'tickets through receiver, worker and simulators' },
+  'rate-budget': { file: 'rate-budget.ts', quick: false, what: 'DocSpace calls/s and 429 share under a portal budget' },
   'docspace-client': { file: 'docspace-client.ts', quick: true, what: 'client → simulator requests/s' },
   attachments: { file: 'attachments.ts', quick: false, what: 'one attachment helpdesk → DocSpace: MB/s, peak RSS' },
   chaos: { file: 'chaos.ts', quick: false, what: 'SIGKILLs and faults under load; counts rooms and notes' },

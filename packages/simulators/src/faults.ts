@@ -1,5 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
+import { TokenBucket } from './token-bucket';
 
 /**
  * Faults a simulator injects, as per-request probabilities. Set at start and changed at run time
@@ -16,6 +17,14 @@ export const FaultConfig = z
     retryAfterSeconds: z.number().min(0).max(3_600).optional(),
     /** Every request is answered 429 for this many seconds from when the config is set. */
     rateLimitForSeconds: z.number().min(0).max(3_600).optional(),
+    /**
+     * A portal's request budget, a token bucket: over it, `429` with `Retry-After` (whole seconds
+     * until the next token, at least 1), whatever the other faults. Independent of `limit`.
+     */
+    rateLimit: z
+      .object({ perSecond: z.number().positive().max(1_000_000), burst: z.number().int().min(1).max(1_000_000) })
+      .strict()
+      .optional(),
     /** The request is never answered; the connection is closed after `hangMs` (default 30 s). */
     hangRate: z.number().min(0).max(1).optional(),
     hangMs: z.number().min(0).max(300_000).optional(),
@@ -43,14 +52,23 @@ export function seededRandom(seed: number): () => number {
   };
 }
 
-export type FaultKind = 'error' | 'rateLimit' | 'hang' | 'dropAfterCommit';
+export type FaultKind = 'error' | 'rateLimit' | 'hang' | 'dropAfterCommit' | 'overBudget';
 
 export class Faults {
   private config: FaultConfig = {};
   private random: () => number = Math.random;
   private rateLimitUntil = 0;
   private injectedUnderConfig = 0;
-  readonly injected: Record<FaultKind, number> = { error: 0, rateLimit: 0, hang: 0, dropAfterCommit: 0 };
+  private bucket: TokenBucket | undefined;
+  /** Seconds in the `Retry-After` of the last refusal over the budget. */
+  private budgetRetryAfter = 1;
+  readonly injected: Record<FaultKind, number> = {
+    error: 0,
+    rateLimit: 0,
+    hang: 0,
+    dropAfterCommit: 0,
+    overBudget: 0,
+  };
 
   constructor(initial: FaultConfig = {}) {
     this.set(initial);
@@ -61,6 +79,7 @@ export class Faults {
     this.random = config.seed === undefined ? Math.random : seededRandom(config.seed);
     this.rateLimitUntil = config.rateLimitForSeconds ? Date.now() + config.rateLimitForSeconds * 1000 : 0;
     this.injectedUnderConfig = 0;
+    this.bucket = config.rateLimit ? new TokenBucket(config.rateLimit.perSecond, config.rateLimit.burst) : undefined;
   }
 
   /** Whether a request to `url` may be faulted: it matches `only` and the `limit` is not reached. */
@@ -84,6 +103,13 @@ export class Faults {
 
   /** Decides what happens to a request before it reaches its handler. */
   beforeHandler(url?: string): Exclude<FaultKind, 'dropAfterCommit'> | undefined {
+    if (this.bucket && (this.config.only === undefined || (url ?? '').startsWith(this.config.only))) {
+      const waitMs = this.bucket.take();
+      if (waitMs > 0) {
+        this.budgetRetryAfter = Math.max(1, Math.ceil(waitMs / 1000));
+        return 'overBudget';
+      }
+    }
     if (!this.applies(url)) return undefined;
     if (this.rateLimitUntil > Date.now()) return 'rateLimit';
     if (this.roll(this.config.rateLimitRate)) return this.counted('rateLimit');
@@ -103,6 +129,10 @@ export class Faults {
 
   get retryAfterSeconds(): number {
     return this.config.retryAfterSeconds ?? 1;
+  }
+
+  get overBudgetRetryAfterSeconds(): number {
+    return this.budgetRetryAfter;
   }
 
   get hangMs(): number {
@@ -161,6 +191,9 @@ export function installFaults(app: FastifyInstance, faults: Faults, stats: Reque
     faults.injected[fault] += 1;
     if (fault === 'rateLimit') {
       return reply.code(429).header('retry-after', String(faults.retryAfterSeconds)).send();
+    }
+    if (fault === 'overBudget') {
+      return reply.code(429).header('retry-after', String(faults.overBudgetRetryAfterSeconds)).send();
     }
     if (fault === 'error') {
       return reply.code(502).type('text/html').send(PROXY_502);

@@ -135,3 +135,30 @@ describe('stats', () => {
     expect(stats.byStatus).toEqual({ '404': 2, '200': 1, '401': 1 });
   });
 });
+
+describe('the request budget (rateLimit)', () => {
+  it('answers 429 with Retry-After once the burst is spent, and counts every refusal', async () => {
+    // A token every 1,000 s: none comes back during the test, so the counts are exact.
+    await control('PUT', 'faults', { rateLimit: { perSecond: 0.001, burst: 3 } });
+    const statuses: number[] = [];
+    const retryAfter: Array<string | null> = [];
+    for (let i = 0; i < 7; i++) {
+      const res = await getSelf();
+      statuses.push(res.status);
+      if (res.status === 429) retryAfter.push(res.headers.get('retry-after'));
+    }
+    expect(statuses).toEqual([200, 200, 200, 429, 429, 429, 429]);
+    expect(retryAfter.every((s) => Number(s) >= 1)).toBe(true);
+    const stats = await control('GET', 'stats');
+    expect((stats.json.byStatus as Record<string, number>)['429']).toBe(4);
+    expect((stats.json.injected as Record<string, number>).overBudget).toBeGreaterThanOrEqual(4);
+    // The control routes are outside the budget, and {} lifts it.
+    await control('PUT', 'faults', {});
+    expect((await getSelf()).status).toBe(200);
+  });
+
+  it('refuses a budget without a positive rate or a whole burst', async () => {
+    expect((await control('PUT', 'faults', { rateLimit: { perSecond: 0, burst: 1 } })).status).toBe(400);
+    expect((await control('PUT', 'faults', { rateLimit: { perSecond: 5, burst: 0.5 } })).status).toBe(400);
+  });
+});

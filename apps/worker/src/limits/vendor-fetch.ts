@@ -1,7 +1,13 @@
 import { type FetchLike, isTimeoutError, keepAliveAgent, requestFetch } from '@ticket-rooms/core';
 import type { Agent } from 'undici';
 import type { WorkerMetrics } from '../metrics/metrics';
-import type { SharedRateLimiter } from './shared-rate-limiter';
+
+/** What the vendor fetch waits on before each request, and tells about each 429. */
+export interface RequestLimiter {
+  /** Resolves when the request may go, with a permit the limiter gets back with a 429. */
+  acquire(): Promise<unknown>;
+  refused?(permit: unknown): Promise<unknown>;
+}
 
 export interface VendorFetch {
   fetch: FetchLike;
@@ -16,7 +22,7 @@ export interface VendorFetch {
 export function createVendorFetch(opts: {
   vendor: string;
   metrics: WorkerMetrics;
-  limiter?: SharedRateLimiter;
+  limiter?: RequestLimiter;
   /** Keep-alive connections per origin; enough for the worker's concurrency. */
   connections?: number;
   /** How long opening a connection may take; undici's default (10 s) when unset. */
@@ -29,10 +35,12 @@ export function createVendorFetch(opts: {
     : keepAliveAgent({ connections: opts.connections ?? 128, connectTimeoutMs: opts.connectTimeoutMs });
   const inner: FetchLike = opts.fetch ?? requestFetch(agent as Agent);
   const fetch: FetchLike = async (url, init) => {
-    if (opts.limiter) await opts.limiter.acquire();
+    const permit = opts.limiter ? await opts.limiter.acquire() : undefined;
     try {
       const res = await inner(url, init);
       opts.metrics.vendorCalls.inc({ vendor: opts.vendor, method: init.method, status: String(res.status) });
+      // Told before the caller sees the 429, so the next reservation is already at the new rate.
+      if (res.status === 429 && opts.limiter?.refused) await opts.limiter.refused(permit);
       return res;
     } catch (err) {
       const status = isTimeoutError(err) ? 'timeout' : 'network';
