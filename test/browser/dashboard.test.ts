@@ -127,7 +127,9 @@ describe.skipIf(!HAS_CHROMIUM)('the dashboard in a real browser', () => {
     expect(text).toMatch(/room: created room \d+ "Ticket #5158 - Cannot log in to the mobile app"/);
     expect(text).toMatch(/folders: created Logs=\d+, Attachments=\d+, Findings=\d+/);
     expect(text).toMatch(/share: granted \S+ as ContentCreator/);
-    expect(text).toMatch(/link: not shared by link \(Collaboration rooms are not shared by link in DocSpace\); portal URL/);
+    expect(text).toMatch(
+      /link: not shared by link \(Collaboration rooms are not shared by link in DocSpace\); portal URL/,
+    );
     expect(text).toMatch(/helpdesk: note queued on notes-zendesk/);
 
     if (process.env.UPDATE_SCREENSHOT === '1' || !existsSync(SCREENSHOT)) {
