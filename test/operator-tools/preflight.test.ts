@@ -1,8 +1,8 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createRedis, LocalRedis } from '@ticket-rooms/core';
-import type { DocspaceSimulator } from '@ticket-rooms/simulators';
+import { type DocspaceSimulator, SIM_GROUPS, SIM_USERS } from '@ticket-rooms/simulators';
 import { testPrefix, testRedisUrl } from '@ticket-rooms/testkit';
 import { type CheckResult, runPreflightCli } from '@ticket-rooms/worker';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -91,5 +91,99 @@ describe('pnpm preflight', () => {
       await redis.stop();
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+
+  describe('share targets', () => {
+    const UNKNOWN_GROUP = '9c2e4b7d-1f3a-4e5b-8c6d-00000000dead';
+    const share = (entries: object[]) => JSON.stringify(entries);
+    const shareCheck = (checks: CheckResult[]) => checks.filter((c) => c.name === 'share targets');
+
+    it('passes when every ROOM_SHARE user and group exists and may have its role', async () => {
+      const { code, report } = await preflight(
+        env({
+          ROOM_SHARE: share([
+            { id: SIM_USERS.roomAdmin.id, role: 'RoomManager' },
+            { id: SIM_GROUPS.support.id, type: 'group', role: 'Editing' },
+          ]),
+        }),
+      );
+      expect(code).toBe(0);
+      const checks = shareCheck(report.checks);
+      expect(checks.map((c) => c.outcome)).toEqual(['pass']);
+      expect(checks[0]?.detail).toContain(SIM_USERS.roomAdmin.displayName);
+      expect(checks[0]?.detail).toContain(SIM_GROUPS.support.name);
+    });
+
+    it('fails on a ROOM_SHARE group DocSpace does not have, naming the entry, in text and in --json', async () => {
+      const e = env({
+        ROOM_SHARE: share([
+          { id: SIM_USERS.user.id, role: 'Editing' },
+          { id: UNKNOWN_GROUP, type: 'group', role: 'Read' },
+        ]),
+      });
+      const { code, failed } = await preflight(e);
+      expect(code).toBe(1);
+      expect(failed).toHaveLength(1);
+      expect(failed[0]).toMatchObject({ area: 'docspace', name: 'share targets' });
+      expect(failed[0]?.detail).toContain(`ROOM_SHARE entry 1 (group ${UNKNOWN_GROUP})`);
+      expect(failed[0]?.fix).toContain('ROOM_SHARE');
+
+      const lines: string[] = [];
+      const textCode = await runPreflightCli([], e, { out: (l) => lines.push(l), err: (l) => lines.push(l) });
+      expect(textCode).toBe(1);
+      expect(lines).toContain(`✗ docspace  share targets: ${failed[0]?.detail}`);
+      expect(lines).toContain(`            → ${failed[0]?.fix}`);
+    });
+
+    it('fails on a user id given as a group, and on a user whose account type cannot have the role', async () => {
+      const { code, failed } = await preflight(
+        env({
+          ROOM_SHARE: share([
+            { id: SIM_USERS.roomAdmin.id, type: 'group', role: 'Read' },
+            { id: SIM_USERS.user.id, role: 'RoomManager' },
+          ]),
+        }),
+      );
+      expect(code).toBe(1);
+      expect(failed.map((c) => c.detail)).toEqual([
+        expect.stringContaining('ROOM_SHARE entry 0'),
+        expect.stringContaining(
+          `ROOM_SHARE entry 1 (user ${SIM_USERS.user.id}): ${SIM_USERS.user.displayName} is a user`,
+        ),
+      ]);
+      expect(failed[0]?.fix).toContain('"type": "user"');
+    });
+
+    it('checks the share of each routing rule, naming the rule', async () => {
+      const dir = mkdtempSync(join(tmpdir(), 'preflight-routing-'));
+      const file = join(dir, 'routing.yaml');
+      writeFileSync(
+        file,
+        [
+          'rules:',
+          '  - name: urgent',
+          '    match: {priority: urgent}',
+          '    room:',
+          '      share:',
+          `        - {id: ${UNKNOWN_GROUP}, type: group, role: Editing}`,
+        ].join('\n'),
+      );
+      try {
+        const { code, failed } = await preflight(env({ ROUTING_FILE: file }));
+        expect(code).toBe(1);
+        expect(failed.map((c) => c.detail)).toEqual([
+          expect.stringContaining(`ROUTING_FILE rule "urgent" share entry 0 (group ${UNKNOWN_GROUP})`),
+        ]);
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    });
+
+    it('says the room type is checked when a room is created, as DocSpace cannot be asked', async () => {
+      const { report } = await preflight(env({ ROOM_TYPE: 'custom' }));
+      const check = report.checks.find((c) => c.name === 'room type');
+      expect(check?.outcome).toBe('pass');
+      expect(check?.detail).toMatch(/^Custom \(ROOM_TYPE\): DocSpace cannot be asked/);
+    });
   });
 });

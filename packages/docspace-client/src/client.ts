@@ -16,11 +16,13 @@ import { DocspaceClientOptions } from './options';
 import { collectPages, MAX_PAGE_SIZE } from './paging';
 import { isRoomType, type RoomType } from './room-type';
 import {
+  type DocspaceGroup,
   type DocspaceUser,
   FileOperationDto,
   type Folder,
   FolderDto,
   folderContent,
+  GroupDto,
   knownRooms,
   LinkShareDto,
   type Room,
@@ -188,6 +190,14 @@ export interface DocspaceClient {
   deleteRoom(id: number): Promise<void>;
   /** Who the API key acts as; a cheap way to check the key at start-up. */
   getSelf(): Promise<DocspaceUser>;
+  /** `GET people/{userid}`: a user by id; NOT_FOUND when there is none. */
+  getUser(id: string): Promise<DocspaceUser>;
+  /** `GET people/email`: the user with this email, or `undefined` when there is none. */
+  findUserByEmail(email: string): Promise<DocspaceUser | undefined>;
+  /** `GET group/{id}` without its members; NOT_FOUND when there is none. */
+  getGroup(id: string): Promise<DocspaceGroup>;
+  /** `GET group?filterValue=`: groups whose name contains `text` (the portal's search, not exact), reading all pages. */
+  findGroups(text: string): Promise<DocspaceGroup[]>;
   close(): Promise<void>;
 }
 
@@ -700,6 +710,29 @@ export function createDocspaceClient(options: DocspaceClientOptions): DocspaceCl
     deleteRoom: (id) => roomOperation(id, 'delete'),
 
     getSelf: () => get(`${API}/people/@self`, SelfDto),
+
+    getUser: (id) => get(`${API}/people/${encodeURIComponent(id)}`, SelfDto),
+
+    async findUserByEmail(email) {
+      try {
+        return await get(`${API}/people/email`, SelfDto, { email });
+      } catch (err) {
+        if (err instanceof DocspaceError && err.code === 'NOT_FOUND') return undefined;
+        throw err;
+      }
+    },
+
+    getGroup: (id) => get(`${API}/group/${encodeURIComponent(id)}`, GroupDto, { includeMembers: 'false' }),
+
+    findGroups: (text) =>
+      collectPages(async (startIndex) => {
+        // The paging numbers are the envelope's here (`SetTotalCount`), not inside `response`.
+        const page = await call(
+          { method: 'GET', path: `${API}/group`, query: { filterValue: text, startIndex, count: MAX_PAGE_SIZE } },
+          z.array(GroupDto),
+        );
+        return { items: page.response, count: page.response.length, total: page.total ?? page.response.length };
+      }),
 
     async close() {
       await transport.close();

@@ -24,6 +24,7 @@ export {
 } from './room-type';
 export {
   ARCHIVE_FOLDER_TYPE,
+  type DocspaceGroup,
   type DocspaceUser,
   type Folder,
   type Room,

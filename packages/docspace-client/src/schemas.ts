@@ -192,8 +192,18 @@ export const SelfDto = z.object({
   isRoomAdmin: z.boolean().optional(),
   isVisitor: z.boolean().optional(),
   isCollaborator: z.boolean().optional(),
+  /** `EmployeeStatus`: 1 active, 2 terminated (DocSpace skips terminated users when sharing). */
+  status: z.number().optional(),
 });
 export type DocspaceUser = z.infer<typeof SelfDto>;
+
+/** A group (`GroupDto`), as `GET group/{id}` and `GET group` return it. */
+export const GroupDto = z.object({
+  id: z.string(),
+  name: z.string(),
+  membersCount: z.number().optional(),
+});
+export type DocspaceGroup = z.infer<typeof GroupDto>;
 
 /** A one-line account of what did not match, without echoing values (they may be sensitive). */
 export function describeIssues(error: z.ZodError): string {

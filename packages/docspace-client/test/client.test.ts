@@ -426,3 +426,38 @@ describe('connection and options', () => {
     expect(() => createDocspaceClient({ baseUrl, apiKey: '' })).toThrow(/apiKey/);
   });
 });
+
+describe('people and groups', () => {
+  const UNKNOWN = '0f0f0f0f-0000-4000-8000-00000000dead';
+
+  it('finds a user by id and by email, with the account type', async () => {
+    expect(await ds.getUser(SIM_USERS.roomAdmin.id)).toMatchObject({
+      id: SIM_USERS.roomAdmin.id,
+      email: SIM_USERS.roomAdmin.email,
+      isRoomAdmin: true,
+    });
+    expect((await ds.findUserByEmail(SIM_USERS.guest.email.toUpperCase()))?.id).toBe(SIM_USERS.guest.id);
+  });
+
+  it('says NOT_FOUND for an unknown user id and undefined for an unknown email', async () => {
+    const err = await rejection(ds.getUser(UNKNOWN));
+    expect(err.code).toBe('NOT_FOUND');
+    expect(err.statusCode).toBe(404);
+    expect(err.message).toContain('The user could not be found');
+    expect(await ds.findUserByEmail('nobody@docspace.test')).toBeUndefined();
+  });
+
+  it('finds a group by id and by part of its name', async () => {
+    expect(await ds.getGroup(SIM_GROUPS.support.id)).toMatchObject({ id: SIM_GROUPS.support.id, name: 'Support' });
+    expect((await ds.findGroups('escal')).map((g) => g.id)).toEqual([SIM_GROUPS.escalations.id]);
+    expect(await ds.findGroups('no such group')).toEqual([]);
+  });
+
+  it('says NOT_FOUND for an unknown group, and for a user id asked as a group', async () => {
+    for (const id of [UNKNOWN, SIM_USERS.user.id]) {
+      const err = await rejection(ds.getGroup(id));
+      expect(err.code).toBe('NOT_FOUND');
+      expect(err.message).toContain('The group could not be found');
+    }
+  });
+});

@@ -10,6 +10,7 @@ import { createDocspaceClient, type DocspaceClient, sanitizeTitle } from '@ticke
 import { HELPDESKS, WRITE_BACK_HELPDESKS } from '@ticket-rooms/helpdesk';
 import type { WorkerConfig } from '../config/config';
 import { type CheckResult, infoField, versionAtLeast } from './checks';
+import { checkShareTargets, roomTypeCheck } from './share-targets';
 
 export interface PreflightOptions {
   /** Create a room named as a test, check it, and delete it again. */
@@ -120,7 +121,10 @@ export async function checkRedis(config: Readonly<WorkerConfig>): Promise<CheckR
   }
 }
 
-/** DocSpace: reachable (over TLS where https), the key authenticates and may create rooms, folder titles. */
+/**
+ * DocSpace: reachable (over TLS where https), the key authenticates and may create rooms, folder
+ * titles, every share target exists and can get its role, the room types configured.
+ */
 export async function checkDocspace(
   config: Readonly<WorkerConfig>,
   opts: PreflightOptions,
@@ -215,7 +219,10 @@ export async function checkDocspace(
             fix: 'remove the characters DocSpace does not allow in titles (* + : " < > ? | \\ /) from ROOM_FOLDERS',
           },
     );
-    if (opts.writeTest) results.push(await writeTest(docspace, config));
+    results.push(...(await checkShareTargets(config, docspace)));
+    const written = opts.writeTest ? await writeTest(docspace, config) : undefined;
+    if (written) results.push(written);
+    results.push(roomTypeCheck(config, written));
     return results;
   } finally {
     if (!client) await docspace.close();

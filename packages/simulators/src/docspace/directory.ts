@@ -65,6 +65,14 @@ export class Directory {
     return this.groups.get(id.toLowerCase());
   }
 
+  /** `GET group?filterValue=`: groups whose name contains `text`, ignoring case, by name. */
+  groupsMatching(text: string): SimGroup[] {
+    const wanted = text.trim().toLowerCase();
+    return [...this.groups.values()]
+      .filter((g) => g.name.toLowerCase().includes(wanted))
+      .sort((a, b) => a.name.localeCompare(b.name));
+  }
+
   userByEmail(email: string): SimUser | undefined {
     const wanted = email.toLowerCase();
     for (const u of this.users.values()) if (u.email.toLowerCase() === wanted) return u;

@@ -61,6 +61,13 @@ export function groupDto(group: SimGroup) {
   return { id: group.id, name: group.name, isLDAP: false };
 }
 
+const EMPTY_GUID = '00000000-0000-0000-0000-000000000000';
+
+/** `GroupFullDtoHelper.Get` without members (`includeMembers=false`); the simulated groups have none. */
+export function groupFullDto(group: SimGroup) {
+  return { ...groupDto(group), category: EMPTY_GUID, parent: EMPTY_GUID, membersCount: 0 };
+}
+
 function author(portal: Portal, id: string, portalUrl: string) {
   const user = portal.directory.user(id);
   return user ? employeeDto(user, portalUrl) : undefined;
