@@ -82,6 +82,7 @@ if (running) {
     queuePrefix: running.queuePrefix,
     dashboardUrl: running.dashboardUrl,
     secretOf: (name) => env[name] || stored[name],
+    simulators: running.simulators,
   };
 } else {
   // 1b. Nothing is running: start a stack in this process for the demo, quietly (warnings only).
@@ -107,6 +108,9 @@ if (running) {
     queuePrefix: stack.queuePrefix,
     dashboardUrl: undefined,
     secretOf: (name) => env[name] || stack.plan.secrets[name],
+    simulators: Object.fromEntries(
+      Object.entries(stack.simulators).filter((e): e is [string, string] => e[1] !== undefined),
+    ),
   };
 }
 

@@ -217,14 +217,31 @@ export async function startStack(opts: StartStackOptions): Promise<RunningStack>
       updateState(dataDir, (s) => ({ ...s, redis: { url: redis.url, pid: redis.pid as number } }));
       urls.redis = redis.url;
     }
-    const simulators = await startEmbeddedSimulators(plan, stackEnv(userEnv, plan, 'placeholders'), stops);
+    // The receiver first (it needs only Redis), so the helpdesk simulators can send their
+    // webhooks to it whenever a ticket changes through their API, as the helpdesks do.
+    const receiverConfig = loadReceiverConfig(stackEnv(userEnv, plan, urls));
+    const logger = (name: string, level: string) => createLogger({ name, level, destination: logOutput });
+    let receiver: RunningReceiver;
+    try {
+      receiver = await startReceiver(receiverConfig, { logger: logger('receiver', receiverConfig.logLevel) });
+    } catch (err) {
+      if (!isAddressInUse(err)) throw err;
+      throw new StackError('PORT_IN_USE', [
+        `Port ${receiverConfig.port} is in use (is another pnpm start running?); set PORT to a free port.`,
+      ]);
+    }
+    const stopReceiver = () => receiver.close();
+    stops.push(stopReceiver);
+    const simulators = await startEmbeddedSimulators(
+      plan,
+      stackEnv(userEnv, plan, 'placeholders'),
+      stops,
+      receiver.url,
+    );
     Object.assign(urls, simulators);
 
     const env = stackEnv(userEnv, plan, urls);
-    const receiverConfig = loadReceiverConfig(env);
     const workerConfig = loadWorkerConfig(env);
-
-    const logger = (name: string, level: string) => createLogger({ name, level, destination: logOutput });
     let worker: RunningWorker;
     try {
       worker = await startWorker(workerConfig, {
@@ -238,17 +255,9 @@ export async function startStack(opts: StartStackOptions): Promise<RunningStack>
       ]);
     }
     stops.push(() => worker.close());
-    let receiver: RunningReceiver;
-    try {
-      receiver = await startReceiver(receiverConfig, { logger: logger('receiver', receiverConfig.logLevel) });
-    } catch (err) {
-      if (!isAddressInUse(err)) throw err;
-      throw new StackError('PORT_IN_USE', [
-        `Port ${receiverConfig.port} is in use (is another pnpm start running?); set PORT to a free port.`,
-      ]);
-    }
     // The receiver stops first: deliveries get 503 while the worker finishes, never a lost job.
-    stops.push(() => receiver.close());
+    stops.splice(stops.indexOf(stopReceiver), 1);
+    stops.push(stopReceiver);
 
     // 6. Tell `pnpm demo` where everything is.
     const dashboardUrl = receiverConfig.dashboard ? `${receiver.url}${DASHBOARD_PATH}` : undefined;
@@ -316,16 +325,25 @@ async function startEmbeddedSimulators(
   plan: StackPlan,
   env: Env,
   stops: Array<() => Promise<void>>,
+  receiverUrl: string,
 ): Promise<EmbeddedUrls> {
   const helpdesks: Record<string, object> = {};
+  // Each simulated helpdesk sends its webhooks to the receiver, signed with its route's secret.
+  const webhooks: Record<string, { secret?: string; token?: string }> = {};
   for (const h of WRITE_BACK_HELPDESKS) {
-    const settings = plan.helpdesks[h.source as Helpdesk].embedded ? h.writeBack.settings(env) : undefined;
+    if (!plan.helpdesks[h.source as Helpdesk].embedded) continue;
+    const settings = h.writeBack.settings(env);
     if (settings) helpdesks[h.source] = settings;
+    const first = (name: string | undefined) => (name ? env[name]?.split(',')[0]?.trim() : undefined) || undefined;
+    const secret = first(h.inbound.credentials.secret);
+    const token = first(h.inbound.credentials.token);
+    if (secret || token) webhooks[h.source] = secret ? { secret } : { token: token as string };
   }
   const sims = await startSimulators({
     ...(plan.docspace.embedded ? { docspace: { apiKey: plan.secrets.DOCSPACE_API_KEY as string } } : {}),
     // Each adapter's settings carry what its simulator accepts, under the same names.
     helpdesks: helpdesks as StartSimulatorsOptions['helpdesks'],
+    webhooks: { url: receiverUrl, ...webhooks } as StartSimulatorsOptions['webhooks'],
   });
   stops.push(() => sims.close());
   return { ...sims.urls };

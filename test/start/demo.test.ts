@@ -38,6 +38,9 @@ function targetOf(s: RunningStack) {
     queuePrefix: s.queuePrefix,
     dashboardUrl: s.dashboardUrl,
     secretOf: (name: string) => s.plan.secrets[name],
+    simulators: Object.fromEntries(
+      Object.entries(s.simulators).filter((e): e is [string, string] => e[1] !== undefined),
+    ),
   };
 }
 
@@ -61,6 +64,12 @@ describe('runDemo', () => {
     expect(result.duplicate?.json).toMatchObject({ status: 'accepted', duplicate: true });
     expect(result.badSignature?.status).toBe(401);
     expect(result.badSignature?.json).toMatchObject({ code: 'RCV_ERR_SIGNATURE_INVALID' });
+    // Solved and reopened in the simulated helpdesk, whose own webhooks moved the room.
+    expect(result.lifecycle).toEqual([
+      { status: 'solved', archived: true, ok: true },
+      { status: 'open', archived: false, ok: true },
+    ]);
+    expect(lines.filter((l) => /ticket solved in the helpdesk → room \d+ archived$/.test(l))).toHaveLength(1);
   });
 
   it('fails, naming the tickets without a link, when they do not finish in time', async () => {

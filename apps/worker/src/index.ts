@@ -17,7 +17,7 @@ export type {
 } from './ledger/entry';
 export { Ledger } from './ledger/ledger';
 export { WorkerMetrics } from './metrics/metrics';
-export { PIPELINES, STAGES, stageLabel } from './pipeline/pipelines';
+export { isReconciling, PIPELINES, STAGES, stageLabel } from './pipeline/pipelines';
 export { DEFAULT_RETRY_POLICY, minimumRetryWindowMs, type RetryPolicy } from './pipeline/retry-policy';
 export { noteJobId, type RoomJobProgress, type RoomJobResult } from './pipeline/room-processor';
 export type { CheckResult } from './preflight/checks';

@@ -117,5 +117,6 @@ export {
   TicketPriority,
   TicketStatus,
   TrackedField,
+  WriteBackSource,
 } from './ticket-event';
 export { roomTag, type TicketRef, ticketKey, ticketKeyPattern } from './ticket-key';

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
-import { type EventKind, type Source, TicketEvent } from './ticket-event';
+import { type EventKind, type Source, TicketEvent, WriteBackSource } from './ticket-event';
 import { ticketKey } from './ticket-key';
 
 /**
@@ -13,10 +13,8 @@ export const QUEUE_NAMES = {
   /** DocSpace stages: room, folders, share, link. */
   rooms: 'rooms',
   /** Helpdesk write-backs, one queue per vendor so one vendor's 429 does not hold up another. */
-  notes: {
-    zendesk: 'notes-zendesk',
-    freshdesk: 'notes-freshdesk',
-    jira: 'notes-jira',
+  notes: Object.fromEntries(WriteBackSource.options.map((source) => [source, `notes-${source}`])) as {
+    readonly [S in WriteBackSource]: `notes-${S}`;
   },
   /**
    * Copies of ticket attachments into rooms: one small job per file (and one job per event that
@@ -34,9 +32,10 @@ export const ALL_QUEUE_NAMES: readonly QueueName[] = [
   QUEUE_NAMES.attachments,
 ];
 
-/** The write-back queue of a source; `generic` deliveries have no helpdesk to write back to. */
+/** The write-back queue of a source; `undefined` for a source with no helpdesk to write back to. */
 export function notesQueueFor(source: Source): NotesQueueName | undefined {
-  return source === 'generic' ? undefined : QUEUE_NAMES.notes[source];
+  const parsed = WriteBackSource.safeParse(source);
+  return parsed.success ? QUEUE_NAMES.notes[parsed.data] : undefined;
 }
 
 /** Default key prefix. Wrapped in `{…}` it becomes a Redis Cluster hash tag. */
@@ -163,8 +162,8 @@ export function jobSpecOf(kind: EventKind): JobSpec {
 }
 
 /**
- * A later event of a ticket is unique per vendor event (its delivery id: Zendesk's event id,
- * Jira's webhook identifier, …), not per ticket, so every change gets its job; a redelivery of
+ * A later event of a ticket is unique per vendor event (its delivery id: the helpdesk's event or
+ * webhook identifier), not per ticket, so every change gets its job; a redelivery of
  * the same event maps to the same job. The id keeps the ticket key first, so an operator finds a
  * ticket's jobs together.
  */

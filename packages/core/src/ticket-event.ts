@@ -4,6 +4,10 @@ import { z } from 'zod';
 export const Source = z.enum(['zendesk', 'freshdesk', 'jira', 'generic']);
 export type Source = z.infer<typeof Source>;
 
+/** The sources with a helpdesk behind them that notes are written back to (one notes queue each). */
+export const WriteBackSource = Source.exclude(['generic']);
+export type WriteBackSource = z.infer<typeof WriteBackSource>;
+
 /**
  * What happened to the ticket. Each kind has its own entry in the job catalogue (`jobs.ts`): its
  * payload, its job options, what makes a delivery of it unique, and (in the worker) its pipeline.
@@ -61,7 +65,7 @@ export const TicketEvent = z.object({
   /** Absent in jobs queued before event kinds existed: those were all creations. */
   kind: EventKind.default('ticket.created'),
   source: Source,
-  /** The helpdesk account or site: Zendesk account id, Freshdesk domain, Jira site host, or `default`. */
+  /** The helpdesk account or site (an account id, a domain, a site host), or `default`. */
   tenant: z.string().min(1).max(200),
   ticketId: z.string().min(1).max(200),
   subject: z.string().max(10_000),

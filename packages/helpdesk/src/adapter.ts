@@ -1,6 +1,7 @@
 import type { Env, FetchLike, Source } from '@ticket-rooms/core';
 import type { z } from 'zod';
 import type { AttachmentReader } from './attachments/reader';
+import type { Backfill } from './backfill/lister';
 import type { PriorityTable } from './inbound/normalize';
 import type { InboundConfig, InboundOutcome, InboundRequest } from './inbound/types';
 import type { AccountCheck } from './notes/account';
@@ -33,6 +34,8 @@ export interface WriteBack<S extends WriteBackSettings = WriteBackSettings> {
   checkAccount(settings: S, deps: WriterDeps): Promise<AccountCheck>;
   /** Lists a ticket's attachments and downloads them with the same credentials; absent: none are copied. */
   createAttachmentReader?(settings: S, deps: WriterDeps): AttachmentReader;
+  /** Lists its tickets through its own API for `pnpm backfill`; absent: it cannot be backfilled. */
+  readonly backfill?: Backfill<S>;
   /** What a local simulator is given instead of real credentials: a fixed value or random bytes. */
   readonly simulated: Readonly<Record<string, { fixed: string } | { randomBytes: number }>>;
 }

@@ -7,6 +7,7 @@ export type {
   WriterDeps,
 } from './adapter';
 export type { AttachmentDownload, AttachmentReader, TicketAttachment } from './attachments/reader';
+export type { Backfill, ListedTicket, ListQuery, TicketLister, TicketPage } from './backfill/lister';
 export {
   FRESHDESK_AUTOMATION_BODY_TEMPLATE,
   FRESHDESK_EVENTS,

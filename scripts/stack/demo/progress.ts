@@ -1,10 +1,13 @@
-import { type LedgerEntry, STAGES, type StageState, stageLabel } from '@ticket-rooms/worker';
+import { isReconciling, type LedgerEntry, STAGES, type StageState, stageLabel } from '@ticket-rooms/worker';
 
 const MARK: Record<StageState, string> = { pending: '·', done: '✓', skipped: '–', failed: '✗' };
 
 /** `room ✓  folders ✓  share ·  link ·  note ·` for a ticket's ledger entry (all pending before it exists). */
 export function stagesLine(entry: LedgerEntry | undefined): string {
-  return STAGES.map((s) => `${stageLabel(s)} ${MARK[entry?.stages[s] ?? 'pending']}`).join('  ');
+  // A stage that only acts when the ticket changes (rename, archive) shows once it has.
+  return STAGES.filter((s) => !isReconciling(s) || (entry?.stages[s] ?? 'pending') !== 'pending')
+    .map((s) => `${stageLabel(s)} ${MARK[entry?.stages[s] ?? 'pending']}`)
+    .join('  ');
 }
 
 /** Whether the ticket has finished one way or the other. */

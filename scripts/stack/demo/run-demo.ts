@@ -1,11 +1,11 @@
 import { randomBytes } from 'node:crypto';
-import { QUEUE_NAMES, RoomJobData, type TicketEvent } from '@ticket-rooms/core';
+import { basicAuthHeader, QUEUE_NAMES, RoomJobData, type TicketEvent } from '@ticket-rooms/core';
 import { helpdeskAdapter } from '@ticket-rooms/helpdesk';
 import { buildDelivery, type SenderVendor, type SendResult, sendDelivery } from '@ticket-rooms/simulators';
 import { Ledger, type LedgerEntry } from '@ticket-rooms/worker';
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
-import { inboundVariable } from '../plan';
+import { inboundVariable, simulatedFixed } from '../plan';
 import { isFinished, noteOutcome, stagesLine } from './progress';
 import { type DemoTicket, demoTickets, runNumber, ticketLabel } from './tickets';
 
@@ -16,6 +16,8 @@ export interface DemoTarget {
   dashboardUrl: string | undefined;
   /** The value of an inbound variable: the environment's, else the one `pnpm start` generated. */
   secretOf(variable: string): string | undefined;
+  /** The base URL of each simulator the stack runs (`docspace`, and each simulated helpdesk). */
+  simulators?: Readonly<Record<string, string>>;
 }
 
 export interface DemoOptions {
@@ -37,6 +39,8 @@ export interface DemoResult {
   /** Every accepted ticket has its room and link, and its note where it has a helpdesk. */
   ok: boolean;
   tickets: Array<{ label: string; state: string; rule?: string; title?: string; url?: string; note?: string }>;
+  /** The ticket solved and reopened in its helpdesk, and what its room did each time. */
+  lifecycle?: FollowedChange[];
   duplicate?: SendResult;
   badSignature?: SendResult;
 }
@@ -171,8 +175,84 @@ export async function runDemo(target: DemoTarget, opts: DemoOptions): Promise<De
   out(`Forged:    ${result.badSignature.status} ${bad?.code ?? ''}: ${bad?.message ?? result.badSignature.body}`);
   if (target.dashboardUrl) out(`Dashboard: ${target.dashboardUrl} (the jobs, their stage logs and any failure)`);
 
-  result.ok = followed.length > 0 && result.tickets.every((t) => t.state === 'done');
+  // 6. The room follows its ticket: solved, then reopened, in the simulated helpdesk itself,
+  //    which sends its own webhook to the receiver for each change.
+  const followedZendesk = followed.find((t) => t.vendor === 'zendesk' && t.entry?.room && !t.entry.route?.skip);
+  const helpdeskUrl = target.simulators?.zendesk;
+  let lifecycleOk = true;
+  if (followedZendesk?.event && helpdeskUrl) {
+    out('');
+    out(`The room follows its ticket (${ticketLabel(followedZendesk)}, changed in the helpdesk itself):`);
+    result.lifecycle = await followLifecycle(target, followedZendesk.event, helpdeskUrl, { ...opts, out });
+    lifecycleOk = result.lifecycle.every((c) => c.ok);
+  }
+
+  result.ok = followed.length > 0 && result.tickets.every((t) => t.state === 'done') && lifecycleOk;
   return result;
+}
+
+export interface FollowedChange {
+  status: string;
+  /** The room's archived state that status asks for, and whether the room got there in time. */
+  archived: boolean;
+  ok: boolean;
+}
+
+/**
+ * Solves the ticket through the simulated helpdesk's own API, waits for its room to be archived,
+ * then reopens it and waits for the room to come back: each change reaches the receiver as the
+ * helpdesk's webhook, never from the demo.
+ */
+async function followLifecycle(
+  target: DemoTarget,
+  event: TicketEvent,
+  helpdeskUrl: string,
+  opts: DemoOptions,
+): Promise<FollowedChange[]> {
+  const email = target.secretOf('ZENDESK_EMAIL') ?? simulatedFixed('ZENDESK_EMAIL');
+  const token = target.secretOf('ZENDESK_API_TOKEN');
+  const changes: FollowedChange[] = [];
+  if (!email || !token) {
+    opts.out("  skipped: the simulated helpdesk's credentials are not known to this demo");
+    return changes;
+  }
+  const redis = new Redis(target.redisUrl, { maxRetriesPerRequest: 1, connectionName: 'ticket-rooms-demo' });
+  redis.on('error', () => {});
+  const ledger = new Ledger(redis, target.queuePrefix);
+  try {
+    for (const [status, archived] of [
+      ['solved', true],
+      ['open', false],
+    ] as const) {
+      const res = await fetch(`${helpdeskUrl}/api/v2/tickets/${encodeURIComponent(event.ticketId)}.json`, {
+        method: 'PUT',
+        headers: { authorization: basicAuthHeader(`${email}/token`, token), 'content-type': 'application/json' },
+        body: JSON.stringify({ ticket: { status } }),
+      });
+      if (!res.ok) {
+        opts.out(`  ${status}: the helpdesk answered ${res.status}`);
+        changes.push({ status, archived, ok: false });
+        continue;
+      }
+      const deadline = Date.now() + opts.timeoutMs;
+      let entry = await ledger.read(event);
+      while (entry?.room?.archived !== archived && Date.now() < deadline) {
+        await new Promise((r) => setTimeout(r, 200));
+        entry = await ledger.read(event);
+      }
+      const ok = entry?.room?.archived === archived;
+      const room = entry?.room?.id;
+      opts.out(
+        ok
+          ? `  ticket ${status} in the helpdesk → room ${room} ${archived ? 'archived' : 'unarchived'}`
+          : `  ticket ${status} in the helpdesk → room ${room} not ${archived ? 'archived' : 'unarchived'} within ${Math.round(opts.timeoutMs / 1000)} s`,
+      );
+      changes.push({ status, archived, ok });
+    }
+  } finally {
+    redis.disconnect();
+  }
+  return changes;
 }
 
 /** Polls the ledger until every ticket has finished or the time is up, printing each change. */

@@ -56,6 +56,11 @@ export const STAGE_NAMES: readonly StageName[] = ALL_STAGES.map((s) => s.name);
 /** The stages of a ticket's creation, by name: what the demo and the ticket lookup show. */
 export const STAGES: readonly StageName[] = PIPELINES['ticket.created'].map((s) => s.name);
 
+/** Whether a stage reconciles (runs on every event and acts only on a change) rather than runs once. */
+export function isReconciling(name: StageName): boolean {
+  return (ALL_STAGES as readonly StageDefinition[]).some((s) => s.name === name && s.reconcile === true);
+}
+
 /** How a reader knows a stage: its label, else its name. */
 export function stageLabel(name: StageName): string {
   const stage: StageDefinition | undefined = ALL_STAGES.find((s) => s.name === name);

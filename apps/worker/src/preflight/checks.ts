@@ -1,6 +1,6 @@
 /** One line of the preflight: what was checked, how it went, and for a failure what to change. */
 export interface CheckResult {
-  /** `redis`, `docspace`, `zendesk`, …: what the check is about. */
+  /** `redis`, `docspace` or a helpdesk's source: what the check is about. */
   area: string;
   name: string;
   outcome: 'pass' | 'warn' | 'fail' | 'skip';

@@ -26,7 +26,7 @@ export function reasonField(stage: string): string {
   return `${REASON_PREFIX}${stage}`;
 }
 
-/** What kind of field a hash field is, read without knowing the stages: for generic readers. */
+/** What kind of field a hash field is, read without knowing the stages (the ticket lookup). */
 export function fieldKind(
   field: string,
 ): { kind: 'identity' } | { kind: 'stage' | 'reason' | 'want' | 'result'; name: string } {

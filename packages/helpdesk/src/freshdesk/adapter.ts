@@ -5,6 +5,7 @@ import { splitList } from '../inbound/list';
 import { TOKEN_HEADER } from '../inbound/types';
 import { checkAccount } from '../notes/account';
 import { createFreshdeskAttachmentReader } from './attachments';
+import { freshdeskBackfill } from './backfill';
 import { parseFreshdeskDelivery } from './inbound';
 import { FRESHDESK_PRIORITIES } from './priority';
 import { createFreshdeskWriter, freshdeskErrorMessage } from './writer';
@@ -55,6 +56,7 @@ export const freshdeskHelpdesk: HelpdeskAdapter<FreshdeskSettings> = {
         },
       ),
     createAttachmentReader: (settings, deps) => createFreshdeskAttachmentReader({ ...settings, ...deps }),
+    backfill: freshdeskBackfill,
     simulated: { FRESHDESK_API_KEY: { randomBytes: 15 } },
   },
   // An older integration sent its token in `x-freshdesk-token`; it is blanked all the same.

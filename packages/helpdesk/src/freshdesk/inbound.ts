@@ -121,6 +121,14 @@ export function parseFreshdeskDelivery(req: InboundRequest, config: InboundConfi
   if (!tenant)
     return reject('PAYLOAD_INVALID', 'The field ticket_url is missing or not a URL, and no tenant field was sent.');
   if (event !== 'ticket.created') return fromUpdateBody(parsed, event, tenant);
+  return freshdeskCreatedEvent(parsed, tenant);
+}
+
+/**
+ * A parsed creation body as the core event: the one field mapping that the automation rule and the
+ * backfill (which reads the Tickets API into this body) share.
+ */
+export function freshdeskCreatedEvent(parsed: FreshdeskAutomationBody, tenant: string): InboundOutcome {
   const requester = {
     ...(parsed.requester_email ? { email: parsed.requester_email } : {}),
     ...(parsed.requester_name ? { name: parsed.requester_name } : {}),

@@ -4,6 +4,7 @@ import type { HelpdeskAdapter } from '../adapter';
 import { splitList } from '../inbound/list';
 import { checkAccount } from '../notes/account';
 import { createJiraAttachmentReader } from './attachments';
+import { jiraBackfill } from './backfill';
 import { parseJiraDelivery } from './inbound';
 import { JIRA_PRIORITIES } from './priority';
 import { JIRA_SIGNATURE_HEADER } from './signature';
@@ -59,6 +60,7 @@ export const jiraHelpdesk: HelpdeskAdapter<JiraSettings> = {
         },
       ),
     createAttachmentReader: (settings, deps) => createJiraAttachmentReader({ ...settings, ...deps }),
+    backfill: jiraBackfill,
     simulated: { JIRA_EMAIL: { fixed: 'agent@jira.test' }, JIRA_API_TOKEN: { randomBytes: 24 } },
   },
   redactHeaders: [JIRA_SIGNATURE_HEADER],

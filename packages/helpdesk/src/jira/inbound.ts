@@ -117,6 +117,19 @@ export function parseJiraDelivery(req: InboundRequest, config: InboundConfig['ji
       { ...names, subject: change.subject === undefined ? 'issue.fields.summary' : 'changelog summary item' },
     );
   }
+  return jiraCreatedEvent(issue, identifier);
+}
+
+/**
+ * An issue, as a creation webhook or the search API shows it, as the core event: the one field
+ * mapping that the webhook and the backfill share. `undefined` identifier: one derived per issue.
+ */
+export function jiraCreatedEvent(issue: JiraIssueWebhook['issue'], identifier: string | undefined): InboundOutcome {
+  const tenant = hostOf(issue.self);
+  if (tenant === undefined) return reject('PAYLOAD_INVALID', 'The field issue.self is not an http(s) URL.');
+  const fields = issue.fields ?? undefined;
+  const ticketUrl = `${new URL(issue.self).origin}/browse/${encodeURIComponent(issue.key)}`;
+  const names: FieldNames = { ticketId: 'issue.key', tenant: 'host of issue.self', subject: 'issue.fields.summary' };
   const reporter = fields?.reporter ?? undefined;
   const requester = {
     ...(reporter?.accountId ? { id: reporter.accountId } : {}),

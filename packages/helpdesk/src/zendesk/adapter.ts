@@ -4,6 +4,7 @@ import type { HelpdeskAdapter } from '../adapter';
 import { splitList } from '../inbound/list';
 import { checkAccount } from '../notes/account';
 import { createZendeskAttachmentReader } from './attachments';
+import { zendeskBackfill } from './backfill';
 import { parseZendeskDelivery } from './inbound';
 import { ZENDESK_PRIORITIES } from './priority';
 import { ZENDESK_SIGNATURE_HEADER } from './signature';
@@ -62,6 +63,7 @@ export const zendeskHelpdesk: HelpdeskAdapter<ZendeskSettings> = {
         },
       ),
     createAttachmentReader: (settings, deps) => createZendeskAttachmentReader({ ...settings, ...deps }),
+    backfill: zendeskBackfill,
     simulated: { ZENDESK_EMAIL: { fixed: 'agent@zendesk.test' }, ZENDESK_API_TOKEN: { randomBytes: 24 } },
   },
   redactHeaders: [ZENDESK_SIGNATURE_HEADER],

@@ -124,6 +124,22 @@ function fromEventBody(
   if (!tenant) {
     return reject('PAYLOAD_INVALID', `The ${ZENDESK_ACCOUNT_HEADER} header and the field account_id are both missing.`);
   }
+  return zendeskCreatedEvent(
+    parsed,
+    tenant,
+    eventId ?? invocationId ?? derivedDeliveryId('zendesk', tenant, parsed.detail.id),
+  );
+}
+
+/**
+ * A parsed `ticket.created` event body as the core event: the one field mapping that the webhook
+ * and the backfill (which reads the Tickets API into this body) share.
+ */
+export function zendeskCreatedEvent(
+  parsed: ZendeskTicketCreatedEvent,
+  tenant: string,
+  deliveryId: string,
+): InboundOutcome {
   const names: FieldNames = { ticketId: 'detail.id', tenant: 'Zendesk account id', subject: 'detail.subject' };
   return finishEvent(
     {
@@ -137,7 +153,7 @@ function fromEventBody(
       group: parsed.detail.group_id,
       ticketType: parsed.detail.type,
       tags: parsed.detail.tags,
-      deliveryId: eventId ?? invocationId ?? derivedDeliveryId('zendesk', tenant, parsed.detail.id),
+      deliveryId,
     },
     names,
   );

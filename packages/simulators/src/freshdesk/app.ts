@@ -5,6 +5,7 @@ import { createSimulatorApp, requireBasicAuth } from '../shared/app';
 import type { SimAttachments } from '../shared/attachments';
 import { attachmentViews, filesOf, installFreshdeskMultipart } from './attachments';
 import { htmlToText, sanitizeHtml } from './html';
+import { freshdeskListingRoutes } from './listing';
 import { AGENT_USER_ID, type FreshdeskStore, type FreshdeskTicket, noteView, ticketView } from './store';
 
 /** A change made through the API, which an automation rule on ticket updates reports. */
@@ -63,6 +64,7 @@ export function buildFreshdeskApp(deps: FreshdeskAppDeps): FastifyInstance {
   });
 
   installFreshdeskMultipart(app, deps.attachments);
+  freshdeskListingRoutes(app, store);
   // Tickets and conversations keep attachment ids; each answer signs fresh, expiring URLs.
   const withFiles = <T extends { attachments: number[] }>(req: FastifyRequest, item: T) => ({
     ...item,

@@ -4,6 +4,7 @@ import type { Faults, RequestStats } from '../faults';
 import { createSimulatorApp, requireBasicAuth } from '../shared/app';
 import type { SimAttachments } from '../shared/attachments';
 import { attachmentViews, jiraAttachmentRoutes } from './attachments';
+import { jiraListingRoutes } from './listing';
 import { AGENT, JIRA_TRANSITIONS, type JiraIssue, type JiraStore } from './store';
 import { issueView, jsmCommentView, jsmDate, platformCommentView, statusView, userView } from './views';
 
@@ -74,6 +75,7 @@ export function buildJiraApp(deps: JiraAppDeps): FastifyInstance {
   });
 
   jiraAttachmentRoutes(app, deps);
+  jiraListingRoutes(app, store);
 
   // Platform: create and show issues.
   for (const version of ['2', '3'] as const) {

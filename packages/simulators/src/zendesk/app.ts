@@ -5,6 +5,7 @@ import { createSimulatorApp, requireBasicAuth } from '../shared/app';
 import type { SimAttachments } from '../shared/attachments';
 import { zendeskAttachmentRoutes } from './attachments';
 import { htmlToText, sanitizeHtml, textToHtml } from './html';
+import { zendeskListingRoutes } from './listing';
 import { AGENT_ID, MAX_COMMENTS, ticketView, type ZendeskStore, type ZendeskTicket } from './store';
 
 /** A change made through the API, which Zendesk reports to subscribed webhooks. */
@@ -99,6 +100,7 @@ export function buildZendeskApp(deps: ZendeskAppDeps): FastifyInstance {
   });
 
   const files = zendeskAttachmentRoutes(app, deps);
+  zendeskListingRoutes(app, store);
 
   app.addHook('onSend', async (req, reply, payload) => {
     if (req.url.startsWith('/api/v2/')) reply.header('x-rate-limit', '700').header('x-rate-limit-remaining', '699');
