@@ -3,6 +3,7 @@
 // its room and link.
 import { randomBytes } from 'node:crypto';
 import { parseArgs } from 'node:util';
+import { demoFileServices } from './stack/demo/attachment';
 import { type DemoTarget, runDemo } from './stack/demo/run-demo';
 import { loadEnvFile } from './stack/env-file';
 import { LogOutput, logFormatFrom } from './stack/log-output';
@@ -102,6 +103,7 @@ if (running) {
     throw err;
   }
   const stack = ownStack as RunningStack;
+  const files = demoFileServices(stack, env);
   target = {
     receiverUrl: stack.receiverUrl,
     redisUrl: stack.redisUrl,
@@ -111,6 +113,7 @@ if (running) {
     simulators: Object.fromEntries(
       Object.entries(stack.simulators).filter((e): e is [string, string] => e[1] !== undefined),
     ),
+    ...(files ? { files } : {}),
   };
 }
 

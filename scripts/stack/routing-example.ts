@@ -14,7 +14,7 @@ rules:
       priority: urgent
     room:
       title: "Ticket #{ticketId} - URGENT - {subject}"
-      folders: [Evidence, Logs, Findings]
+      folders: [Evidence, Logs, Findings, Attachments]
       options: {color: D73A49}
   - name: how-to
     match:

@@ -6,6 +6,7 @@ import { testPrefix, testRedisUrl } from '@ticket-rooms/testkit';
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { afterEach, describe, expect, it } from 'vitest';
+import { DEMO_FILE, demoFileServices } from '../../scripts/stack/demo/attachment';
 import { runDemo } from '../../scripts/stack/demo/run-demo';
 import { LogOutput } from '../../scripts/stack/log-output';
 import { type RunningStack, startStack } from '../../scripts/stack/stack';
@@ -48,8 +49,19 @@ describe('runDemo', () => {
   it('reports every ticket with its room title, link and note, the duplicate and the forged delivery', async () => {
     const s = await inProcessStack();
     const lines: string[] = [];
-    const result = await runDemo(targetOf(s), { timeoutMs: 30_000, out: (l) => lines.push(l) });
+    const files = demoFileServices(s, {});
+    expect(files).toBeDefined();
+    const result = await runDemo(
+      { ...targetOf(s), ...(files ? { files } : {}) },
+      {
+        timeoutMs: 30_000,
+        out: (l) => lines.push(l),
+      },
+    );
     expect(result.ok).toBe(true);
+    // The Zendesk ticket was made with a file, which DocSpace lists in its room's Attachments folder.
+    expect(result.attachments).toEqual([{ title: DEMO_FILE.name, size: Buffer.byteLength(DEMO_FILE.text) }]);
+    expect(lines.filter((l) => l.startsWith('Files:') && l.includes(DEMO_FILE.name))).toHaveLength(1);
     expect(result.tickets.map((t) => t.label.split(' ')[0])).toEqual(['zendesk', 'freshdesk', 'jira', 'generic']);
     for (const t of result.tickets) {
       expect(t.state).toBe('done');

@@ -172,6 +172,58 @@ describe('a ticket’s later events', () => {
   });
 });
 
+describe('a file added to a ticket', () => {
+  const cases = [
+    { source: 'zendesk', variant: 'event' },
+    { source: 'zendesk', variant: 'trigger' },
+    { source: 'freshdesk' },
+    { source: 'jira' },
+    { source: 'generic' },
+  ] as const;
+
+  it.each(cases)(
+    '$source $variant: 202, a ticket.attachment_added job per delivery; a redelivery is a duplicate',
+    async (c) => {
+      const ticketId = c.source === 'jira' ? `SD-${++n}` : `${c.source}-file-${++n}`;
+      const added = {
+        ticketId,
+        subject: 'Crash on start',
+        kind: 'attachment' as const,
+        attachment: { name: 'screenshot.png', size: 70_001 },
+        occurredAt: '2026-12-01T10:00:00Z',
+        deliveryId: `file-${c.source}-${n}-a`,
+        ...('variant' in c ? { variant: c.variant } : {}),
+      };
+      const first = await send(signedDelivery(c.source, added));
+      const retry = await send(signedDelivery(c.source, { ...added, attempt: 1 }));
+      const another = await send(
+        signedDelivery(c.source, {
+          ...added,
+          occurredAt: '2026-12-01T10:07:00Z',
+          deliveryId: `file-${c.source}-${n}-b`,
+        }),
+      );
+
+      expect([first.status, retry.status, another.status]).toEqual([202, 202, 202]);
+      expect(first.json).toMatchObject({ status: 'accepted', duplicate: false });
+      expect(retry.json).toEqual({ status: 'accepted', jobId: first.json.jobId, duplicate: true });
+      expect(another.json).toMatchObject({ status: 'accepted', duplicate: false });
+      expect(another.json.jobId).not.toBe(first.json.jobId);
+      const job = await rcv.rooms.getJob(String(first.json.jobId));
+      expect(job?.name).toBe('ticket.attachment_added');
+      const event = job?.data.event;
+      expect(event).toMatchObject({
+        kind: 'ticket.attachment_added',
+        source: c.source,
+        tenant: tenantOf[c.source],
+        ticketId,
+      });
+      expect(event?.changed).toBeUndefined();
+      if (event) expect(first.json.jobId).toBe(jobSpecOf('ticket.attachment_added').jobId(event));
+    },
+  );
+});
+
 describe('duplicates', () => {
   it('makes one job out of ten concurrent deliveries of one ticket; exactly one is not a duplicate', async () => {
     // Ten separate invocations of the same ticket, as a sender retrying on timeouts would send.

@@ -275,3 +275,113 @@ describe('startSimulators with webhooks', () => {
     }
   });
 });
+
+describe('the simulators send a delivery when a file is added to a ticket', () => {
+  const form = (field: string, extra: Record<string, string> = {}) => {
+    const boundary = '----sim-test-boundary';
+    const parts = Object.entries(extra).map(
+      ([k, v]) => `--${boundary}\r\nContent-Disposition: form-data; name="${k}"\r\n\r\n${v}\r\n`,
+    );
+    const file = `--${boundary}\r\nContent-Disposition: form-data; name="${field}"; filename="trace.log"\r\nContent-Type: text/plain\r\n\r\nhello\r\n`;
+    return {
+      type: `multipart/form-data; boundary=${boundary}`,
+      body: `${parts.join('')}${file}--${boundary}--\r\n`,
+    };
+  };
+
+  it('Zendesk: a comment with an upload sends attachment_linked_to_comment; one without sends nothing', async () => {
+    const auth = basicAuthHeader('agent@example.com/token', 'zd-api');
+    const sim = await createZendeskSimulator({
+      email: 'agent@example.com',
+      apiToken: 'zd-api',
+      webhook: { url, secret: SECRETS.zendesk },
+    });
+    const api = await sim.listen();
+    try {
+      const created = await fetch(`${api}/api/v2/tickets.json`, {
+        method: 'POST',
+        headers: json(auth),
+        body: JSON.stringify({ ticket: { subject: 'Crash', comment: { body: 'x' } } }),
+      });
+      const { ticket } = (await created.json()) as { ticket: { id: number } };
+      await deliveries(1);
+      const put = (comment: unknown) =>
+        fetch(`${api}/api/v2/tickets/${ticket.id}.json`, {
+          method: 'PUT',
+          headers: json(auth),
+          body: JSON.stringify({ ticket: { comment } }),
+        });
+      expect((await put({ body: 'no file' })).status).toBe(200);
+      const upload = await fetch(`${api}/api/v2/uploads.json?filename=trace.log`, {
+        method: 'POST',
+        headers: { authorization: auth, 'content-type': 'application/binary' },
+        body: 'hello',
+      });
+      const { upload: u } = (await upload.json()) as { upload: { token: string } };
+      expect((await put({ body: 'file', uploads: [u.token] })).status).toBe(200);
+      const [, added] = events(await deliveries(2));
+      expect(added).toMatchObject({ kind: 'ticket.attachment_added', ticketId: String(ticket.id) });
+      await sim.webhooksIdle();
+      expect(received).toHaveLength(2);
+    } finally {
+      await sim.close();
+    }
+  });
+
+  it('Jira: an attachment sends jira:issue_updated with an Attachment item', async () => {
+    const sim = await createJiraSimulator({
+      email: 'agent@example.com',
+      apiToken: 'jira-api',
+      webhook: { url, secret: SECRETS.jira, tenant: 'acme.atlassian.net' },
+    });
+    const api = await sim.listen();
+    const auth = basicAuthHeader('agent@example.com', 'jira-api');
+    try {
+      const created = await fetch(`${api}/rest/api/3/issue`, {
+        method: 'POST',
+        headers: json(auth),
+        body: JSON.stringify({ fields: { project: { key: 'SD' }, summary: 'Crash', issuetype: { name: 'Task' } } }),
+      });
+      const { key } = (await created.json()) as { key: string };
+      const f = form('file');
+      const res = await fetch(`${api}/rest/api/3/issue/${key}/attachments`, {
+        method: 'POST',
+        headers: { authorization: auth, 'content-type': f.type, 'x-atlassian-token': 'no-check' },
+        body: f.body,
+      });
+      expect(res.status).toBe(200);
+      const [, added] = events(await deliveries(2));
+      expect(added).toMatchObject({ kind: 'ticket.attachment_added', ticketId: key, tenant: 'acme.atlassian.net' });
+    } finally {
+      await sim.close();
+    }
+  });
+
+  it('Freshdesk: a reply with a file sends the ticket.attachment_added rule body', async () => {
+    const sim = await createFreshdeskSimulator({
+      apiKey: 'fd-api',
+      webhook: { url, token: SECRETS.freshdesk, tenant: 'acme.freshdesk.com' },
+    });
+    const api = await sim.listen();
+    const auth = basicAuthHeader('fd-api', 'X');
+    try {
+      const created = await fetch(`${api}/api/v2/tickets`, {
+        method: 'POST',
+        headers: json(auth),
+        body: JSON.stringify({ email: 'a@example.com', subject: 'Crash', description: 'x', status: 2 }),
+      });
+      const ticket = (await created.json()) as { id: number };
+      const f = form('attachments[]', { body: 'log attached' });
+      const res = await fetch(`${api}/api/v2/tickets/${ticket.id}/reply`, {
+        method: 'POST',
+        headers: { authorization: auth, 'content-type': f.type },
+        body: f.body,
+      });
+      expect(res.status).toBe(201);
+      const [, added] = events(await deliveries(2));
+      expect(added).toMatchObject({ kind: 'ticket.attachment_added', ticketId: String(ticket.id) });
+    } finally {
+      await sim.close();
+    }
+  });
+});

@@ -6,6 +6,7 @@ import { Ledger, type LedgerEntry } from '@ticket-rooms/worker';
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { inboundVariable, simulatedFixed } from '../plan';
+import { attachmentsListing, DEMO_FILE, type DemoFileServices, zendeskTicketWithFile } from './attachment';
 import { isFinished, noteOutcome, stagesLine } from './progress';
 import { type DemoTicket, demoTickets, runNumber, ticketLabel } from './tickets';
 
@@ -18,6 +19,8 @@ export interface DemoTarget {
   secretOf(variable: string): string | undefined;
   /** The base URL of each simulator the stack runs (`docspace`, and each simulated helpdesk). */
   simulators?: Readonly<Record<string, string>>;
+  /** Simulated Zendesk and DocSpace: the Zendesk ticket then carries a file, shown in its room. */
+  files?: DemoFileServices;
 }
 
 export interface DemoOptions {
@@ -41,6 +44,8 @@ export interface DemoResult {
   tickets: Array<{ label: string; state: string; rule?: string; title?: string; url?: string; note?: string }>;
   /** The ticket solved and reopened in its helpdesk, and what its room did each time. */
   lifecycle?: FollowedChange[];
+  /** The Zendesk room's Attachments folder, as DocSpace lists it, when the demo attached a file. */
+  attachments?: Array<{ title: string; size: number | undefined }>;
   duplicate?: SendResult;
   badSignature?: SendResult;
 }
@@ -80,6 +85,14 @@ export async function runDemo(target: DemoTarget, opts: DemoOptions): Promise<De
   const followed: Followed[] = [];
   const result: DemoResult = { ok: false, tickets: [] };
   const tickets = demoTickets(run);
+  // 0. With simulated Zendesk and DocSpace, the Zendesk ticket exists there first, with a file.
+  const zendeskTicket = tickets.find((t) => t.vendor === 'zendesk');
+  let fileTicket: DemoTicket | undefined;
+  if (target.files && zendeskTicket && credentialsFor('zendesk', target)) {
+    zendeskTicket.ticketId = await zendeskTicketWithFile(target.files, zendeskTicket.subject, zendeskTicket.priority);
+    fileTicket = zendeskTicket;
+    out(`Created ${ticketLabel(zendeskTicket)} in the Zendesk simulator with the file ${DEMO_FILE.name}.`);
+  }
   // One column for every name printed, `zendesk #123 forged` included.
   const width = Math.max(...tickets.map((t) => ticketLabel(t).length)) + 8;
   const col = (text: string) => text.padEnd(width);
@@ -170,6 +183,14 @@ export async function runDemo(target: DemoTarget, opts: DemoOptions): Promise<De
     out(
       `Duplicate: ${result.duplicate.status} duplicate:${String(dup?.duplicate)}${same ? ', the same job as the first delivery, so no second room' : ''}.`,
     );
+  }
+  // 6. The file on the Zendesk ticket, as DocSpace lists the room's Attachments folder.
+  const followedFile = followed.find((t) => t.vendor === 'zendesk' && t.ticketId === fileTicket?.ticketId);
+  const folderId = followedFile?.entry?.folders?.Attachments;
+  if (target.files && fileTicket && folderId !== undefined) {
+    result.attachments = await attachmentsListing(target.files, folderId, Date.now() + opts.timeoutMs);
+    const listing = result.attachments.map((f) => `${f.title} (${f.size ?? '?'} bytes)`).join(', ') || 'empty';
+    out(`Files:     ${ticketLabel(fileTicket)}'s room, folder Attachments: ${listing}`);
   }
   const bad = result.badSignature.json as { code?: string; message?: string } | undefined;
   out(`Forged:    ${result.badSignature.status} ${bad?.code ?? ''}: ${bad?.message ?? result.badSignature.body}`);

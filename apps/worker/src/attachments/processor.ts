@@ -57,15 +57,19 @@ export function titleFits(title: string, name: string): boolean {
  */
 export function createAttachmentProcessor(deps: AttachmentDeps) {
   /** The room's attachments folder, from the ticket ledger; the room job writes it before queuing a sync. */
-  async function folderOf(job: Job, event: AttachmentSyncJobData['event']): Promise<number> {
+  async function folderOf(job: Job, event: AttachmentSyncJobData['event']): Promise<number | undefined> {
     const entry = await deps.ledger.read(event);
     const folderId = entry?.folders?.[deps.folderPath];
-    if (folderId === undefined) {
-      // Not there yet (a sync queued before its room was made): a retry finds it.
-      throw new Error(`the room of ${event.source} ticket ${event.ticketId} has no ${deps.folderPath} folder yet`);
+    if (folderId !== undefined) return folderId;
+    const folders = entry?.stages.folders;
+    if (folders === 'done' || folders === 'skipped') {
+      // The room's folders are made and this one is not among them (a routing rule with other
+      // folders, an archived room): no retry would change that.
+      await job.log(`the room has no ${deps.folderPath} folder (its folders stage is ${folders}): nothing copied`);
+      return undefined;
     }
-    void job;
-    return folderId;
+    // Not there yet (a sync queued before its room was made): a retry finds it.
+    throw new Error(`the room of ${event.source} ticket ${event.ticketId} has no ${deps.folderPath} folder yet`);
   }
 
   async function sync(job: Job): Promise<AttachmentJobResult> {
@@ -77,7 +81,7 @@ export function createAttachmentProcessor(deps: AttachmentDeps) {
       await job.log(`no attachment reader for ${event.source}: nothing copied`);
       return { queued: 0, alreadyCopied: 0, skipped: 0 };
     }
-    await folderOf(job, event);
+    if ((await folderOf(job, event)) === undefined) return { queued: 0, alreadyCopied: 0, skipped: 0 };
     // 1. What the helpdesk lists, and what the room already has.
     const [listed, copied] = await Promise.all([reader.list(event.ticketId), deps.copies.all(key)]);
     // 2. One copy job per new file; the job id makes a second listing of the same file a no-op.
@@ -138,6 +142,7 @@ export function createAttachmentProcessor(deps: AttachmentDeps) {
     const reader = deps.readerOf(event.source);
     if (!reader) throw new UnrecoverableError(`no attachment reader for ${event.source}`);
     const folderId = await folderOf(job, event);
+    if (folderId === undefined) throw new UnrecoverableError(`the room has no ${deps.folderPath} folder to copy into`);
     // 2. Committed by an earlier attempt whose answer was lost: the folder holds a file of this
     //    name and size that no other attachment of the ticket claims.
     const claimed = new Set([...(await deps.copies.all(key)).values()].map((f) => f.fileId));

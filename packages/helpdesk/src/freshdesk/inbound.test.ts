@@ -259,3 +259,44 @@ describe('Freshdesk authenticity', () => {
     );
   });
 });
+
+describe('Freshdesk new notes and replies', () => {
+  const values = {
+    'ticket.id': '11',
+    'ticket.url': 'https://acme.freshdesk.com/helpdesk/tickets/11',
+    triggered_event: '{note_type:private}',
+    'ticket.status': 'Open',
+    'ticket.updated_at': '2026-11-30T18:05:00Z',
+    'ticket.subject': 'Printer on fire',
+  };
+  const body = (v: Record<string, string>) =>
+    renderTemplate(FRESHDESK_UPDATE_BODY_TEMPLATE.replace('"ticket.updated"', '"ticket.attachment_added"'), v, {
+      jsonEscape: true,
+    });
+
+  it('reads the update body with event ticket.attachment_added as a possible new file', () => {
+    const outcome = parseFreshdeskDelivery(delivery(body(values)), config);
+    expect(outcome).toEqual({
+      kind: 'event',
+      event: {
+        kind: 'ticket.attachment_added',
+        source: 'freshdesk',
+        tenant: 'acme.freshdesk.com',
+        ticketId: '11',
+        subject: 'Printer on fire',
+        occurredAt: '2026-11-30T18:05:00.000Z',
+        ticketUrl: 'https://acme.freshdesk.com/helpdesk/tickets/11',
+        deliveryId: expect.stringMatching(/^freshdesk-[0-9a-f]{32}$/),
+      },
+    });
+  });
+
+  it('gives a retry the same id and a later note another one', () => {
+    const id = (v: Record<string, string>) => {
+      const outcome = parseFreshdeskDelivery(delivery(body(v)), config);
+      return outcome.kind === 'event' ? outcome.event.deliveryId : undefined;
+    };
+    expect(id(values)).toBe(id(values));
+    expect(id({ ...values, 'ticket.updated_at': '2026-11-30T18:09:00Z' })).not.toBe(id(values));
+  });
+});

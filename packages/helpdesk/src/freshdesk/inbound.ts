@@ -120,6 +120,7 @@ export function parseFreshdeskDelivery(req: InboundRequest, config: InboundConfi
   const tenant = parsed.tenant?.trim() || hostOf(parsed.ticket_url);
   if (!tenant)
     return reject('PAYLOAD_INVALID', 'The field ticket_url is missing or not a URL, and no tenant field was sent.');
+  if (event === 'ticket.attachment_added') return fromAttachmentBody(parsed, tenant, req.nowMs);
   if (event !== 'ticket.created') return fromUpdateBody(parsed, event, tenant);
   return freshdeskCreatedEvent(parsed, tenant);
 }
@@ -156,7 +157,11 @@ export function freshdeskCreatedEvent(parsed: FreshdeskAutomationBody, tenant: s
  * A rule on ticket updates. The body carries the ticket as it is now, so what it records is right
  * whatever fired the rule; `triggered_event` (or `event`) only narrows which fields it records.
  */
-function fromUpdateBody(parsed: FreshdeskBody, event: Exclude<FreshdeskEvent, 'ticket.created'>, tenant: string) {
+function fromUpdateBody(
+  parsed: FreshdeskBody,
+  event: Exclude<FreshdeskEvent, 'ticket.created' | 'ticket.attachment_added'>,
+  tenant: string,
+) {
   const triggered = readTriggeredEvent(parsed.triggered_event);
   const subject = parsed.subject ?? '';
   let rawStatus = parsed.status?.trim() || undefined;
@@ -217,5 +222,35 @@ function fromUpdateBody(parsed: FreshdeskBody, event: Exclude<FreshdeskEvent, 't
       ),
     },
     names,
+  );
+}
+
+/**
+ * A rule on a new note or reply. Only the ticket is read: its files are listed through the API.
+ * Freshdesk sends no delivery id; without a rendered `updated_at` each delivery gets its own
+ * (from the receiver's clock), which costs one more listing at most, never a second copy.
+ */
+function fromAttachmentBody(parsed: FreshdeskBody, tenant: string, nowMs: number) {
+  const updatedAt = parsed.updated_at?.trim() ?? '';
+  const occurredAt = isoTime(updatedAt);
+  return finishEvent(
+    {
+      kind: 'ticket.attachment_added',
+      source: 'freshdesk',
+      tenant,
+      ticketId: parsed.ticket_id,
+      subject: parsed.subject ?? '',
+      ...(occurredAt === undefined ? {} : { occurredAt }),
+      ...(parsed.ticket_url === undefined ? {} : { ticketUrl: parsed.ticket_url }),
+      deliveryId: derivedDeliveryId(
+        'freshdesk',
+        tenant,
+        parsed.ticket_id,
+        'ticket.attachment_added',
+        occurredAt === undefined ? String(nowMs) : updatedAt,
+        parsed.triggered_event ?? '',
+      ),
+    },
+    { ticketId: 'ticket_id', tenant: 'tenant', subject: 'subject' },
   );
 }

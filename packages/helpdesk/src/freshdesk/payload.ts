@@ -55,6 +55,12 @@ export const FRESHDESK_EVENTS = {
   'ticket.status_changed': 'ticket.status_changed',
   'ticket.subject_changed': 'ticket.subject_changed',
   'ticket.deleted': 'ticket.deleted',
+  /**
+   * A rule on "Note is added" or "Reply is sent" (the update body with this `event`): the ticket
+   * may have new files, which the sync lists through the API. UNVERIFIED: the names of those rule
+   * events on every plan, and whether a rule can test "has attachment" (it need not).
+   */
+  'ticket.attachment_added': 'ticket.attachment_added',
 } as const satisfies Record<string, EventKind>;
 export type FreshdeskEvent = keyof typeof FRESHDESK_EVENTS;
 

@@ -222,3 +222,26 @@ describe('generic authenticity', () => {
     expect(off.message).toContain('GENERIC_WEBHOOK_SECRET');
   });
 });
+
+describe('generic new attachments', () => {
+  it('reads ticket.attachment_added with its event time and signed id, changing no tracked field', () => {
+    const body = JSON.stringify({
+      event: 'ticket.attachment_added',
+      ticketId: 'INC-7',
+      subject: 'Printer on fire',
+      occurredAt: '2026-11-30T18:02:11Z',
+    });
+    expect(parseGenericDelivery(signed(body), both)).toEqual({
+      kind: 'event',
+      event: {
+        kind: 'ticket.attachment_added',
+        source: 'generic',
+        tenant: 'default',
+        ticketId: 'INC-7',
+        subject: 'Printer on fire',
+        occurredAt: '2026-11-30T18:02:11.000Z',
+        deliveryId: 'msg_2b4kKcMZ9JtqM6yJ',
+      },
+    });
+  });
+});

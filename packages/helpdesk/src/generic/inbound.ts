@@ -79,7 +79,8 @@ export function parseGenericDelivery(req: InboundRequest, config: InboundConfig[
     if (parsed.occurredAt !== undefined && occurredAt === undefined) {
       return reject('PAYLOAD_INVALID', 'The field occurredAt is not an ISO 8601 date-time with a time zone.');
     }
-    const changed: TrackedField[] = kind === 'ticket.subject_changed' ? ['subject'] : ['status'];
+    const changed: TrackedField[] =
+      kind === 'ticket.attachment_added' ? [] : kind === 'ticket.subject_changed' ? ['subject'] : ['status'];
     const status =
       kind === 'ticket.deleted'
         ? 'deleted'

@@ -36,6 +36,8 @@ export const GENERIC_EVENTS = {
   'ticket.status_changed': 'ticket.status_changed',
   'ticket.subject_changed': 'ticket.subject_changed',
   'ticket.deleted': 'ticket.deleted',
+  /** The ticket has a new file; the worker lists the ticket's files itself (generic tickets have no reader yet). */
+  'ticket.attachment_added': 'ticket.attachment_added',
 } as const satisfies Record<string, EventKind>;
 
 /** Our own vocabulary, plus the spellings other helpdesks use for the same statuses. */

@@ -247,3 +247,44 @@ describe('Jira authenticity', () => {
     expect(parseJiraDelivery(delivery(body, { secret: 'next' }), { secrets: [SECRET, 'next'] }).kind).toBe('event');
   });
 });
+
+describe('Jira new attachments', () => {
+  it('reads an update whose changelog adds an Attachment as a new file on the issue', () => {
+    const outcome = parseJiraDelivery(delivery(fixture('jira-issue-attachment-added.json')), config);
+    expect(outcome).toEqual({
+      kind: 'event',
+      event: {
+        kind: 'ticket.attachment_added',
+        source: 'jira',
+        tenant: 'site.atlassian.net',
+        ticketId: 'SD-1',
+        subject: expect.any(String),
+        occurredAt: new Date(1704310869063).toISOString(),
+        ticketUrl: 'https://site.atlassian.net/browse/SD-1',
+        deliveryId: '69312270414585119',
+      },
+    });
+  });
+
+  it('ignores an attachment removal, and attachment_created without an issue', () => {
+    const body = fixtureJson('jira-issue-attachment-added.json');
+    body.changelog = {
+      items: [
+        { field: 'Attachment', fieldId: 'attachment', from: '10031', fromString: 'x.png', to: null, toString: null },
+      ],
+    };
+    expect(parseJiraDelivery(delivery(JSON.stringify(body)), config)).toMatchObject({ kind: 'ignored' });
+    const created = parseJiraDelivery(delivery(fixture('jira-attachment-created.json')), config);
+    expect(created).toMatchObject({ kind: 'ignored', deliveryId: '69312270414585119' });
+    if (created.kind === 'ignored') expect(created.reason).toContain('jira:issue_updated');
+  });
+
+  it('reads attachment_created when it does carry the issue', () => {
+    const body = fixtureJson('jira-attachment-created.json');
+    body.issue = (fixtureJson('jira-issue-attachment-added.json') as { issue: unknown }).issue;
+    expect(parseJiraDelivery(delivery(JSON.stringify(body)), config)).toMatchObject({
+      kind: 'event',
+      event: { kind: 'ticket.attachment_added', ticketId: 'SD-1', deliveryId: '69312270414585119' },
+    });
+  });
+});

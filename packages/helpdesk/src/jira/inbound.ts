@@ -1,6 +1,6 @@
 import type { EventKind, TrackedField } from '@ticket-rooms/core';
 import { header } from '../inbound/headers';
-import { parseJsonObject, parsePayload } from '../inbound/json-body';
+import { isJsonObject, parseJsonObject, parsePayload } from '../inbound/json-body';
 import {
   derivedDeliveryId,
   type FieldNames,
@@ -12,6 +12,7 @@ import {
 import { ignored, isRejection, reject } from '../inbound/outcome';
 import type { InboundConfig, InboundOutcome, InboundRequest } from '../inbound/types';
 import {
+  JIRA_ATTACHMENT_CREATED,
   JIRA_ISSUE_CREATED,
   JIRA_ISSUE_DELETED,
   JIRA_ISSUE_UPDATED,
@@ -61,10 +62,16 @@ export function parseJiraDelivery(req: InboundRequest, config: InboundConfig['ji
   const identifier = header(req, JIRA_IDENTIFIER_HEADER);
   const body = parseJsonObject(req.rawBody);
   if (isRejection(body)) return body;
-  const known = [JIRA_ISSUE_CREATED, JIRA_ISSUE_UPDATED, JIRA_ISSUE_DELETED];
+  const known = [JIRA_ISSUE_CREATED, JIRA_ISSUE_UPDATED, JIRA_ISSUE_DELETED, JIRA_ATTACHMENT_CREATED];
   if (typeof body.webhookEvent === 'string' && !known.includes(body.webhookEvent)) {
     return ignored(
-      `Jira event ${body.webhookEvent.slice(0, 100)} is not an issue creation, update or deletion.`,
+      `Jira event ${body.webhookEvent.slice(0, 100)} is not an issue creation, update or deletion, or a new attachment.`,
+      identifier,
+    );
+  }
+  if (body.webhookEvent === JIRA_ATTACHMENT_CREATED && !isJsonObject(body.issue)) {
+    return ignored(
+      `Jira event ${JIRA_ATTACHMENT_CREATED} names no issue; subscribe to jira:issue_updated, whose Attachment changelog item does.`,
       identifier,
     );
   }
@@ -86,7 +93,7 @@ export function parseJiraDelivery(req: InboundRequest, config: InboundConfig['ji
     const change = changeOf(parsed);
     if (change === undefined) {
       return ignored(
-        `Jira ${parsed.webhookEvent} of ${issue.key.slice(0, 100)} changes neither its status nor its summary.`,
+        `Jira ${parsed.webhookEvent} of ${issue.key.slice(0, 100)} changes neither its status nor its summary, and adds no attachment.`,
         identifier,
       );
     }
@@ -172,6 +179,7 @@ function changeOf(parsed: JiraIssueWebhook): JiraChange | undefined {
   if (parsed.webhookEvent === JIRA_ISSUE_DELETED) {
     return { kind: 'ticket.deleted', changed: ['status'], status: 'deleted' };
   }
+  if (parsed.webhookEvent === JIRA_ATTACHMENT_CREATED) return { kind: 'ticket.attachment_added', changed: [] };
   const items = parsed.changelog?.items ?? [];
   // `toString` is read only as an own string: an item without one must not yield Object's method.
   const text = (value: unknown) => (typeof value === 'string' ? value : undefined);
@@ -188,7 +196,14 @@ function changeOf(parsed: JiraIssueWebhook): JiraChange | undefined {
     if (summary !== undefined) change.subject = summary;
     change.changed.push('subject');
   }
-  if (change.changed.length === 0) return undefined;
+  if (change.changed.length === 0) {
+    // A file added (an `Attachment` item with a new value; a removal has only `from`). The file
+    // name in `toString` is not needed: the sync lists the issue's attachments through the API.
+    const attached = items.some(
+      (i) => (i.fieldId ?? i.field)?.toLowerCase() === 'attachment' && (i.to || text(i.toString)),
+    );
+    return attached ? { kind: 'ticket.attachment_added', changed: [] } : undefined;
+  }
   if (!statusItem) change.kind = 'ticket.subject_changed';
   return change;
 }

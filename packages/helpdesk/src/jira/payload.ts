@@ -6,6 +6,14 @@ export const JIRA_ISSUE_CREATED = 'jira:issue_created';
 /** An issue's fields changed; `changelog.items` says which (`status`, `summary`, …). */
 export const JIRA_ISSUE_UPDATED = 'jira:issue_updated';
 export const JIRA_ISSUE_DELETED = 'jira:issue_deleted';
+/**
+ * A file was attached. Undocumented by Atlassian; the body seen in the wild (jira.js's
+ * `AttachmentWebhookPayload`) is `{timestamp, webhookEvent, attachment: {id, filename, size, …}}`
+ * with no issue, so it names no ticket: it is read only when it carries an `issue` (UNVERIFIED
+ * that any site sends one) and acknowledged as ignored otherwise. `jira:issue_updated` with a
+ * changelog item `Attachment` is the event that names both.
+ */
+export const JIRA_ATTACHMENT_CREATED = 'attachment_created';
 
 /**
  * Jira's status categories (`issue.fields.status.statusCategory.key`): every workflow status,

@@ -443,3 +443,54 @@ describe('Zendesk authenticity', () => {
     expectRejected(parseZendeskDelivery(req, config), 'SIGNATURE_INVALID', 401);
   });
 });
+
+describe('Zendesk new attachments', () => {
+  it('reads attachment_linked_to_comment as a new file on the ticket, with the event id and time', () => {
+    const event = expectEvent(parseZendeskDelivery(delivery(fixture('zendesk-attachment-linked.json')), config));
+    expect(event).toEqual({
+      kind: 'ticket.attachment_added',
+      source: 'zendesk',
+      tenant: '22129848',
+      ticketId: '5158',
+      subject: 'Cannot login to mobile app',
+      occurredAt: '2025-01-08T10:14:31.118Z',
+      deliveryId: '3c7e9a52-5f0d-4f7e-8d8b-1a2b3c4d5e6f',
+    });
+  });
+
+  it('reads a comment that lists attachments, and ignores one that lists none', () => {
+    const event = expectEvent(
+      parseZendeskDelivery(delivery(fixture('zendesk-comment-added-with-attachment.json')), config),
+    );
+    expect(event).toMatchObject({
+      kind: 'ticket.attachment_added',
+      ticketId: '5158',
+      deliveryId: '5e2b1c9d-77aa-4c1e-9f00-0d1e2f3a4b5c',
+    });
+    const body = fixtureJson('zendesk-comment-added-with-attachment.json');
+    ((body.event as Record<string, Record<string, unknown>>).comment as Record<string, unknown>).attachments = [];
+    expect(parseZendeskDelivery(delivery(JSON.stringify(body)), config)).toMatchObject({ kind: 'ignored' });
+  });
+
+  it('reads the trigger body with event ticket.attachment_added, deduped by the invocation id', () => {
+    const body = renderTemplate(
+      ZENDESK_TRIGGER_UPDATE_BODY_TEMPLATE.replace('"ticket.updated"', '"ticket.attachment_added"'),
+      {
+        'ticket.id': '5158',
+        'ticket.status': 'open',
+        'ticket.updated_at_with_timestamp': '2025-01-08T10:14:31Z',
+        'ticket.title': 'Cannot "login"',
+      },
+      { jsonEscape: false },
+    );
+    const event = expectEvent(parseZendeskDelivery(delivery(body), config));
+    expect(event).toMatchObject({
+      kind: 'ticket.attachment_added',
+      ticketId: '5158',
+      subject: 'Cannot "login"',
+      occurredAt: '2025-01-08T10:14:31.000Z',
+      deliveryId: '8350205582',
+    });
+    expect(event.changed).toBeUndefined();
+  });
+});

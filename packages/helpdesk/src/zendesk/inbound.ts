@@ -12,12 +12,15 @@ import {
 } from '../inbound/types';
 import {
   isZendeskUpdateEvent,
+  ZENDESK_ATTACHMENT_LINKED,
+  ZENDESK_COMMENT_ADDED,
   ZENDESK_STATUSES,
   ZENDESK_TICKET_CREATED,
   ZENDESK_TRIGGER_BODY_TEMPLATE,
   ZENDESK_TRIGGER_EVENTS,
   ZENDESK_TRIGGER_UPDATE_BODY_TEMPLATE,
   ZENDESK_UPDATE_EVENTS,
+  ZendeskCommentEvent,
   ZendeskEventEnvelope,
   ZendeskTicketCreatedEvent,
   ZendeskTicketUpdateEvent,
@@ -111,6 +114,9 @@ function fromEventBody(
   const envelope = ZendeskEventEnvelope.safeParse(body);
   const eventId = envelope.success ? envelope.data.id?.trim() || undefined : undefined;
   const type = String(body.type);
+  if (type === ZENDESK_ATTACHMENT_LINKED || type === ZENDESK_COMMENT_ADDED) {
+    return fromAttachmentEvent(type, body, accountHeader, eventId ?? invocationId);
+  }
   if (isZendeskUpdateEvent(type)) return fromUpdateEvent(type, body, accountHeader, eventId ?? invocationId);
   if (type !== ZENDESK_TICKET_CREATED) {
     return ignored(
@@ -156,6 +162,45 @@ export function zendeskCreatedEvent(
       deliveryId,
     },
     names,
+  );
+}
+
+/**
+ * A file linked to a comment, or a comment that lists files: the ticket's attachments are listed
+ * through the API by the sync job, so only the ticket and the event's time and id are read.
+ */
+function fromAttachmentEvent(
+  type: typeof ZENDESK_ATTACHMENT_LINKED | typeof ZENDESK_COMMENT_ADDED,
+  body: Record<string, unknown>,
+  accountHeader: string | undefined,
+  deliveryId: string | undefined,
+): InboundOutcome {
+  if (type === ZENDESK_COMMENT_ADDED) {
+    const comment = ZendeskCommentEvent.safeParse(body);
+    const files = comment.success ? (comment.data.event?.comment?.attachments ?? []) : [];
+    if (files.length === 0) {
+      return ignored(`Zendesk event ${type} carries a comment without attachments.`, deliveryId);
+    }
+  }
+  const parsed = parsePayload(ZendeskTicketUpdateEvent, body);
+  if (isRejection(parsed)) return parsed;
+  const tenant = accountHeader ?? parsed.account_id?.trim();
+  if (!tenant) {
+    return reject('PAYLOAD_INVALID', `The ${ZENDESK_ACCOUNT_HEADER} header and the field account_id are both missing.`);
+  }
+  const time = parsed.time?.trim();
+  const occurredAt = isoTime(time);
+  return finishEvent(
+    {
+      kind: 'ticket.attachment_added',
+      source: 'zendesk',
+      tenant,
+      ticketId: parsed.detail.id,
+      subject: parsed.detail.subject ?? '',
+      ...(occurredAt === undefined ? {} : { occurredAt }),
+      deliveryId: deliveryId ?? derivedDeliveryId('zendesk', tenant, parsed.detail.id, type, time ?? ''),
+    },
+    { ticketId: 'detail.id', tenant: 'Zendesk account id', subject: 'detail.subject' },
   );
 }
 

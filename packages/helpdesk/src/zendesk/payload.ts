@@ -24,6 +24,24 @@ export const ZENDESK_UPDATE_EVENTS = {
 } as const satisfies Record<string, EventKind>;
 export type ZendeskUpdateEventType = keyof typeof ZENDESK_UPDATE_EVENTS;
 
+/**
+ * Event types that mean "the ticket may have a new file": the sync job lists the ticket's
+ * attachments through the API, so the body only has to name the ticket. `attachment_linked_to_comment`
+ * is in Zendesk's "Ticket events" list; UNVERIFIED: what its `event` object holds (it is not read).
+ * `comment_added` counts only when its `event.comment.attachments` lists something (UNVERIFIED
+ * that the comment carries that list); a comment without it is acknowledged and ignored, so
+ * subscribing to both events is safe and either one alone works.
+ */
+export const ZENDESK_ATTACHMENT_LINKED = 'zen:event-type:ticket.attachment_linked_to_comment';
+export const ZENDESK_COMMENT_ADDED = 'zen:event-type:ticket.comment_added';
+
+/** The comment of a `comment_added` event, as far as it says whether files came with it. */
+export const ZendeskCommentEvent = z.object({
+  event: optionalObject({
+    comment: optionalObject({ attachments: z.array(z.unknown()).nullish() }),
+  }),
+});
+
 export function isZendeskUpdateEvent(type: string): type is ZendeskUpdateEventType {
   return Object.hasOwn(ZENDESK_UPDATE_EVENTS, type);
 }
@@ -137,6 +155,8 @@ export const ZENDESK_TRIGGER_EVENTS = {
   'ticket.updated': { kind: 'ticket.status_changed', changed: ['status', 'subject'] },
   'ticket.status_changed': { kind: 'ticket.status_changed', changed: ['status'] },
   'ticket.subject_changed': { kind: 'ticket.subject_changed', changed: ['subject'] },
+  /** A trigger on "Comment is Present" whose comment has an attachment (see `docs/helpdesk-setup.md`). */
+  'ticket.attachment_added': { kind: 'ticket.attachment_added', changed: [] },
 } as const satisfies Record<string, { kind: EventKind; changed: readonly TrackedField[] }>;
 
 /** What the trigger templates produce, plus fields an operator may add (`requester_name`). */

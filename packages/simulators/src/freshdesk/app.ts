@@ -12,7 +12,9 @@ import { AGENT_USER_ID, type FreshdeskStore, type FreshdeskTicket, noteView, tic
 export type FreshdeskChange =
   | { kind: 'created'; ticket: FreshdeskTicket }
   | { kind: 'status'; ticket: FreshdeskTicket; previous: number }
-  | { kind: 'subject'; ticket: FreshdeskTicket; previous: string };
+  | { kind: 'subject'; ticket: FreshdeskTicket; previous: string }
+  /** A note or reply came with files: the rule on "Note is added" / "Reply is sent", once per conversation. */
+  | { kind: 'attachment'; ticket: FreshdeskTicket };
 
 /** 2 Open, 3 Pending, 4 Resolved, 5 Closed: the statuses every account has. */
 export const FRESHDESK_STATUS_LABELS: Readonly<Record<number, string>> = {
@@ -180,6 +182,7 @@ export function buildFreshdeskApp(deps: FreshdeskAppDeps): FastifyInstance {
       },
       { attachments: filesOf(req.body) },
     );
+    if (note.attachments.length > 0) deps.onChange?.({ kind: 'attachment', ticket: store.ticket(id) });
     return reply.code(201).send(withFiles(req, noteView(note)));
   });
 
@@ -197,6 +200,7 @@ export function buildFreshdeskApp(deps: FreshdeskAppDeps): FastifyInstance {
       { body: html, body_text: htmlToText(html), private: false, incoming: false },
       { attachments: filesOf(req.body), source: 0 },
     );
+    if (conversation.attachments.length > 0) deps.onChange?.({ kind: 'attachment', ticket: store.ticket(id) });
     return reply.code(201).send(withFiles(req, noteView(conversation)));
   });
 

@@ -13,7 +13,9 @@ export type JiraChange =
   | { kind: 'created'; issue: JiraIssue }
   | { kind: 'status'; issue: JiraIssue; previous: string }
   | { kind: 'subject'; issue: JiraIssue; previous: string }
-  | { kind: 'deleted'; issue: JiraIssue };
+  | { kind: 'deleted'; issue: JiraIssue }
+  /** A file attached: `jira:issue_updated` with an `Attachment` changelog item, one per file. */
+  | { kind: 'attachment'; issue: JiraIssue; file: { id: string; name: string; size: number } };
 
 export interface JiraAppDeps {
   store: JiraStore;
@@ -74,7 +76,11 @@ export function buildJiraApp(deps: JiraAppDeps): FastifyInstance {
         .send('Client must be authenticated to access this resource.'),
   });
 
-  jiraAttachmentRoutes(app, deps);
+  jiraAttachmentRoutes(app, {
+    ...deps,
+    onAdded: (issue, a) =>
+      deps.onChange?.({ kind: 'attachment', issue, file: { id: String(a.id), name: a.name, size: a.size } }),
+  });
   jiraListingRoutes(app, store);
 
   // Platform: create and show issues.

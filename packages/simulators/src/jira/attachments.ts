@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { SimAttachment, SimAttachments } from '../shared/attachments';
 import { multipartBoundary, readMultipart } from '../shared/multipart';
-import type { JiraStore } from './store';
+import type { JiraIssue, JiraStore } from './store';
 import { userView } from './views';
 
 /** Where `attachment/content/{id}` redirects: signed media storage, valid for a few minutes. */
@@ -44,7 +44,11 @@ function platformError(reply: FastifyReply, status: number, messages: string[]) 
  */
 export function jiraAttachmentRoutes(
   app: FastifyInstance,
-  deps: { store: JiraStore; attachments: SimAttachments },
+  deps: {
+    store: JiraStore;
+    attachments: SimAttachments;
+    onAdded?: (issue: JiraIssue, file: SimAttachment) => void;
+  },
 ): void {
   const { store, attachments } = deps;
   // The route reads the form itself, storing each file as it arrives.
@@ -86,6 +90,7 @@ export function jiraAttachmentRoutes(
       added.push(...(await Promise.all(pending)));
       if (added.length === 0) return platformError(reply, 400, ['No attachments were found in the request.']);
       issue.attachments.push(...added.map((a) => a.id));
+      for (const a of added) deps.onAdded?.(issue, a);
       return added.map((a) => attachmentView(base(req), a));
     });
   }

@@ -47,6 +47,7 @@ function jiraWebhook(target: WebhookTarget, change: JiraChange) {
       kind: change.kind,
       ...(change.kind === 'created' ? {} : { status: snapshot.status, occurredAt }),
       ...(change.kind === 'status' ? { previousStatus: change.previous } : {}),
+      ...(change.kind === 'attachment' ? { attachment: change.file } : {}),
     });
 }
 

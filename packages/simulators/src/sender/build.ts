@@ -12,9 +12,9 @@ import { jiraSignature, standardWebhookSignature, zendeskSignature } from './sig
 export type SenderVendor = 'zendesk' | 'freshdesk' | 'jira' | 'generic';
 export const SENDER_VENDORS: readonly SenderVendor[] = ['zendesk', 'freshdesk', 'jira', 'generic'];
 
-/** What happened to the ticket: its creation, or one of its later changes. */
-export type SenderKind = 'created' | 'status' | 'subject' | 'deleted';
-export const SENDER_KINDS: readonly SenderKind[] = ['created', 'status', 'subject', 'deleted'];
+/** What happened to the ticket: its creation, or one of its later changes (`attachment`: a file was added). */
+export type SenderKind = 'created' | 'status' | 'subject' | 'deleted' | 'attachment';
+export const SENDER_KINDS: readonly SenderKind[] = ['created', 'status', 'subject', 'deleted', 'attachment'];
 
 export interface BuildDeliveryOptions {
   ticketId: string;
@@ -54,6 +54,8 @@ export interface BuildDeliveryOptions {
   previousStatus?: string;
   /** When the change happened (ISO 8601); default one second before `nowMs`. */
   occurredAt?: string;
+  /** `kind: 'attachment'`: the added file's name and size, where the vendor's body names them. */
+  attachment?: { id?: string; name: string; size: number };
 }
 
 export interface Delivery {
@@ -323,7 +325,12 @@ function zendeskUpdate(opts: BuildDeliveryOptions, change: Change, nowMs: number
   const invocationId = zendeskInvocationId(opts);
   // Deletions fire no trigger; they only come as events.
   if (opts.variant === 'trigger' && change.kind !== 'deleted') {
-    const event = change.kind === 'status' ? 'ticket.status_changed' : 'ticket.subject_changed';
+    const event =
+      change.kind === 'status'
+        ? 'ticket.status_changed'
+        : change.kind === 'attachment'
+          ? 'ticket.attachment_added'
+          : 'ticket.subject_changed';
     const body = renderTemplate(
       ZENDESK_TRIGGER_UPDATE_BODY_TEMPLATE.replace('"event": "ticket.updated"', `"event": ${JSON.stringify(event)}`),
       {
@@ -341,7 +348,9 @@ function zendeskUpdate(opts: BuildDeliveryOptions, change: Change, nowMs: number
       ? 'zen:event-type:ticket.status_changed'
       : change.kind === 'subject'
         ? 'zen:event-type:ticket.subject_changed'
-        : 'zen:event-type:ticket.soft_deleted';
+        : change.kind === 'attachment'
+          ? 'zen:event-type:ticket.attachment_linked_to_comment'
+          : 'zen:event-type:ticket.soft_deleted';
   const status = change.kind === 'deleted' ? 'DELETED' : zendeskWord(change.status);
   const at = new Date(change.atMs).toISOString();
   const body = JSON.stringify({
@@ -372,7 +381,9 @@ function zendeskUpdate(opts: BuildDeliveryOptions, change: Change, nowMs: number
         ? { current: status, previous: zendeskWord(change.previousStatus) }
         : change.kind === 'subject'
           ? { current: opts.subject, previous: `Ticket ${opts.ticketId}` }
-          : {},
+          : change.kind === 'attachment'
+            ? { attachment: attachmentOf(opts) }
+            : {},
     id: opts.deliveryId ?? randomUUID(),
     subject: `zen:ticket:${opts.ticketId}`,
     time: at,
@@ -380,6 +391,13 @@ function zendeskUpdate(opts: BuildDeliveryOptions, change: Change, nowMs: number
     zendesk_event_version: '2022-11-06',
   });
   return { headers: zendeskHeaders(opts, account, invocationId, body, nowMs), body };
+}
+
+/** The added file as the vendors' bodies name it (the receiver reads none of it: the worker lists the files). */
+function attachmentOf(opts: BuildDeliveryOptions): { id: string; file_name: string; size: number } {
+  const file = opts.attachment ?? { name: 'attachment.bin', size: 1 };
+  const id = file.id ?? String(10_000 + (createHash('sha256').update(file.name).digest().readUInt32BE(0) % 90_000));
+  return { id, file_name: file.name, size: file.size };
 }
 
 /** Our statuses as a JSM workflow's statuses: a name, an id, and the category Jira files it under. */
@@ -445,7 +463,19 @@ function jiraUpdate(opts: BuildDeliveryOptions, change: Change): Built {
               toString: opts.subject,
             },
           ]
-        : [];
+        : change.kind === 'attachment'
+          ? [
+              {
+                field: 'Attachment',
+                fieldtype: 'jira',
+                fieldId: 'attachment',
+                from: null,
+                fromString: null,
+                to: attachmentOf(opts).id,
+                toString: attachmentOf(opts).file_name,
+              },
+            ]
+          : [];
   const webhookEvent = change.kind === 'deleted' ? 'jira:issue_deleted' : 'jira:issue_updated';
   const body = JSON.stringify({
     timestamp: change.atMs,
@@ -498,7 +528,9 @@ function freshdeskUpdate(opts: BuildDeliveryOptions, change: Change): Built {
       ? 'ticket.updated'
       : change.kind === 'subject'
         ? 'ticket.subject_changed'
-        : 'ticket.deleted';
+        : change.kind === 'attachment'
+          ? 'ticket.attachment_added'
+          : 'ticket.deleted';
   const status = freshdeskLabel(change.status);
   const body = renderTemplate(
     FRESHDESK_UPDATE_BODY_TEMPLATE.replace('"event": "ticket.updated"', `"event": ${JSON.stringify(event)}`),
@@ -522,7 +554,9 @@ function genericUpdate(opts: BuildDeliveryOptions, change: Change, nowMs: number
       ? 'ticket.status_changed'
       : change.kind === 'subject'
         ? 'ticket.subject_changed'
-        : 'ticket.deleted';
+        : change.kind === 'attachment'
+          ? 'ticket.attachment_added'
+          : 'ticket.deleted';
   const body = JSON.stringify({
     event,
     ticketId: opts.ticketId,

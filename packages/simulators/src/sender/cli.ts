@@ -14,7 +14,9 @@ export const SEND_USAGE = `usage: pnpm send <${SENDER_VENDORS.join('|')}> --to h
          [--secret S] [--token T] [--tenant T] [--variant event|trigger] [--priority P] [--email E]
          [--delivery-id ID] [--event TYPE] [--path /webhooks/...] [--basic]
 --kind status sends the vendor's own status-change delivery (default --status solved), subject a
-subject change (--subject is the new one), deleted a deletion; --at is when it happened (default now)
+subject change (--subject is the new one), deleted a deletion, attachment a file added to the ticket
+(Zendesk attachment_linked_to_comment, Jira's Attachment changelog item, the ticket.attachment_added
+rule body); --at is when it happened (default now)
 secrets from env: ZENDESK_WEBHOOK_SECRET, JIRA_WEBHOOK_SECRET, GENERIC_WEBHOOK_SECRET (first entry of a list);
 tokens from env: FRESHDESK_WEBHOOK_TOKEN, GENERIC_WEBHOOK_TOKEN; receiver from RECEIVER_URL`;
 

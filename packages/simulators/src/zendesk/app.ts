@@ -12,7 +12,9 @@ import { AGENT_ID, MAX_COMMENTS, ticketView, type ZendeskStore, type ZendeskTick
 export type ZendeskChange =
   | { kind: 'created'; ticket: ZendeskTicket }
   | { kind: 'status'; ticket: ZendeskTicket; previous: string }
-  | { kind: 'subject'; ticket: ZendeskTicket; previous: string };
+  | { kind: 'subject'; ticket: ZendeskTicket; previous: string }
+  /** A comment added files (its uploads): `ticket.attachment_linked_to_comment`, one per file. */
+  | { kind: 'attachment'; ticket: ZendeskTicket; file: { id: string; name: string; size: number } };
 
 /** The statuses the Tickets API accepts. */
 const STATUSES = new Set(['new', 'open', 'pending', 'hold', 'solved', 'closed']);
@@ -172,9 +174,11 @@ export function buildZendeskApp(deps: ZendeskAppDeps): FastifyInstance {
       for (const tag of input.additional_tags)
         if (typeof tag === 'string' && !ticket.tags.includes(tag)) ticket.tags.push(tag);
     }
-    const stored = comment
-      ? store.addComment(ticket, commentFrom(comment, ticket), files.claim(comment.uploads, origin(req)))
-      : undefined;
+    const claimed = comment ? files.claim(comment.uploads, origin(req)) : [];
+    const stored = comment ? store.addComment(ticket, commentFrom(comment, ticket), claimed) : undefined;
+    for (const f of claimed) {
+      changes.push({ kind: 'attachment', ticket, file: { id: String(f.id), name: f.file_name, size: f.size } });
+    }
     for (const change of changes) deps.onChange?.(change);
     return { ticket: ticketView(ticket), audit: auditOf(ticket, stored) };
   });

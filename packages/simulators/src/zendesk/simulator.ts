@@ -15,8 +15,8 @@ export interface ZendeskSimulatorOptions {
   faults?: FaultConfig;
   logger?: Logger | false;
   /**
-   * A webhook subscribed to `ticket.created`, `ticket.status_changed` and
-   * `ticket.subject_changed`: every such change made through the API is sent there, signed with
+   * A webhook subscribed to `ticket.created`, `ticket.status_changed`, `ticket.subject_changed`
+   * and `ticket.attachment_linked_to_comment`: every such change made through the API is sent there, signed with
    * `secret` as Zendesk signs.
    */
   webhook?: WebhookTarget;
@@ -35,7 +35,12 @@ export interface ZendeskSimulator extends SimulatorServer {
 function zendeskWebhook(target: WebhookTarget, change: ZendeskChange) {
   // The ticket as it is now: a retry repeats this change even if the ticket has changed since.
   const eventId = randomUUID();
-  const ticket = { id: change.ticket.id, subject: change.ticket.subject, status: change.ticket.status };
+  const ticket = {
+    id: change.ticket.id,
+    subject: change.ticket.subject,
+    status: change.ticket.status,
+    priority: change.ticket.priority,
+  };
   const occurredAt = new Date().toISOString();
   return () =>
     buildDelivery('zendesk', {
@@ -45,8 +50,10 @@ function zendeskWebhook(target: WebhookTarget, change: ZendeskChange) {
       ...(target.tenant ? { tenant: target.tenant } : {}),
       deliveryId: eventId,
       kind: change.kind,
+      ...(change.kind === 'created' && ticket.priority ? { priority: ticket.priority } : {}),
       ...(change.kind === 'created' ? {} : { status: ticket.status, occurredAt }),
       ...(change.kind === 'status' ? { previousStatus: change.previous } : {}),
+      ...(change.kind === 'attachment' ? { attachment: change.file } : {}),
     });
 }
 
