@@ -98,7 +98,10 @@ export {
 export { probeWritable, type RedisEvent, type WatchRedisOptions, watchRedis } from './redis-watch';
 export {
   DocspaceWebhookPayload,
+  FINDINGS_NOTE_JOB_NAME,
+  FindingsNoteJobData,
   fileIdsDigest,
+  findingsNoteJobId,
   ROOM_FILE_JOB_NAME,
   ROOM_FILE_TRIGGERS,
   ROOM_FILES_QUEUE,

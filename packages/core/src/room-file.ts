@@ -1,5 +1,6 @@
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import { z } from 'zod';
+import { Source } from './ticket-event';
 
 /** The queue of DocSpace's own deliveries: which ticket a file belongs to is worked out there. */
 export const ROOM_FILES_QUEUE = 'room-files';
@@ -86,4 +87,20 @@ export function fileIdsDigest(ids: readonly number[]): string {
     .update([...ids].sort((a, b) => a - b).join(','))
     .digest('hex')
     .slice(0, 16);
+}
+
+/** The notes-queue job that posts one findings batch of a ticket (a name the room notes never use). */
+export const FINDINGS_NOTE_JOB_NAME = 'findings.note';
+
+/** Which ticket's batch a findings note posts; the files themselves stay in Redis with the batch. */
+export const FindingsNoteJobData = z.object({
+  key: z.string().min(1),
+  ticket: z.object({ source: Source, tenant: z.string(), ticketId: z.string() }),
+  batchId: z.string().regex(/^\d+$/),
+});
+export type FindingsNoteJobData = z.infer<typeof FindingsNoteJobData>;
+
+/** One note job per batch of a ticket, however many files join it or how often they are redelivered. */
+export function findingsNoteJobId(key: string, batchId: string): string {
+  return `findings-${key}-${batchId}`;
 }
