@@ -5,6 +5,8 @@ import {
   type Logger,
   QUEUE_NAMES,
   type RedisClient,
+  ROOM_FILES_QUEUE,
+  type RoomFileJobData,
   type RoomJobData,
   shardLayout,
   watchRedis,
@@ -17,6 +19,7 @@ import { sendError } from './http/send-error';
 import { createShardedIntake } from './intake/sharded-intake';
 import { createReceiverMetrics, type DeliveryOutcome } from './observability/metrics';
 import { DASHBOARD_PATH, dashboard } from './routes/dashboard';
+import { docspaceWebhookRoute } from './routes/docspace-webhook';
 import { healthRoutes } from './routes/health';
 import { metricsRoute } from './routes/metrics';
 import { ticketRoutes } from './routes/tickets';
@@ -171,6 +174,13 @@ export function buildApp(deps: ReceiverDeps): FastifyInstance {
 
   // 5. Routes.
   app.register(webhookRoutes, { config, intake, metrics, clock });
+  const roomFiles = new Queue<RoomFileJobData>(ROOM_FILES_QUEUE, {
+    connection: redis,
+    prefix: layout.prefixes[0] as string,
+  });
+  roomFiles.on('error', (err) => logger.debug({ queue: ROOM_FILES_QUEUE, err: err.message }, 'queue error'));
+  app.addHook('onClose', async () => roomFiles.close());
+  app.register(docspaceWebhookRoute, { config, queue: roomFiles, clock });
   app.register(healthRoutes, {
     redis,
     timeoutMs: config.enqueueTimeoutMs,

@@ -19,6 +19,9 @@ import { type Job, Queue, Worker, type WorkerOptions } from 'bullmq';
 import { AttachmentLedger } from './attachments/attachment-ledger';
 import { createAttachmentProcessor } from './attachments/processor';
 import { type WorkerConfig, WRITE_BACK_VARIABLES, type WriteBackVendor } from './config/config';
+import { FindingsLedger } from './findings/findings-ledger';
+import { createFindingsNoteProcessor, withFindingsNotes } from './findings/findings-note-processor';
+import { createRoomFileProcessor } from './findings/room-file-processor';
 import { createAttachmentReaders, createHelpdeskWriters } from './helpdesks';
 import type { JobKeys } from './ledger/bullmq-trail';
 import { Ledger } from './ledger/ledger';
@@ -80,6 +83,7 @@ export async function startWorker(
       QUEUE_NAMES.rooms,
       ...(Object.values(QUEUE_NAMES.notes) as NotesQueueName[]),
       QUEUE_NAMES.attachments,
+      QUEUE_NAMES.roomFiles,
     ],
   );
   // The metrics port first: if it is taken, nothing else has been opened that would need closing.
@@ -177,6 +181,9 @@ export async function startWorker(
     onChange: (change: string) => metrics.roomChanges.inc({ change }),
   } satisfies Partial<RunnerDeps>;
   const ownQueues: Queue[] = [];
+  // Each prefix's notes queues and findings record: a room file's ticket may be under any prefix.
+  const findingsShards = new Map<string, { findings: FindingsLedger; notes: Record<NotesQueueName, Queue> }>();
+  const findings = { folders: ['Findings'], batchSeconds: 60, ...config.findings };
   for (const prefix of prefixes) {
     // 2. Queues: the rooms queue (to pause it on a DocSpace 429) and the notes queues (to hand notes on).
     const ledger = new Ledger(redis, prefix);
@@ -241,9 +248,15 @@ export async function startWorker(
       rooms.on('closed', () => void ticketLocks.releaseAll());
       workers.push(rooms);
     }
+    const findingsLedger = new FindingsLedger(redis, prefix);
+    findingsShards.set(prefix, { findings: findingsLedger, notes: notesQueues });
     for (const name of Object.values(QUEUE_NAMES.notes) as NotesQueueName[]) {
       if (!queuesToRun.has(name)) continue;
-      const processor = createNoteProcessor(laneDeps(name, notesQueues[name]));
+      const deps = laneDeps(name, notesQueues[name]);
+      const processor = withFindingsNotes(
+        createNoteProcessor(deps),
+        createFindingsNoteProcessor({ ...deps, findings: findingsLedger }),
+      );
       workers.push(new Worker(name, processor, { ...common, concurrency: config.notesConcurrency }));
     }
     if (config.attachments.enabled && queuesToRun.has(QUEUE_NAMES.attachments)) {
@@ -261,6 +274,28 @@ export async function startWorker(
       workers.push(
         new Worker(QUEUE_NAMES.attachments, processor, { ...common, concurrency: config.attachments.concurrency }),
       );
+    }
+    if (queuesToRun.has(QUEUE_NAMES.roomFiles)) {
+      const processor = createRoomFileProcessor({
+        docspace,
+        redis,
+        prefixes,
+        shardOf: (p) => {
+          const shard = findingsShards.get(p);
+          if (!shard) throw new Error(`no queues for prefix ${p} in this worker`);
+          return {
+            findings: shard.findings,
+            notesQueue: (source) => {
+              const name = notesQueueFor(source);
+              return name ? shard.notes[name] : undefined;
+            },
+          };
+        },
+        folders: findings.folders,
+        batchMs: findings.batchSeconds * 1_000,
+        logger: logger.child({ queue: QUEUE_NAMES.roomFiles }),
+      });
+      workers.push(new Worker(QUEUE_NAMES.roomFiles, processor, { ...common, concurrency: config.notesConcurrency }));
     }
     for (const worker of workers.slice(firstWorker)) watch(worker, { logger, metrics, ledger });
     ownQueues.push(roomsQueue, attachmentsQueue, ...Object.values(notesQueues));

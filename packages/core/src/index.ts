@@ -97,6 +97,20 @@ export {
 } from './redis-topology';
 export { probeWritable, type RedisEvent, type WatchRedisOptions, watchRedis } from './redis-watch';
 export {
+  DocspaceWebhookPayload,
+  FINDINGS_NOTE_JOB_NAME,
+  FindingsNoteJobData,
+  fileIdsDigest,
+  findingsNoteJobId,
+  ROOM_FILE_JOB_NAME,
+  ROOM_FILE_TRIGGERS,
+  ROOM_FILES_QUEUE,
+  RoomFileJobData,
+  roomFileJobId,
+  roomFileJobOptions,
+  verifyDocspaceSignature,
+} from './room-file';
+export {
   EventKind,
   isTicketPriority,
   isTicketStatus,

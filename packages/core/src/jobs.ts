@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
+import { ROOM_FILES_QUEUE } from './room-file';
 import { type EventKind, type Source, TicketEvent, WriteBackSource } from './ticket-event';
 import { ticketKey } from './ticket-key';
 
@@ -21,15 +22,22 @@ export const QUEUE_NAMES = {
    * lists what is new), so a ticket with a hundred files never holds a rooms worker for minutes.
    */
   attachments: 'attachments',
+  /** DocSpace's own deliveries of files added to rooms: findings to note on their tickets. */
+  roomFiles: ROOM_FILES_QUEUE,
 } as const;
 export type NotesQueueName = (typeof QUEUE_NAMES.notes)[keyof typeof QUEUE_NAMES.notes];
-export type QueueName = typeof QUEUE_NAMES.rooms | NotesQueueName | typeof QUEUE_NAMES.attachments;
+export type QueueName =
+  | typeof QUEUE_NAMES.rooms
+  | NotesQueueName
+  | typeof QUEUE_NAMES.attachments
+  | typeof QUEUE_NAMES.roomFiles;
 
 /** Every queue the service uses, for the dashboard and the metrics. */
 export const ALL_QUEUE_NAMES: readonly QueueName[] = [
   QUEUE_NAMES.rooms,
   ...Object.values(QUEUE_NAMES.notes),
   QUEUE_NAMES.attachments,
+  QUEUE_NAMES.roomFiles,
 ];
 
 /** The write-back queue of a source; `undefined` for a source with no helpdesk to write back to. */

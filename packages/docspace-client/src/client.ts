@@ -43,6 +43,7 @@ import {
   chunkBody,
   DEFAULT_CHUNK_BYTES,
   type DocspaceFile,
+  type DocspaceFileInfo,
   FileDto,
   sanitizeFileTitle,
   toFile,
@@ -62,6 +63,18 @@ const FilePage = z.object({
   startIndex: z.number().int(),
   count: z.number().int(),
   total: z.number().int(),
+});
+/** `GET files/{id}` read for its place: `current` and the path from the section down to it. */
+const FolderPlace = z.object({
+  current: z.object({ id: z.number().int(), title: z.string() }),
+  pathParts: z.array(
+    z.object({
+      id: z.number().int(),
+      title: z.string(),
+      roomType: z.number().int().optional(),
+      folderType: z.number().int().optional(),
+    }),
+  ),
 });
 const FileOperations = z.array(FileOperationDto);
 const RoomLinks = z.array(RoomLinkDto);
@@ -141,6 +154,17 @@ export interface UploadInput {
   chunkBytes?: number;
 }
 
+/** Where a folder sits. `room` is undefined outside the Rooms and Archive sections (My documents, …). */
+export interface FolderPlace {
+  folder: { id: number; title: string };
+  room: { id: number; title: string } | undefined;
+  /** Folder titles from below the room down to the folder, `/`-joined; `''` for the room itself. */
+  path: string;
+}
+
+/** `FolderType` of the two sections rooms live in: Rooms (14) and Archive (20). */
+const ROOM_SECTIONS = new Set([14, 20]);
+
 export interface FindOptions {
   /** Look in the Archive too; default true, because an archived room still belongs to its ticket. */
   includeArchived?: boolean;
@@ -160,6 +184,10 @@ export interface DocspaceClient {
   listFolders(folderId: number): Promise<Folder[]>;
   /** The files directly inside a room or folder, reading all pages. */
   listFiles(folderId: number): Promise<DocspaceFile[]>;
+  /** Where a folder is: the room holding it and the folder titles from the room down (`GET files/{id}`). */
+  folderPlace(folderId: number): Promise<FolderPlace>;
+  /** One file's details (`GET files/file/{id}`): its link and its author. */
+  getFile(fileId: number): Promise<DocspaceFileInfo>;
   /**
    * Uploads one file through a chunked upload session (`upload/create_session`, then each chunk
    * to the session's location) and returns the file DocSpace made, with the title it chose. A
@@ -538,6 +566,28 @@ export function createDocspaceClient(options: DocspaceClientOptions): DocspaceCl
         return { items: page.files, count: page.count, total: page.total };
       });
       return files.filter((f) => f.folderId === folderId).map(toFile);
+    },
+
+    async folderPlace(folderId) {
+      const path = `${API}/files/${folderId}`;
+      checkId(folderId, 'folder id', 'GET', path);
+      // One item is enough: the answer's `current` and `pathParts` are what we read.
+      const page = await get(path, FolderPlace, { count: 1, startIndex: 0 });
+      const [section, room, ...below] = page.pathParts;
+      const inRoom =
+        section?.folderType !== undefined ? ROOM_SECTIONS.has(section.folderType) : room?.roomType !== undefined;
+      return {
+        folder: { id: page.current.id, title: page.current.title },
+        room: inRoom && room ? { id: room.id, title: room.title } : undefined,
+        path: inRoom ? below.map((p) => p.title).join('/') : '',
+      };
+    },
+
+    async getFile(fileId) {
+      const path = `${API}/files/file/${fileId}`;
+      checkId(fileId, 'file id', 'GET', path);
+      const dto = await get(path, FileDto);
+      return { ...toFile(dto), url: dto.webUrl ?? dto.viewUrl, createdBy: dto.createdBy?.displayName ?? undefined };
     },
 
     async uploadFile(folderId, input) {

@@ -4,6 +4,7 @@ export {
   createDocspaceClient,
   type DocspaceClient,
   type FindOptions,
+  type FolderPlace,
   type Invitation,
   LinkType,
   type RoomAccessResult,
@@ -32,5 +33,5 @@ export {
   type RoomMember,
 } from './schemas';
 export { sanitizeTitle, TITLE_LIMITS } from './title';
-export { DEFAULT_CHUNK_BYTES, type DocspaceFile, sanitizeFileTitle } from './upload';
+export { DEFAULT_CHUNK_BYTES, type DocspaceFile, type DocspaceFileInfo, sanitizeFileTitle } from './upload';
 export { portalBase, roomPortalUrl } from './urls';

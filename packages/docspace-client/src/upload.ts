@@ -24,6 +24,8 @@ export const FileDto = z.object({
   pureContentLength: z.number().int().optional(),
   version: z.number().int().optional(),
   viewUrl: z.string().optional(),
+  webUrl: z.string().optional(),
+  createdBy: z.object({ displayName: z.string().optional() }).passthrough().nullish(),
 });
 export type FileDto = z.infer<typeof FileDto>;
 
@@ -34,6 +36,14 @@ export interface DocspaceFile {
   folderId: number;
   /** Bytes; `undefined` when the server did not say. */
   size: number | undefined;
+}
+
+/** One file as `GET files/file/{id}` describes it: where it opens, and who made it. */
+export interface DocspaceFileInfo extends DocspaceFile {
+  /** The editor or viewer page (`webUrl`), else the download handler (`viewUrl`). */
+  url: string | undefined;
+  /** The author's display name, when the server says. */
+  createdBy: string | undefined;
 }
 
 export function toFile(dto: FileDto): DocspaceFile {

@@ -71,6 +71,15 @@ export const ReceiverEnv = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   DASHBOARD_USER: z.string().optional(),
   DASHBOARD_PASSWORD: z.string().optional(),
+  /** DocSpace's webhook secret key(s), comma-separated while rotating; unset turns `/webhooks/docspace` off. */
+  DOCSPACE_WEBHOOK_SECRET: z.string().optional(),
+  /** How old a DocSpace event (its `createOn`) may be and still be taken; default 3 days, DocSpace's own horizon. */
+  DOCSPACE_WEBHOOK_MAX_AGE_SECONDS: z.coerce
+    .number()
+    .int()
+    .min(60)
+    .max(30 * 24 * 3600)
+    .default(3 * 24 * 3600),
   DASHBOARD_READ_ONLY: flag('DASHBOARD_READ_ONLY', false),
   METRICS_REQUIRE_AUTH: flag('METRICS_REQUIRE_AUTH', false),
   // Each helpdesk's webhook credentials; its adapter reads them (comma-separated lists rotate secrets).
@@ -105,6 +114,8 @@ export interface ReceiverConfig {
   metricsRequireAuth: boolean;
   /** Helpdesk secrets and tokens, as `parseDelivery` takes them. */
   inbound: InboundConfig;
+  /** DocSpace's own deliveries; absent when no secret is set. */
+  docspaceWebhook?: { secrets: readonly string[]; maxAgeSeconds: number };
 }
 
 /**
@@ -177,5 +188,10 @@ export function loadReceiverConfig(env: Env = process.env): Readonly<ReceiverCon
     metricsRequireAuth: e.METRICS_REQUIRE_AUTH,
     inbound,
   };
+  const secrets = (e.DOCSPACE_WEBHOOK_SECRET ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+  if (secrets.length > 0) config.docspaceWebhook = { secrets, maxAgeSeconds: e.DOCSPACE_WEBHOOK_MAX_AGE_SECONDS };
   return Object.freeze(config);
 }

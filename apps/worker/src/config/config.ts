@@ -45,6 +45,9 @@ const WRITE_BACK_ENV: Record<string, z.ZodType> = Object.assign(
   ...WRITE_BACK_HELPDESKS.map((h) => h.writeBack.env),
 );
 
+/** The folder whose new files are noted on the ticket unless FINDINGS_FOLDERS says otherwise. */
+export const DEFAULT_FINDINGS_FOLDER = 'Findings';
+
 /** Where attachments go unless ROOM_ATTACHMENTS_FOLDER says otherwise. */
 export const DEFAULT_ATTACHMENTS_FOLDER = 'Attachments';
 
@@ -148,6 +151,23 @@ export const WorkerEnv = z
     /** Unset: `Attachments`, when ROOM_FOLDERS has it (else no copies, with a warning at start-up). */
     ROOM_ATTACHMENTS_FOLDER: z.string().min(1).optional(),
     ATTACHMENTS_CONCURRENCY: integer(1, 1_000, 4, 'a whole number of jobs from 1 to 1000'),
+    /** Room folders whose new files are noted on the ticket, comma-separated paths. */
+    FINDINGS_FOLDERS: z
+      .string()
+      .default(DEFAULT_FINDINGS_FOLDER)
+      .transform((raw, ctx) => {
+        const paths = raw
+          .split(',')
+          .map((p) => p.trim().replace(/^\/+|\/+$/g, ''))
+          .filter(Boolean);
+        if (paths.length === 0) {
+          ctx.addIssue({ code: 'custom', message: 'is empty; use comma-separated folder paths such as Findings' });
+          return z.NEVER;
+        }
+        return paths;
+      }),
+    /** How long a ticket's findings batch collects files before its one note is posted. */
+    FINDINGS_BATCH_SECONDS: integer(0, 86_400, 60, 'a whole number of seconds from 0 to 86400'),
     WORKER_METRICS_PORT: integer(0, 65_535, 9101, 'a port number from 0 to 65535'),
     WORKER_METRICS_HOST: z.string().min(1).default('127.0.0.1'),
     /** Basic-auth credentials for `/metrics` (both or neither); `/healthz` stays open for probes. */
@@ -222,6 +242,7 @@ export const WorkerEnv = z
         folder: attachmentsFolder,
         concurrency: env.ATTACHMENTS_CONCURRENCY,
       },
+      findings: { folders: env.FINDINGS_FOLDERS, batchSeconds: env.FINDINGS_BATCH_SECONDS },
       metrics: {
         port: env.WORKER_METRICS_PORT,
         host: env.WORKER_METRICS_HOST,
@@ -260,6 +281,8 @@ export interface WorkerConfig {
     /** Why copying is off although ATTACHMENTS is on. */
     off?: string;
   };
+  /** Files added to these room folders are noted on the ticket; unset: `Findings`, batched for 60 s. */
+  findings?: { folders: string[]; batchSeconds: number };
   /** The ROOM_* settings: every ticket's without a routing file, the base of its rules with one. */
   room: {
     type: RoomType;

@@ -14,6 +14,8 @@ import { operationRoutes } from './routes/operations';
 import { peopleRoutes } from './routes/people';
 import { roomRoutes } from './routes/rooms';
 import { sharingRoutes } from './routes/sharing';
+import { webhookRoutes } from './webhooks/routes';
+import type { WebhookSender } from './webhooks/sender';
 
 export interface DocspaceAppDeps {
   portal: Portal;
@@ -23,6 +25,7 @@ export interface DocspaceAppDeps {
   stats: RequestStats;
   publicUrl: string | undefined;
   logger: Logger | false;
+  webhooks: WebhookSender;
 }
 
 /** Routes whose action is `[AllowAnonymous]` on the server. */
@@ -74,6 +77,7 @@ export function buildDocspaceApp(deps: DocspaceAppDeps): FastifyInstance {
   sharingRoutes(app, ctx);
   operationRoutes(app, ctx);
   peopleRoutes(app, ctx);
+  webhookRoutes(app, { ...ctx, webhooks: deps.webhooks });
 
   // ASP.NET answers an unknown route with an empty 404.
   app.setNotFoundHandler((_req, reply) => reply.code(404).send());

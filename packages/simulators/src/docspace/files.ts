@@ -53,6 +53,8 @@ export class PortalFiles {
   private readonly files = new Map<number, FileState>();
   private readonly byFolder = new Map<number, number[]>();
   private readonly sessions = new Map<string, UploadSession>();
+  /** Told of every new file (not a new version): how the webhook sender hears of uploads and creations. */
+  readonly onNewFile: Array<(file: FileState, how: 'uploaded' | 'created') => void> = [];
 
   constructor(
     private readonly portal: Portal,
@@ -140,7 +142,7 @@ export class PortalFiles {
   }
 
   /** `FinalizeUploadSessionAsync`: the file appears in its folder (a new version when overwriting). */
-  private commit(session: UploadSession): FileState {
+  private commit(session: UploadSession, how: 'uploaded' | 'created' = 'uploaded'): FileState {
     this.sessions.delete(session.id);
     const now = new Date();
     const siblings = this.filesIn(session.folderId);
@@ -166,7 +168,15 @@ export class PortalFiles {
     const list = this.byFolder.get(file.folderId) ?? [];
     list.push(file.id);
     this.byFolder.set(file.folderId, list);
+    for (const listener of this.onNewFile) listener(file, how);
     return file;
+  }
+
+  /** `FilesController.CreateFile` (`POST files/{folderId}/file`): a new empty document in the folder. */
+  createFile(folderId: number, rawTitle: string): FileState {
+    const session = this.createSession(folderId, { fileName: rawTitle, fileSize: 0, createNewIfExist: true });
+    this.sessions.delete(session.id);
+    return this.commit(session, 'created');
   }
 
   /** `FileDao.GetAvailableTitleAsync`: `name (1).ext`, `name (2).ext`, … the first one free. */

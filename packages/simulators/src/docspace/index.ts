@@ -7,3 +7,4 @@ export {
   type DocspaceSimulatorOptions,
   generateApiKey,
 } from './simulator';
+export { docspaceSignature, WEBHOOK_TRIGGERS, type WebhookFaults } from './webhooks/sender';

@@ -7,6 +7,7 @@ import { buildDocspaceApp } from './app';
 import { SIM_GROUPS, SIM_USERS, type SimGroup, type SimUser } from './directory';
 import { PortalFiles } from './files';
 import { Portal } from './portal';
+import { WebhookSender } from './webhooks/sender';
 
 export interface DocspaceSimulatorOptions {
   /** The key clients must send as `Authorization: Bearer …`; a random `sk-…` if omitted. */
@@ -27,6 +28,8 @@ export interface DocspaceSimulatorOptions {
   /** The URL links and envelope `links` use; default: the address each request came to. */
   publicUrl?: string;
   logger?: Logger | false;
+  /** Webhook retries after the first attempt (`webhooks:repeatcount`, default 5) and the first retry's delay (1 s). */
+  webhookRetries?: { repeatCount?: number; firstDelayMs?: number };
 }
 
 export interface DocspaceSimulator extends SimulatorServer {
@@ -35,6 +38,8 @@ export interface DocspaceSimulator extends SimulatorServer {
   readonly portal: Portal;
   /** The portal's files and upload sessions; their bytes are in a temp directory removed on close. */
   readonly files: PortalFiles;
+  /** Webhook configurations and deliveries; `idle()` waits for every delivery under way. */
+  readonly webhooks: WebhookSender;
 }
 
 /** A random key in DocSpace's own format: `sk-` and 64 lowercase hex characters. */
@@ -61,6 +66,12 @@ export async function createDocspaceSimulator(opts: DocspaceSimulatorOptions = {
   });
   const blobs = new BlobStore();
   const files = new PortalFiles(portal, blobs);
+  const webhooks = new WebhookSender({
+    repeatCount: opts.webhookRetries?.repeatCount ?? 5,
+    firstDelayMs: opts.webhookRetries?.firstDelayMs ?? 1_000,
+    actorId: SIM_USERS.admin.id,
+  });
+  files.onNewFile.push((file, how) => webhooks.fileEvent(how === 'created' ? 'file.created' : 'file.uploaded', file));
   const app = buildDocspaceApp({
     portal,
     files,
@@ -69,9 +80,10 @@ export async function createDocspaceSimulator(opts: DocspaceSimulatorOptions = {
     stats,
     publicUrl: opts.publicUrl?.replace(/\/+$/, ''),
     logger: opts.logger ?? false,
+    webhooks,
   });
   await app.ready();
-  return withLifecycle({ app, apiKey, faults, stats, portal, files }, () => {
+  return withLifecycle({ app, apiKey, faults, stats, portal, files, webhooks }, () => {
     portal.close();
     blobs.close();
   });
