@@ -174,12 +174,10 @@ export function buildApp(deps: ReceiverDeps): FastifyInstance {
 
   // 5. Routes.
   app.register(webhookRoutes, { config, intake, metrics, clock });
-  const roomFiles = new Queue<RoomFileJobData>(ROOM_FILES_QUEUE, {
-    connection: redis,
-    prefix: layout.prefixes[0] as string,
-  });
-  roomFiles.on('error', (err) => logger.debug({ queue: ROOM_FILES_QUEUE, err: err.message }, 'queue error'));
-  app.addHook('onClose', async () => roomFiles.close());
+  // DocSpace's file deliveries go to the first shard's room-files queue (already opened above).
+  const roomFiles = queues.find(
+    (q) => q.name === ROOM_FILES_QUEUE && q.opts.prefix === layout.prefixes[0],
+  ) as Queue<RoomFileJobData>;
   app.register(docspaceWebhookRoute, { config, queue: roomFiles, clock });
   app.register(healthRoutes, {
     redis,
