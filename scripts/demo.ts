@@ -84,6 +84,7 @@ if (running) {
     dashboardUrl: running.dashboardUrl,
     secretOf: (name) => env[name] || stored[name],
     simulators: running.simulators,
+    ...(running.findingsBatchSeconds === undefined ? {} : { findingsBatchSeconds: running.findingsBatchSeconds }),
   };
 } else {
   // 1b. Nothing is running: start a stack in this process for the demo, quietly (warnings only).
@@ -91,7 +92,8 @@ if (running) {
   out('No stack is running (pnpm start); starting one for this demo. It stops when the demo ends.');
   try {
     ownStack = await startStack({
-      env: { ...env, LOG_LEVEL: env.LOG_LEVEL || 'warn' },
+      // A short findings window, so the finding the demo adds reaches its ticket within seconds.
+      env: { ...env, LOG_LEVEL: env.LOG_LEVEL || 'warn', FINDINGS_BATCH_SECONDS: env.FINDINGS_BATCH_SECONDS || '2' },
       dataDir,
       logOutput: new LogOutput(logFormatFrom(env.LOG_FORMAT), (text) => process.stderr.write(text)),
       // A free port unless PORT is set: nothing else needs to find this stack.
@@ -114,6 +116,7 @@ if (running) {
       Object.entries(stack.simulators).filter((e): e is [string, string] => e[1] !== undefined),
     ),
     ...(files ? { files } : {}),
+    ...(stack.findingsBatchSeconds === undefined ? {} : { findingsBatchSeconds: stack.findingsBatchSeconds }),
   };
 }
 

@@ -117,6 +117,11 @@ export function bannerLines(
   if (plan.roomShare === 'simulated-group') {
     lines.push('  rooms      shared with the simulated Support group (set ROOM_SHARE to choose)');
   }
+  if (plan.docspaceWebhook) {
+    lines.push(
+      `  findings   files added to a room's Findings folder are noted on its ticket (simulator webhook → ${stack.receiverUrl}/webhooks/docspace)`,
+    );
+  }
   if (plan.overrides.ROUTING_FILE) {
     lines.push(`  routing    example rules in ${plan.overrides.ROUTING_FILE} (set ROUTING_FILE to choose)`);
   }

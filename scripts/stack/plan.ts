@@ -38,6 +38,11 @@ export interface StackPlan {
   dashboard: { origin: 'configured' | 'generated' | 'partial' };
   /** Who each room is shared with: `ROOM_SHARE`, the simulated Support group, or nobody. */
   roomShare: 'configured' | 'simulated-group' | 'none';
+  /**
+   * With the simulated DocSpace, the secret its file webhook signs with (`DOCSPACE_WEBHOOK_SECRET`,
+   * the user's or generated); the stack registers that webhook once the receiver listens.
+   */
+  docspaceWebhook: { origin: 'configured' | 'generated' } | undefined;
   /** Variables the embedded parts supply, layered over the environment (their URLs come later). */
   overrides: Record<string, string>;
   /** Generated secrets to keep in dev-stack.json: the stored ones and any new ones. */
@@ -74,6 +79,16 @@ export function planStack(env: Env, stored: Readonly<Record<string, string>>, ra
   };
   const docspace = { embedded: !isSet(env, 'DOCSPACE_URL') && !isSet(env, 'DOCSPACE_API_KEY') };
   if (docspace.embedded) keep('DOCSPACE_API_KEY', () => `sk-${random(32).toString('hex')}`);
+  // The simulated portal's file webhook brings findings back: 32 bytes as base64url are 43
+  // characters, within the 50 DocSpace stores.
+  let docspaceWebhook: StackPlan['docspaceWebhook'];
+  if (docspace.embedded) {
+    if (isSet(env, 'DOCSPACE_WEBHOOK_SECRET')) docspaceWebhook = { origin: 'configured' };
+    else {
+      keep('DOCSPACE_WEBHOOK_SECRET', token(32));
+      docspaceWebhook = { origin: 'generated' };
+    }
+  }
 
   // 2. Helpdesk write-backs, each simulated when none of its variables is set: fixed identities
   //    as overrides, generated credentials kept as secrets.
@@ -123,7 +138,7 @@ export function planStack(env: Env, stored: Readonly<Record<string, string>>, ra
     roomShare = 'simulated-group';
   }
 
-  return { redis, docspace, helpdesks, inbound, dashboard, roomShare, overrides, secrets };
+  return { redis, docspace, docspaceWebhook, helpdesks, inbound, dashboard, roomShare, overrides, secrets };
 }
 
 /** The base URLs of what the stack started, once it listens. */

@@ -9,11 +9,19 @@ import {
   LocalRedis,
   REDIS_MISSING_MESSAGE,
 } from '@ticket-rooms/core';
+import { createDocspaceClient } from '@ticket-rooms/docspace-client';
 import { WRITE_BACK_HELPDESKS } from '@ticket-rooms/helpdesk';
-import { DASHBOARD_PATH, loadReceiverConfig, type RunningReceiver, startReceiver } from '@ticket-rooms/receiver';
+import {
+  DASHBOARD_PATH,
+  DOCSPACE_WEBHOOK_PATH,
+  loadReceiverConfig,
+  type RunningReceiver,
+  startReceiver,
+} from '@ticket-rooms/receiver';
 import { type StartSimulatorsOptions, startSimulators } from '@ticket-rooms/simulators';
 import { loadWorkerConfig, type RunningWorker, startWorker } from '@ticket-rooms/worker';
 import { Redis } from 'ioredis';
+import { registerDocspaceWebhook } from '../tools/register-webhook';
 import type { LogOutput } from './log-output';
 import { redisDir } from './paths';
 import {
@@ -69,6 +77,8 @@ export interface RunningStack {
   /** Base URL of DocSpace and of each helpdesk, simulated or the user's own (no credentials in them). */
   readonly serviceUrls: Partial<Record<'docspace' | Helpdesk, string>>;
   readonly queuePrefix: string;
+  /** The worker's findings window (`FINDINGS_BATCH_SECONDS`), when it notes findings. */
+  readonly findingsBatchSeconds: number | undefined;
   /** Stops, in order: receiver (drains), worker (hands jobs back), simulators, Redis. Idempotent. */
   close(): Promise<void>;
 }
@@ -241,6 +251,9 @@ export async function startStack(opts: StartStackOptions): Promise<RunningStack>
     Object.assign(urls, simulators);
 
     const env = stackEnv(userEnv, plan, urls);
+    // The simulated portal sends its file events to the receiver, as `pnpm register-webhook`
+    // sets up a real one, so files added to a room's Findings folder reach the ticket.
+    if (plan.docspaceWebhook && urls.docspace) await registerSimulatedWebhook(urls.docspace, env, receiver.url);
     const workerConfig = loadWorkerConfig(env);
     let worker: RunningWorker;
     try {
@@ -271,6 +284,7 @@ export async function startStack(opts: StartStackOptions): Promise<RunningStack>
         queuePrefix: receiverConfig.queuePrefix,
         ...(localRedis ? { redisUrl: localRedis.url } : {}),
         real: realParts(plan),
+        ...(workerConfig.findings ? { findingsBatchSeconds: workerConfig.findings.batchSeconds } : {}),
         simulators: Object.fromEntries(Object.entries(simulators).filter((e): e is [string, string] => !!e[1])),
       },
     }));
@@ -298,6 +312,7 @@ export async function startStack(opts: StartStackOptions): Promise<RunningStack>
         ),
       },
       queuePrefix: receiverConfig.queuePrefix,
+      findingsBatchSeconds: workerConfig.findings?.batchSeconds,
       close() {
         closing ??= stopAll();
         return closing;
@@ -306,6 +321,24 @@ export async function startStack(opts: StartStackOptions): Promise<RunningStack>
   } catch (err) {
     await stopAll();
     throw err;
+  }
+}
+
+/** Registers the simulated DocSpace's webhook to the receiver, signed with the first `DOCSPACE_WEBHOOK_SECRET`. */
+async function registerSimulatedWebhook(docspaceUrl: string, env: Env, receiverUrl: string): Promise<void> {
+  const secret = env.DOCSPACE_WEBHOOK_SECRET?.split(',')
+    .map((s) => s.trim())
+    .find((s) => s !== '');
+  if (!secret || !env.DOCSPACE_API_KEY) return;
+  const client = createDocspaceClient({ baseUrl: docspaceUrl, apiKey: env.DOCSPACE_API_KEY });
+  try {
+    await registerDocspaceWebhook(client, {
+      url: `${receiverUrl}${DOCSPACE_WEBHOOK_PATH}`,
+      name: 'ticket-rooms',
+      secret,
+    });
+  } finally {
+    await client.close();
   }
 }
 

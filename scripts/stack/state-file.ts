@@ -14,6 +14,8 @@ export const RunningStackInfo = z.object({
   redisUrl: z.string().optional(),
   /** Base URL of each simulator this stack runs, by name. */
   simulators: z.record(z.string(), z.string()),
+  /** How long the worker collects a ticket's findings before noting them (`FINDINGS_BATCH_SECONDS`). */
+  findingsBatchSeconds: z.number().int().optional(),
   /** The parts that are the user's own services (`docspace`, `zendesk`, …), not stand-ins. */
   real: z.array(z.string()).default([]),
 });

@@ -1,12 +1,13 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { QUEUE_NAMES } from '@ticket-rooms/core';
+import { basicAuthHeader, QUEUE_NAMES } from '@ticket-rooms/core';
 import { testPrefix, testRedisUrl } from '@ticket-rooms/testkit';
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { afterEach, describe, expect, it } from 'vitest';
 import { DEMO_FILE, demoFileServices } from '../../scripts/stack/demo/attachment';
+import { DEMO_FINDING } from '../../scripts/stack/demo/finding';
 import { runDemo } from '../../scripts/stack/demo/run-demo';
 import { LogOutput } from '../../scripts/stack/log-output';
 import { type RunningStack, startStack } from '../../scripts/stack/stack';
@@ -23,7 +24,12 @@ afterEach(async () => {
 async function inProcessStack(): Promise<RunningStack> {
   dataDir = mkdtempSync(join(tmpdir(), 'ticket-rooms-demo-'));
   stack = await startStack({
-    env: { REDIS_URL: testRedisUrl(), QUEUE_PREFIX: testPrefix('demo'), LOG_LEVEL: 'silent' },
+    env: {
+      REDIS_URL: testRedisUrl(),
+      QUEUE_PREFIX: testPrefix('demo'),
+      LOG_LEVEL: 'silent',
+      FINDINGS_BATCH_SECONDS: '1',
+    },
     dataDir,
     logOutput: new LogOutput('json', () => {}),
     port: 0,
@@ -42,6 +48,7 @@ function targetOf(s: RunningStack) {
     simulators: Object.fromEntries(
       Object.entries(s.simulators).filter((e): e is [string, string] => e[1] !== undefined),
     ),
+    ...(s.findingsBatchSeconds === undefined ? {} : { findingsBatchSeconds: s.findingsBatchSeconds }),
   };
 }
 
@@ -82,6 +89,22 @@ describe('runDemo', () => {
       { status: 'open', archived: false, ok: true },
     ]);
     expect(lines.filter((l) => /ticket solved in the helpdesk → room \d+ archived$/.test(l))).toHaveLength(1);
+    // A file added to the room's Findings folder in DocSpace came back as one internal note on
+    // the ticket, through the simulator's webhook the stack registered with the receiver.
+    expect(result.finding).toMatchObject({ file: DEMO_FINDING, ok: true, noteId: expect.any(Number) });
+    expect(
+      lines.filter((l) => l === `Finding: ${DEMO_FINDING} → note ${result.finding?.noteId} on the ticket`),
+    ).toHaveLength(1);
+    const zendesk = s.simulators.zendesk as string;
+    const ticketId = result.tickets[0]?.label.split('#')[1];
+    const auth = basicAuthHeader(`${s.plan.overrides.ZENDESK_EMAIL}/token`, s.plan.secrets.ZENDESK_API_TOKEN as string);
+    const res = await fetch(`${zendesk}/api/v2/tickets/${ticketId}/comments.json`, {
+      headers: { authorization: auth },
+    });
+    const comments = ((await res.json()) as { comments: Array<{ id: number; body: string; public: boolean }> })
+      .comments;
+    const notes = comments.filter((c) => c.body.includes(DEMO_FINDING));
+    expect(notes).toEqual([expect.objectContaining({ id: result.finding?.noteId, public: false })]);
   });
 
   it('fails, naming the tickets without a link, when they do not finish in time', async () => {

@@ -34,6 +34,19 @@ describe('planStack', () => {
     expect(worker.docspace.baseUrl).toBe('http://127.0.0.1:2');
     expect(worker.room.share).toHaveLength(1);
     expect(Object.keys(worker.helpdesk).sort()).toEqual(['freshdesk', 'jira', 'zendesk']);
+    // The simulated portal's webhook secret: within DocSpace's 50 characters, and the receiver takes it.
+    expect(plan.docspaceWebhook).toEqual({ origin: 'generated' });
+    expect(plan.secrets.DOCSPACE_WEBHOOK_SECRET?.length).toBeLessThanOrEqual(50);
+    expect(receiver.docspaceWebhook?.secrets).toEqual([plan.secrets.DOCSPACE_WEBHOOK_SECRET]);
+  });
+
+  it("keeps the user's DOCSPACE_WEBHOOK_SECRET for the simulated portal, and makes none for a real one", () => {
+    const own = planStack({ DOCSPACE_WEBHOOK_SECRET: 'mine' }, {}, counter());
+    expect(own.docspaceWebhook).toEqual({ origin: 'configured' });
+    expect(own.secrets.DOCSPACE_WEBHOOK_SECRET).toBeUndefined();
+    const real = planStack({ DOCSPACE_URL: 'https://acme.onlyoffice.com', DOCSPACE_API_KEY: 'sk-real' }, {}, counter());
+    expect(real.docspaceWebhook).toBeUndefined();
+    expect(real.secrets.DOCSPACE_WEBHOOK_SECRET).toBeUndefined();
   });
 
   it('reuses what an earlier start generated', () => {

@@ -43,7 +43,13 @@ describe('pnpm start', { timeout: 120_000 }, () => {
   it('announces what it embeds, runs the demo to a room and a link for every ticket, and stops cleanly on SIGTERM', async () => {
     const dir = freshDataDir();
     const port = await freePort();
-    const stack = start({ TICKET_ROOMS_DATA_DIR: dir, PORT: String(port), WORKER_METRICS_PORT: '0', ...redisEnv() });
+    const stack = start({
+      TICKET_ROOMS_DATA_DIR: dir,
+      PORT: String(port),
+      WORKER_METRICS_PORT: '0',
+      FINDINGS_BATCH_SECONDS: '1',
+      ...redisEnv(),
+    });
 
     // 1. The first lines say what runs where; no log line comes before them.
     const banner = (await stack.waitForLine(/^Ready\./)).split('\n');
@@ -105,9 +111,11 @@ describe('pnpm start', { timeout: 120_000 }, () => {
       },
     });
     const bodies = ((await comments.json()) as { comments: Array<{ body: string; public: boolean }> }).comments;
-    expect(bodies).toHaveLength(1);
-    expect(bodies[0]?.public).toBe(false);
+    // The room's note, then the note of the finding the demo added to the room.
+    expect(bodies).toHaveLength(2);
+    expect(bodies.map((b) => b.public)).toEqual([false, false]);
     expect(bodies[0]?.body).toMatch(/rooms\/shared\/\d+/);
+    expect(bodies[1]?.body).toContain('New finding in the investigation room: root-cause.md');
 
     // 6. SIGTERM: everything it started stops, and it exits 0.
     const redisPid = state.redis?.pid;

@@ -6,6 +6,7 @@ export { createShardedIntake, type Shard, type ShardedIntakeOptions } from './in
 export { createTicketIntake, type IntakeResult, seenKey, type TicketIntake } from './intake/ticket-intake';
 export { createReceiverLogger } from './observability/logger';
 export { DASHBOARD_PATH } from './routes/dashboard';
+export { DOCSPACE_WEBHOOK_PATH } from './routes/docspace-webhook';
 export { TICKETS_PATH } from './routes/tickets';
 export { WEBHOOK_ROUTES } from './routes/webhooks';
 export { type RunningReceiver, type StartReceiverOptions, startReceiver } from './start';

@@ -51,6 +51,7 @@ import {
   UploadSessionDto,
 } from './upload';
 import { portalBase, roomPortalUrl } from './urls';
+import { type Webhook, WebhookDto, type WebhookInput, WebhookList } from './webhooks';
 
 const API = '/api/2.0';
 
@@ -226,6 +227,14 @@ export interface DocspaceClient {
   getGroup(id: string): Promise<DocspaceGroup>;
   /** `GET group?filterValue=`: groups whose name contains `text` (the portal's search, not exact), reading all pages. */
   findGroups(text: string): Promise<DocspaceGroup[]>;
+  /** `GET settings/webhook`: the portal's webhook configurations (secrets are never returned). */
+  listWebhooks(): Promise<Webhook[]>;
+  /** `POST settings/webhook`: a new webhook configuration. Needs a DocSpace admin's key. */
+  createWebhook(input: WebhookInput): Promise<Webhook>;
+  /** `PUT settings/webhook`: replaces a configuration's settings; an empty or absent `secretKey` keeps the old one. */
+  updateWebhook(id: number, input: WebhookInput): Promise<Webhook>;
+  /** `DELETE settings/webhook/{id}`. */
+  deleteWebhook(id: number): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -242,6 +251,32 @@ function checkId(id: number, what: string, method: string, path: string): void {
 function roomOptionsBody(options: RoomOptions | undefined): Record<string, unknown> {
   if (!options) return {};
   return Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined));
+}
+
+/** The server's limits on a webhook (`WebhooksConfig`), checked here so the key never travels in a doomed request. */
+function checkWebhook(input: WebhookInput, method: string, path: string): void {
+  if (input.name.trim() === '' || input.name.length > 50) {
+    throw refuse(method, path, `the webhook name must be 1 to 50 characters, got ${input.name.length}`);
+  }
+  if (input.secretKey !== undefined && input.secretKey.length > 50) {
+    // Length only: the key itself never goes into an error.
+    throw refuse(method, path, `the webhook secret key must be at most 50 characters, got ${input.secretKey.length}`);
+  }
+  if (!Number.isSafeInteger(input.triggers ?? 0) || (input.triggers ?? 0) < 0) {
+    throw refuse(method, path, `webhook triggers must be a non-negative integer of flags, got ${input.triggers}`);
+  }
+}
+
+function webhookBody(input: WebhookInput): Record<string, unknown> {
+  return {
+    name: input.name,
+    uri: input.uri,
+    enabled: input.enabled ?? true,
+    ssl: input.ssl ?? true,
+    triggers: input.triggers ?? 0,
+    ...(input.secretKey === undefined ? {} : { secretKey: input.secretKey }),
+    ...(input.targetId === undefined ? {} : { targetId: input.targetId }),
+  };
 }
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
@@ -783,6 +818,30 @@ export function createDocspaceClient(options: DocspaceClientOptions): DocspaceCl
         );
         return { items: page.response, count: page.response.length, total: page.total ?? page.response.length };
       }),
+
+    async listWebhooks() {
+      const items = await get(`${API}/settings/webhook`, WebhookList);
+      return items.map((i) => i.configs);
+    },
+
+    async createWebhook(input) {
+      const path = `${API}/settings/webhook`;
+      checkWebhook(input, 'POST', path);
+      return send('POST', path, webhookBody(input), WebhookDto);
+    },
+
+    async updateWebhook(id, input) {
+      const path = `${API}/settings/webhook`;
+      checkId(id, 'webhook id', 'PUT', path);
+      checkWebhook(input, 'PUT', path);
+      return send('PUT', path, { id, ...webhookBody(input) }, WebhookDto);
+    },
+
+    async deleteWebhook(id) {
+      const path = `${API}/settings/webhook/${id}`;
+      checkId(id, 'webhook id', 'DELETE', path);
+      await send('DELETE', path, undefined, WebhookDto);
+    },
 
     async close() {
       await transport.close();

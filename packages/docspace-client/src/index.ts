@@ -35,3 +35,4 @@ export {
 export { sanitizeTitle, TITLE_LIMITS } from './title';
 export { DEFAULT_CHUNK_BYTES, type DocspaceFile, type DocspaceFileInfo, sanitizeFileTitle } from './upload';
 export { portalBase, roomPortalUrl } from './urls';
+export { type Webhook, type WebhookInput, WebhookTrigger } from './webhooks';

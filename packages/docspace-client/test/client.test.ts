@@ -1,3 +1,5 @@
+import { createHmac } from 'node:crypto';
+import { createServer } from 'node:http';
 import { createDocspaceSimulator, type DocspaceSimulator, SIM_GROUPS, SIM_USERS } from '@ticket-rooms/simulators';
 import fc from 'fast-check';
 import { Agent } from 'undici';
@@ -12,6 +14,7 @@ import {
   RoomType,
   roomTypeCanShare,
   sanitizeTitle,
+  WebhookTrigger,
 } from '../src/index';
 
 /** Every client method against the DocSpace simulator over real HTTP. */
@@ -459,5 +462,81 @@ describe('people and groups', () => {
       expect(err.code).toBe('NOT_FOUND');
       expect(err.message).toContain('The group could not be found');
     }
+  });
+});
+
+describe('webhooks', () => {
+  it('creates, lists, updates and deletes a webhook, whose deliveries are signed with its secret key', async () => {
+    // A receiver that records what DocSpace sends it.
+    const received: Array<{ signature: string | undefined; body: string }> = [];
+    const server = createServer((req, res) => {
+      let body = '';
+      req.on('data', (c: Buffer) => {
+        body += c.toString('utf8');
+      });
+      req.on('end', () => {
+        received.push({ signature: req.headers['x-docspace-signature-256'] as string | undefined, body });
+        res.writeHead(200).end();
+      });
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const uri = `http://127.0.0.1:${(server.address() as { port: number }).port}/webhooks/docspace`;
+    try {
+      const created = await ds.createWebhook({
+        name: 'ticket-rooms',
+        uri,
+        secretKey: 'first-secret',
+        ssl: false,
+        triggers: WebhookTrigger.FileCreated | WebhookTrigger.FileUploaded,
+      });
+      expect(created).toMatchObject({ name: 'ticket-rooms', uri, enabled: true, triggers: 384 });
+      expect(JSON.stringify(created)).not.toContain('first-secret');
+      expect((await ds.listWebhooks()).filter((w) => w.id === created.id)).toEqual([created]);
+
+      // An update without a key keeps the old one; with one, replaces it.
+      await ds.updateWebhook(created.id, { name: 'renamed', uri, ssl: false, triggers: 384 });
+      const room = await ds.createRoom({ title: unique('hooks'), roomType: RoomType.Custom });
+      await fetch(`${baseUrl}/api/2.0/files/${room.id}/file`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${KEY}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ title: 'one.docx' }),
+      });
+      await sim.webhooks.idle();
+      await ds.updateWebhook(created.id, {
+        name: 'renamed',
+        uri,
+        secretKey: 'second-secret',
+        ssl: false,
+        triggers: 384,
+      });
+      await fetch(`${baseUrl}/api/2.0/files/${room.id}/file`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${KEY}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ title: 'two.docx' }),
+      });
+      await sim.webhooks.idle();
+      const sign = (key: string, body: string) =>
+        `sha256=${createHmac('sha256', key).update(body).digest('hex').toUpperCase()}`;
+      expect(received).toHaveLength(2);
+      expect(received[0]?.signature).toBe(sign('first-secret', received[0]?.body ?? ''));
+      expect(received[1]?.signature).toBe(sign('second-secret', received[1]?.body ?? ''));
+      expect((await ds.listWebhooks()).find((w) => w.id === created.id)?.name).toBe('renamed');
+
+      await ds.deleteWebhook(created.id);
+      expect((await ds.listWebhooks()).some((w) => w.id === created.id)).toBe(false);
+      expect((await rejection(ds.deleteWebhook(created.id))).code).toBe('NOT_FOUND');
+    } finally {
+      await new Promise((r) => server.close(r));
+    }
+  });
+
+  it('refuses a secret key longer than DocSpace stores, without sending it', async () => {
+    const before = (await ds.listWebhooks()).length;
+    const err = await rejection(
+      ds.createWebhook({ name: 'x', uri: 'https://example.com/h', secretKey: 'k'.repeat(51) }),
+    );
+    expect(err.code).toBe('BAD_REQUEST');
+    expect(err.message).not.toContain('kkkk');
+    expect(await ds.listWebhooks()).toHaveLength(before);
   });
 });

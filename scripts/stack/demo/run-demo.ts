@@ -7,6 +7,7 @@ import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { inboundVariable, simulatedFixed } from '../plan';
 import { attachmentsListing, DEMO_FILE, type DemoFileServices, zendeskTicketWithFile } from './attachment';
+import { addFinding, DEMO_FINDING, type FindingOutcome } from './finding';
 import { isFinished, noteOutcome, stagesLine } from './progress';
 import { type DemoTicket, demoTickets, runNumber, ticketLabel } from './tickets';
 
@@ -21,6 +22,8 @@ export interface DemoTarget {
   simulators?: Readonly<Record<string, string>>;
   /** Simulated Zendesk and DocSpace: the Zendesk ticket then carries a file, shown in its room. */
   files?: DemoFileServices;
+  /** How long the worker collects a ticket's findings before noting them (`FINDINGS_BATCH_SECONDS`), when known. */
+  findingsBatchSeconds?: number;
 }
 
 export interface DemoOptions {
@@ -48,6 +51,8 @@ export interface DemoResult {
   attachments?: Array<{ title: string; size: number | undefined }>;
   duplicate?: SendResult;
   badSignature?: SendResult;
+  /** A file added to the Zendesk room's Findings folder, and the note it became on the ticket. */
+  finding?: FindingOutcome;
 }
 
 type Credentials = { secret?: string; token?: string };
@@ -208,7 +213,43 @@ export async function runDemo(target: DemoTarget, opts: DemoOptions): Promise<De
     lifecycleOk = result.lifecycle.every((c) => c.ok);
   }
 
-  result.ok = followed.length > 0 && result.tickets.every((t) => t.state === 'done') && lifecycleOk;
+  // 7. Findings flow back: a file added to the room's Findings folder in DocSpace becomes an
+  //    internal note on the ticket, through the portal's webhook to the receiver.
+  let findingOk = true;
+  const findingsFolder = followedZendesk?.entry?.folders?.Findings;
+  const docspaceUrl = target.simulators?.docspace;
+  const apiKey = target.secretOf('DOCSPACE_API_KEY');
+  const email = target.secretOf('ZENDESK_EMAIL') ?? simulatedFixed('ZENDESK_EMAIL');
+  const apiToken = target.secretOf('ZENDESK_API_TOKEN');
+  if (
+    followedZendesk?.event &&
+    findingsFolder !== undefined &&
+    docspaceUrl &&
+    apiKey &&
+    helpdeskUrl &&
+    email &&
+    apiToken
+  ) {
+    out('');
+    // The worker holds a ticket's findings for its batch window before it notes them.
+    const seconds = target.findingsBatchSeconds;
+    const after = seconds === undefined ? '' : ` (noted after the worker's ${seconds} s findings window)`;
+    out(`Adding ${DEMO_FINDING} to the Findings folder of ${ticketLabel(followedZendesk)}'s room${after}:`);
+    const window = (seconds ?? 0) * 1000;
+    result.finding = await addFinding(
+      { docspace: { url: docspaceUrl, apiKey }, zendesk: { url: helpdeskUrl, email, apiToken } },
+      { folderId: findingsFolder, ticketId: followedZendesk.event.ticketId },
+      Date.now() + window + opts.timeoutMs,
+    );
+    out(
+      result.finding.ok
+        ? `Finding: ${DEMO_FINDING} → note ${result.finding.noteId} on the ticket`
+        : `Finding: ${DEMO_FINDING} → no note on the ticket (${result.finding.reason})`,
+    );
+    findingOk = result.finding.ok;
+  }
+
+  result.ok = followed.length > 0 && result.tickets.every((t) => t.state === 'done') && lifecycleOk && findingOk;
   return result;
 }
 
