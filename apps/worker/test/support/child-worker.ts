@@ -5,6 +5,12 @@ import type { Env } from '@ticket-rooms/core';
 const REPO_ROOT = fileURLToPath(new URL('../../../..', import.meta.url));
 
 /**
+ * The V8 flags the worker's image runs with (apps/worker/Dockerfile): a small young generation, so
+ * the buffers a streamed attachment passes through are collected as it goes, not in one late sweep.
+ */
+export const WORKER_NODE_FLAGS = ['--max-semi-space-size=4'];
+
+/**
  * A worker in its own process, as `pnpm --filter ./apps/worker start` runs it (or, with
  * `bundle`, as its Docker image does: `dist/main.mjs` under plain Node), so it can be killed.
  */
@@ -14,7 +20,8 @@ export class ChildWorker {
   readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 
   constructor(env: Env, opts: { bundle?: boolean } = {}) {
-    const argv = opts.bundle ? ['apps/worker/dist/main.mjs'] : ['--import', 'tsx', 'apps/worker/src/main.ts'];
+    const entry = opts.bundle ? ['apps/worker/dist/main.mjs'] : ['--import', 'tsx', 'apps/worker/src/main.ts'];
+    const argv = [...WORKER_NODE_FLAGS, ...entry];
     this.process = spawn(process.execPath, argv, {
       cwd: REPO_ROOT,
       // Info level: the test waits for the "worker started" line.
