@@ -51,7 +51,7 @@ export {
 export { JIRA_SIGNATURE_HEADER, signJira, verifyJiraSignature } from './jira/signature';
 export { createJiraWriter, type JiraWriterOptions, jiraErrorMessage } from './jira/writer';
 export type { AccountCheck } from './notes/account';
-export { carriesMarker, type Note, type NoteWriter, noteMarker, renderRoomNote } from './notes/note';
+export { carriesMarker, escapeHtml, type Note, type NoteWriter, noteMarker, renderRoomNote } from './notes/note';
 export {
   findHelpdesk,
   HELPDESK_ROUTES,

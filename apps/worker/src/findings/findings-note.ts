@@ -1,16 +1,7 @@
 import { createHash } from 'node:crypto';
 import { fileIdsDigest } from '@ticket-rooms/core';
-import type { Note } from '@ticket-rooms/helpdesk';
+import { escapeHtml, type Note } from '@ticket-rooms/helpdesk';
 import type { FindingFile } from './findings-ledger';
-
-function escapeHtml(text: string): string {
-  return text
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    .replace(/"/g, '&quot;')
-    .replace(/'/g, '&#39;');
-}
 
 /**
  * The marker of one findings batch: the ticket and the batch's file ids, hashed. A retry of the

@@ -36,7 +36,8 @@ export function noteMarker(key: string, url?: string): string {
   return `${ticket}-${createHash('sha256').update(url).digest('hex').slice(0, 8)}`;
 }
 
-function escapeHtml(text: string): string {
+/** Text made safe inside HTML notes, as every note renderer needs it. */
+export function escapeHtml(text: string): string {
   return text
     .replace(/&/g, '&amp;')
     .replace(/</g, '&lt;')

@@ -195,6 +195,18 @@ function zendeskInvocationId(opts: BuildDeliveryOptions): string {
   );
 }
 
+/** The agent whose action a Jira delivery reports, as Jira describes a user. */
+function jiraAgent(site: string) {
+  return {
+    self: `https://${site}/rest/api/2/user?accountId=5c19d1e6a4b2c50e4b1f2a33`,
+    accountId: '5c19d1e6a4b2c50e4b1f2a33',
+    displayName: 'Ada Agent',
+    active: true,
+    timeZone: 'Etc/UTC',
+    accountType: 'atlassian',
+  };
+}
+
 /** A bare number N becomes the key `SD-N`, since Jira tickets are issue keys. */
 export function jiraKey(ticketId: string): string {
   return /^\d+$/.test(ticketId) ? `SD-${ticketId}` : ticketId;
@@ -208,14 +220,7 @@ function jira(opts: BuildDeliveryOptions, nowMs: number): Built {
     timestamp: nowMs,
     webhookEvent: opts.eventType ?? 'jira:issue_created',
     issue_event_type_name: 'issue_created',
-    user: {
-      self: `https://${site}/rest/api/2/user?accountId=5c19d1e6a4b2c50e4b1f2a33`,
-      accountId: '5c19d1e6a4b2c50e4b1f2a33',
-      displayName: 'Ada Agent',
-      active: true,
-      timeZone: 'Etc/UTC',
-      accountType: 'atlassian',
-    },
+    user: jiraAgent(site),
     issue: {
       id: issueId,
       self: `https://${site}/rest/api/2/issue/${issueId}`,
@@ -482,14 +487,7 @@ function jiraUpdate(opts: BuildDeliveryOptions, change: Change): Built {
     webhookEvent,
     issue_event_type_name:
       change.kind === 'deleted' ? 'issue_deleted' : change.kind === 'status' ? 'issue_generic' : 'issue_updated',
-    user: {
-      self: `https://${site}/rest/api/2/user?accountId=5c19d1e6a4b2c50e4b1f2a33`,
-      accountId: '5c19d1e6a4b2c50e4b1f2a33',
-      displayName: 'Ada Agent',
-      active: true,
-      timeZone: 'Etc/UTC',
-      accountType: 'atlassian',
-    },
+    user: jiraAgent(site),
     issue: {
       id: issueId,
       self: `https://${site}/rest/api/2/issue/${issueId}`,
