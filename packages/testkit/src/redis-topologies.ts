@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { findRedisServer, freePort, type HostPort } from '@ticket-rooms/core';
 import { Redis } from 'ioredis';
@@ -128,6 +128,13 @@ export interface SentinelGroupOptions {
   /** Short, so a test sees a failover within seconds. */
   downAfterMs?: number;
   failoverTimeoutMs?: number;
+  /**
+   * Replicas of the primary (default 1). With two, the primary's loss leaves the promoted one a
+   * replica at once (the sentinels repoint the other during the failover), instead of waiting for
+   * the old primary to come back and be turned into a replica, which the sentinels do only on
+   * their slow periodic check of it.
+   */
+  replicas?: number;
 }
 
 /**
@@ -138,24 +145,30 @@ export class SentinelGroup {
   private constructor(
     readonly name: string,
     readonly primary: RedisNode,
-    readonly replica: RedisNode,
+    readonly replicas: RedisNode[],
     readonly sentinels: RedisNode[],
   ) {}
 
   static async start(dir: string, opts: SentinelGroupOptions = {}): Promise<SentinelGroup> {
     const name = opts.name ?? 'mymaster';
-    const [p, r, ...s] = await Promise.all(Array.from({ length: 5 }, () => freePort()));
+    const replicaCount = opts.replicas ?? 1;
+    const [p, ...rest] = await Promise.all(Array.from({ length: 4 + replicaCount }, () => freePort()));
+    const r = rest.slice(0, replicaCount);
+    const s = rest.slice(replicaCount);
     const primary = new RedisNode(
       'primary',
       join(dir, 'primary'),
       p as number,
       serverConfig(p as number, join(dir, 'primary')),
     );
-    const replica = new RedisNode(
-      'replica',
-      join(dir, 'replica'),
-      r as number,
-      serverConfig(r as number, join(dir, 'replica'), [`replicaof 127.0.0.1 ${p}`]),
+    const replicas = r.map(
+      (port, i) =>
+        new RedisNode(
+          `replica-${i + 1}`,
+          join(dir, `replica-${i + 1}`),
+          port,
+          serverConfig(port, join(dir, `replica-${i + 1}`), [`replicaof 127.0.0.1 ${p}`]),
+        ),
     );
     const sentinels = s.map(
       (port, i) =>
@@ -168,19 +181,21 @@ export class SentinelGroup {
             'bind 127.0.0.1',
             `dir ${join(dir, `sentinel-${i + 1}`)}`,
             'protected-mode no',
-            'loglevel warning',
+            // Notice level, to a file: what a failover did is read back by `diagnostics()`.
+            'loglevel notice',
+            `logfile ${join(dir, `sentinel-${i + 1}`, 'sentinel.log')}`,
             `sentinel monitor ${name} 127.0.0.1 ${p} 2`,
             `sentinel down-after-milliseconds ${name} ${opts.downAfterMs ?? 1_000}`,
             `sentinel failover-timeout ${name} ${opts.failoverTimeoutMs ?? 3_000}`,
-            `sentinel parallel-syncs ${name} 1`,
+            `sentinel parallel-syncs ${name} ${replicaCount}`,
           ].join('\n'),
           'redis-sentinel',
         ),
     );
-    const group = new SentinelGroup(name, primary, replica, sentinels);
+    const group = new SentinelGroup(name, primary, replicas, sentinels);
     try {
       await primary.start();
-      await replica.start();
+      await Promise.all(replicas.map((n) => n.start()));
       await Promise.all(sentinels.map((n) => n.start()));
       await group.settled(p as number);
     } catch (err) {
@@ -203,8 +218,8 @@ export class SentinelGroup {
   }
 
   /**
-   * Resolves once every sentinel knows the primary `port`, its replica (linked and in sync) and the
-   * two other sentinels: only then can a failover elect a leader and promote someone.
+   * Resolves once every sentinel knows the primary `port`, each of its replicas (linked and in
+   * sync) and the other sentinels: only then can a failover elect a leader and promote someone.
    */
   async settled(port: number, timeoutMs = 30_000): Promise<void> {
     await until('the sentinel group did not settle', timeoutMs, async () => {
@@ -212,12 +227,12 @@ export class SentinelGroup {
         const addr = (await ask(s.port, 'SENTINEL', 'get-master-addr-by-name', this.name)) as [string, string] | null;
         if (Number(addr?.[1]) !== port) return undefined;
         const replicas = (await ask(s.port, 'SENTINEL', 'replicas', this.name)) as string[][];
-        const linked = replicas.some((fields) => {
+        const linked = replicas.filter((fields) => {
           const f = Object.fromEntries(fields.flatMap((v, i, a) => (i % 2 === 0 ? [[v, a[i + 1]]] : [])));
           return f['master-link-status'] === 'ok' && !String(f.flags).includes('down');
         });
         const peers = (await ask(s.port, 'SENTINEL', 'sentinels', this.name)) as unknown[];
-        if (!linked || peers.length < this.sentinels.length - 1) return undefined;
+        if (linked.length < this.replicas.length || peers.length < this.sentinels.length - 1) return undefined;
       }
       return true;
     });
@@ -233,13 +248,34 @@ export class SentinelGroup {
 
   /** The node listening on `port`. */
   node(port: number): RedisNode {
-    const node = [this.primary, this.replica].find((n) => n.port === port);
+    const node = [this.primary, ...this.replicas].find((n) => n.port === port);
     if (!node) throw new Error(`no data node on port ${port}`);
     return node;
   }
 
+  /**
+   * What each data node says of its role and link, and the last lines of each sentinel's log: to
+   * print when a failover test fails, so the failure says where the group stood.
+   */
+  async diagnostics(): Promise<string> {
+    const lines: string[] = [];
+    for (const n of [this.primary, ...this.replicas]) {
+      const info = await ask(n.port, 'INFO', 'replication').catch((err) => `unreachable: ${String(err)}`);
+      const fields = String(info)
+        .split('\r\n')
+        .filter((l) => /^(role|master_port|master_link_status|connected_slaves|slave\d+):/.test(l));
+      lines.push(`${n.name} :${n.port} ${fields.join(' ') || String(info)}`);
+    }
+    for (const s of this.sentinels) {
+      const log = join(s.dir, 'sentinel.log');
+      const tail = existsSync(log) ? readFileSync(log, 'utf8').trim().split('\n').slice(-25) : ['(no log)'];
+      lines.push(`${s.name} :${s.port} log:`, ...tail.map((l) => `  ${l}`));
+    }
+    return lines.join('\n');
+  }
+
   async stop(): Promise<void> {
-    await Promise.allSettled([...this.sentinels, this.replica, this.primary].map((n) => n.stop()));
+    await Promise.allSettled([...this.sentinels, ...this.replicas, this.primary].map((n) => n.stop()));
   }
 }
 
