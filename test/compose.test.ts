@@ -16,6 +16,7 @@ interface Service {
   healthcheck?: { test: string[] };
   depends_on?: Record<string, { condition: string }>;
   profiles?: string[];
+  volumes?: string[];
 }
 // `merge`: the sentinels share one definition through a YAML merge key.
 const compose = parse(readFileSync(join(root, 'docker-compose.yml'), 'utf8'), { merge: true }) as {
@@ -31,20 +32,26 @@ describe('docker-compose.yml', () => {
     expect(inProfile(undefined)).toEqual(['receiver', 'redis', 'worker']);
   });
 
-  it('has a sentinel profile: a primary and a replica with AOF and noeviction, and three sentinels with quorum 2', () => {
+  it('has a sentinel profile: a primary and two replicas with AOF and noeviction, and three sentinels with quorum 2', () => {
     expect(inProfile('sentinel')).toEqual([
       'redis-primary',
       'redis-replica',
+      'redis-replica-2',
       'redis-sentinel-1',
       'redis-sentinel-2',
       'redis-sentinel-3',
     ]);
-    for (const name of ['redis-primary', 'redis-replica']) {
+    for (const name of ['redis-primary', 'redis-replica', 'redis-replica-2']) {
       const cmd = compose.services[name]!.command!.join(' ');
       expect(cmd).toContain('--appendonly yes');
       expect(cmd).toContain('--maxmemory-policy noeviction');
     }
-    expect(compose.services['redis-replica']!.command!.join(' ')).toContain('--replicaof redis-primary 6379');
+    for (const name of ['redis-replica', 'redis-replica-2']) {
+      const cmd = compose.services[name]!.command!.join(' ');
+      expect(cmd).toContain('--replicaof redis-primary 6379');
+      expect(cmd).toContain(`--replica-announce-ip ${name}`);
+      expect(compose.services[name]!.volumes).toEqual([`${name}-data:/data`]);
+    }
     for (const name of ['redis-sentinel-1', 'redis-sentinel-2', 'redis-sentinel-3']) {
       const svc = compose.services[name]!;
       const script = svc.command!.join('\n');
