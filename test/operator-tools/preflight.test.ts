@@ -154,6 +154,46 @@ describe('pnpm preflight', () => {
       expect(failed[0]?.fix).toContain('"type": "user"');
     });
 
+    it('finds a user by email and a group by name, and says which DocSpace ids they are', async () => {
+      const { code, report } = await preflight(
+        env({
+          ROOM_SHARE: share([
+            { email: SIM_USERS.roomAdmin.email.toUpperCase(), role: 'RoomManager' },
+            { group: SIM_GROUPS.support.name.toLowerCase(), role: 'Editing' },
+          ]),
+        }),
+      );
+      expect(code).toBe(0);
+      const [check] = shareCheck(report.checks);
+      expect(check?.outcome).toBe('pass');
+      expect(check?.detail).toContain(
+        `user ${SIM_USERS.roomAdmin.displayName} (${SIM_USERS.roomAdmin.id}) as RoomManager`,
+      );
+      expect(check?.detail).toContain(`group ${SIM_GROUPS.support.name} (${SIM_GROUPS.support.id}) as Editing`);
+    });
+
+    it('fails on an email no DocSpace user has and on a group name no group has, saying what to change', async () => {
+      const { code, failed } = await preflight(
+        env({
+          ROOM_SHARE: share([
+            { email: 'nobody@docspace.test', role: 'Editing' },
+            { group: 'Suport', role: 'Read' },
+            { email: SIM_USERS.user.email, role: 'RoomManager' },
+          ]),
+        }),
+      );
+      expect(code).toBe(1);
+      expect(failed.map((c) => c.detail)).toEqual([
+        'ROOM_SHARE entry 0 (user nobody@docspace.test): no DocSpace user has the email nobody@docspace.test, so the worker would stop every ticket at the share stage',
+        'ROOM_SHARE entry 1 (group "Suport"): no DocSpace group is named "Suport", so the worker would stop every ticket at the share stage',
+        expect.stringContaining(
+          `ROOM_SHARE entry 2 (user ${SIM_USERS.user.email}): ${SIM_USERS.user.displayName} (${SIM_USERS.user.id}) is a user`,
+        ),
+      ]);
+      expect(failed[0]?.fix).toContain('correct the email of entry 0 in ROOM_SHARE');
+      expect(failed[1]?.fix).toContain('correct the group name of entry 1 in ROOM_SHARE');
+    });
+
     it('checks the share of each routing rule, naming the rule', async () => {
       const dir = mkdtempSync(join(tmpdir(), 'preflight-routing-'));
       const file = join(dir, 'routing.yaml');

@@ -1,9 +1,9 @@
 import { roomTag, ticketKey } from '@ticket-rooms/core';
-import { RoomType } from '@ticket-rooms/docspace-client';
+import { AccessRole, RoomType } from '@ticket-rooms/docspace-client';
 import { type DocspaceSimulator, SIM_GROUPS, SIM_USERS } from '@ticket-rooms/simulators';
 import { Job } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Pipeline, roomsOf, startDocspace, ticketEvent } from './support/harness';
+import { membersOf, Pipeline, roomsOf, startDocspace, ticketEvent } from './support/harness';
 
 describe('the DocSpace stages, on a generic ticket', () => {
   let docspace: DocspaceSimulator;
@@ -223,6 +223,70 @@ describe('nested folders, sharing and external links', () => {
       expect(entry?.link).toEqual({ url: links[0]?.url, kind: 'external' });
       const { logs } = await other.rooms.getJobLogs(ticketKey(event));
       expect(logs.find((l) => l.startsWith('link:'))).toContain('existing form-filling link "Link to fill out"');
+    } finally {
+      await other.close();
+    }
+  });
+
+  it('invites a user named by email and a group named by name, looking each up once for many tickets', async () => {
+    const other = await new Pipeline('share-by-name').ready();
+    try {
+      docspace.stats.reset();
+      await other.startWorker(
+        other.config(docspace, {
+          ROOM_TYPE: 'custom',
+          ROOM_SHARE: JSON.stringify([
+            { email: SIM_USERS.roomAdmin.email, role: 'RoomManager' },
+            { group: SIM_GROUPS.support.name, role: 'Editing' },
+          ]),
+        }),
+      );
+      const events = [ticketEvent('generic'), ticketEvent('generic'), ticketEvent('generic')];
+      for (const event of events) {
+        await other.add(event);
+        await other.finished(event);
+      }
+      const reader = other.reader(docspace);
+      for (const event of events) {
+        const [room] = (await roomsOf(reader, event)).rooms;
+        if (!room) throw new Error('no room');
+        // Read back through DocSpace's own members API: the ids the email and the name stand for.
+        expect(await membersOf(docspace, room.id)).toMatchObject({
+          [SIM_USERS.roomAdmin.id]: AccessRole.RoomManager,
+          [SIM_GROUPS.support.id]: AccessRole.Editing,
+        });
+        expect((await other.ledgerOf(event))?.share?.granted).toEqual({
+          [SIM_USERS.roomAdmin.id]: AccessRole.RoomManager,
+          [SIM_GROUPS.support.id]: AccessRole.Editing,
+        });
+      }
+      const byRoute = docspace.stats.toJSON().byRoute;
+      const lookups = Object.entries(byRoute).filter(([route]) => /people\/email|\/group$/.test(route));
+      expect(lookups.map(([, n]) => n)).toEqual([1, 1]);
+    } finally {
+      await other.close();
+    }
+  });
+
+  it('stops a ticket at the share stage, with the reason, when ROOM_SHARE names an email DocSpace does not know', async () => {
+    const other = await new Pipeline('share-unknown').ready();
+    try {
+      await other.startWorker(
+        other.config(docspace, {
+          ROOM_TYPE: 'custom',
+          ROOM_SHARE: JSON.stringify([{ email: 'nobody@docspace.test', role: 'Editing' }]),
+        }),
+      );
+      const event = ticketEvent('generic');
+      await other.add(event);
+      await expect(other.finished(event)).rejects.toThrow(/no DocSpace user has the email nobody@docspace.test/);
+      const entry = await other.ledgerOf(event);
+      expect(entry?.stages.room).toBe('done');
+      expect(entry?.stages.share).toBe('failed');
+      expect(entry?.reasons.share).toContain('fix ROOM_SHARE');
+      // Not retried: one attempt, as for any configuration mistake.
+      const job = await Job.fromId(other.rooms, ticketKey(event));
+      expect(job?.attemptsMade).toBe(1);
     } finally {
       await other.close();
     }

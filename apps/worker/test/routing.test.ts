@@ -12,7 +12,7 @@ import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { noteJobId } from '../src/pipeline/room-processor';
 import type { RunningWorker } from '../src/worker';
-import { newTicketId, Pipeline, roomsOf, startDocspace, ticketEvent } from './support/harness';
+import { membersOf, newTicketId, Pipeline, roomsOf, startDocspace, ticketEvent } from './support/harness';
 import { type Helpdesks, notesOn, startHelpdesks } from './support/helpdesks';
 
 const ROUTING = `
@@ -33,15 +33,6 @@ rules:
     match: {brand: acme-eu, tags: [billing]}
     room: {folders: [Invoices]}
 `;
-
-/** Who DocSpace says is in a room, read through its own API: subject id → access. */
-async function membersOf(docspace: DocspaceSimulator, roomId: number): Promise<Record<string, number>> {
-  const res = await fetch(`${docspace.baseUrl}/api/2.0/files/rooms/${roomId}/share`, {
-    headers: { authorization: `Bearer ${docspace.apiKey}` },
-  });
-  const body = (await res.json()) as { response: Array<{ access: number; sharedTo: { id: string } }> };
-  return Object.fromEntries(body.response.map((m) => [m.sharedTo.id, m.access]));
-}
 
 describe('routing rules, through the receiver, to the room each rule gives', () => {
   let docspace: DocspaceSimulator;

@@ -221,7 +221,7 @@ export const WorkerEnv = z
         type: env.ROOM_TYPE,
         titleTemplate: env.ROOM_TITLE_TEMPLATE,
         folders: env.ROOM_FOLDERS,
-        share: env.ROOM_SHARE.map(({ id, type, access }) => ({ id, type, access })),
+        share: env.ROOM_SHARE.map(({ index: _, ...target }) => target),
         options: roomOptionsOf(env),
         lifecycle: {
           archiveOn: env.ROOM_ARCHIVE_ON,

@@ -9,7 +9,8 @@ import {
 } from '@ticket-rooms/docspace-client';
 import type { WorkerConfig } from '../config/config';
 import type { ShareTarget } from '../stages/share-plan';
-import { roleProblems } from '../stages/share-plan';
+import { describeTarget, roleProblems } from '../stages/share-plan';
+import { lookUpTarget } from '../stages/share-resolver';
 import type { CheckResult } from './checks';
 
 /** A list of share targets and where it is configured, for messages. */
@@ -22,7 +23,7 @@ interface ShareSource {
 
 type Lookup =
   | { found: true; name: string; user?: DocspaceUser }
-  | { found: false; status?: number; reason: string; isOtherKind?: boolean };
+  | { found: false; status?: number; reason: string; isOtherKind?: boolean; ambiguous?: boolean };
 
 const OTHER = { user: 'group', group: 'user' } as const;
 
@@ -33,7 +34,7 @@ export function shareSources(config: Readonly<WorkerConfig>): ShareSource[] {
   if (base.targets.length > 0) sources.push(base);
   if (config.routingFile === undefined) return sources;
   const key = (s: Pick<ShareSource, 'roomType' | 'targets'>) =>
-    JSON.stringify([s.roomType, s.targets.map((t) => [t.id.toLowerCase(), t.type, t.access])]);
+    JSON.stringify([s.roomType, s.targets.map((t) => [t.id.toLowerCase(), t.type, t.access, t.by ?? 'id'])]);
   for (const rule of [...config.routing.rules, config.routing.fallback]) {
     const { settings } = rule;
     if (settings.skip || settings.share.length === 0) continue;
@@ -54,6 +55,17 @@ function reasonOf(err: unknown): string {
 }
 
 async function lookUp(docspace: DocspaceClient, target: ShareTarget): Promise<Lookup> {
+  if (target.by === 'email' || target.by === 'name') {
+    try {
+      const found = await lookUpTarget(docspace, target);
+      if (found.found)
+        return { found: true, name: `${found.name} (${found.id})`, ...(found.user ? { user: found.user } : {}) };
+      return { found: false, status: 404, reason: found.message, ambiguous: found.reason === 'ambiguous' };
+    } catch (err) {
+      const status = statusOf(err);
+      return { found: false, ...(status === undefined ? {} : { status }), reason: reasonOf(err) };
+    }
+  }
   try {
     if (target.type === 'user') {
       const user = await docspace.getUser(target.id);
@@ -112,8 +124,8 @@ export async function checkShareTargets(
       });
     }
     for (const entry of entries) {
-      const at = `${source.where} entry ${entry.index} (${entry.type} ${entry.id})`;
-      const cacheKey = `${entry.type}:${entry.id.toLowerCase()}`;
+      const at = `${source.where} entry ${entry.index} (${describeTarget(entry)})`;
+      const cacheKey = `${entry.type}:${entry.by ?? 'id'}:${entry.id.toLowerCase()}`;
       let pending = cache.get(cacheKey);
       if (!pending) {
         pending = lookUp(docspace, entry);
@@ -127,6 +139,21 @@ export async function checkShareTargets(
           fail(
             `${at}: no DocSpace ${entry.type} has this id, but a ${OTHER[entry.type]} does`,
             `set "type": "${OTHER[entry.type]}" on entry ${entry.index} of ${source.where}`,
+          );
+        } else if (lookup.ambiguous) {
+          fail(
+            `${at}: ${lookup.reason}`,
+            `replace "group" with the "id" of the group meant in entry ${entry.index} of ${source.where}`,
+          );
+        } else if (lookup.status === 404 && entry.by === 'email') {
+          fail(
+            `${at}: ${lookup.reason}, so the worker would stop every ticket at the share stage`,
+            `correct the email of entry ${entry.index} in ${source.where}, or invite that person to DocSpace first`,
+          );
+        } else if (lookup.status === 404 && entry.by === 'name') {
+          fail(
+            `${at}: ${lookup.reason}, so the worker would stop every ticket at the share stage`,
+            `correct the group name of entry ${entry.index} in ${source.where} (DocSpace: Accounts → Groups)`,
           );
         } else if (lookup.status === 404) {
           fail(

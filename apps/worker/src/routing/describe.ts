@@ -1,5 +1,6 @@
 import type { TicketEvent } from '@ticket-rooms/core';
 import { accessRoleName, roomTypeName } from '@ticket-rooms/docspace-client';
+import { describeTarget } from '../stages/share-plan';
 import { renderRoomTitle } from '../stages/title';
 import type { Routing } from './routing';
 
@@ -29,7 +30,7 @@ export function describeRoute(routing: Routing, event: TicketEvent): RouteDescri
       type: roomTypeName(settings.type),
       title: renderRoomTitle(settings.titleTemplate, event),
       folders: settings.folders.map((f) => f.path),
-      share: settings.share.map((s) => `${s.type} ${s.id} as ${accessRoleName(s.access)}`),
+      share: settings.share.map((s) => `${describeTarget(s)} as ${accessRoleName(s.access)}`),
       options: { ...settings.options },
       archiveOnSolve: settings.archiveOnSolve,
     },

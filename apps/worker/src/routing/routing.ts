@@ -119,7 +119,7 @@ function settingsOf(
     type,
     titleTemplate,
     folders,
-    share: entries.map(({ id, type: subject, access }) => ({ id, type: subject, access })),
+    share: entries.map(({ index: _, ...target }) => target),
     ...(options === undefined ? {} : { options }),
     ...(archiveOnSolve === undefined ? {} : { archiveOnSolve }),
   };

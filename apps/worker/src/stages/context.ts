@@ -13,6 +13,8 @@ export type DocspacePort = Pick<
   | 'listFolders'
   | 'createFolder'
   | 'setRoomAccess'
+  | 'findUserByEmail'
+  | 'findGroups'
   | 'getPrimaryLink'
   | 'listRoomLinks'
   | 'setRoomLink'

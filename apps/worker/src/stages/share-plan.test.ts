@@ -20,6 +20,48 @@ describe('parseShareTargets', () => {
     });
   });
 
+  it('reads a user by email and a group by name, and checks the role against what each names', () => {
+    const raw = JSON.stringify([
+      { email: 'ana@example.com', role: 'RoomManager' },
+      { group: ' Support ', role: 'Editing' },
+    ]);
+    expect(parseShareTargets(raw, RoomType.Collaboration)).toEqual({
+      targets: [
+        { id: 'ana@example.com', type: 'user', by: 'email', access: AccessRole.RoomManager },
+        { id: 'Support', type: 'group', by: 'name', access: AccessRole.Editing },
+      ],
+      problems: [],
+    });
+    // A group named by name is a group: RoomManager is refused as for a group id.
+    expect(
+      parseShareTargets(JSON.stringify([{ group: 'Support', role: 'RoomManager' }]), RoomType.Collaboration).problems,
+    ).toEqual([
+      'entry 0: a group cannot be RoomManager in a Collaboration room; allowed: ContentCreator, Editing, Read',
+    ]);
+  });
+
+  it('wants exactly one of id, email and group, and a type that agrees with it', () => {
+    const problems = (entries: object[]) => parseShareTargets(JSON.stringify(entries), RoomType.Custom).problems;
+    expect(problems([{ role: 'Read' }])).toEqual([
+      'entry 0: needs "id" (a user or group id), "email" (a user) or "group" (a group name)',
+    ]);
+    expect(problems([{ id: USER, email: 'ana@example.com', role: 'Read' }])).toEqual([
+      'entry 0: has "id" and "email"; give exactly one of them',
+    ]);
+    expect(problems([{ email: 'ana@example.com', type: 'group', role: 'Read' }])).toEqual([
+      'entry 0: "email" names a user, so "type" cannot be "group"',
+    ]);
+    expect(problems([{ email: 'not-an-email', role: 'Read' }])).toEqual([
+      'entry 0.email: email must be an email address',
+    ]);
+    expect(
+      problems([
+        { group: 'Support', role: 'Read' },
+        { group: 'support', role: 'Editing' },
+      ]),
+    ).toEqual(['entry 1: support is listed twice']);
+  });
+
   it('refuses a role the room type does not allow, naming the allowed ones', () => {
     const raw = JSON.stringify([{ id: GROUP, role: 'RoomManager', type: 'group' }]);
     const { problems } = parseShareTargets(raw, RoomType.Collaboration);

@@ -8,21 +8,52 @@ import {
 } from '@ticket-rooms/docspace-client';
 import { z } from 'zod';
 
-/** One entry of `ROOM_SHARE`: a DocSpace user or group and the role it gets in every room. */
+/**
+ * One entry of `ROOM_SHARE`: a DocSpace user or group and the role it gets in every room. It names
+ * its member by id (`type` says user or group), a user by `email`, or a group by `group` name; the
+ * worker looks emails and names up when it first shares (see `share-resolver.ts`).
+ */
 export const ShareEntryInput = z
   .object({
-    id: z.uuid({ message: 'id must be a DocSpace user or group id (a UUID)' }),
+    id: z.uuid({ message: 'id must be a DocSpace user or group id (a UUID)' }).optional(),
+    email: z.email({ message: 'email must be an email address' }).optional(),
+    group: z.string().trim().min(1, { message: 'group must be a group name' }).optional(),
     role: z.union([z.string().min(1), z.number().int()]),
     /** DocSpace tells users from groups itself; we need it only to check the role beforehand. */
-    type: z.enum(['user', 'group']).default('user'),
+    type: z.enum(['user', 'group']).optional(),
   })
-  .strict();
+  .strict()
+  .superRefine((entry, ctx) => {
+    const named = (['id', 'email', 'group'] as const).filter((k) => entry[k] !== undefined);
+    if (named.length !== 1) {
+      ctx.addIssue({
+        code: 'custom',
+        message:
+          named.length === 0
+            ? 'needs "id" (a user or group id), "email" (a user) or "group" (a group name)'
+            : `has ${named.map((k) => `"${k}"`).join(' and ')}; give exactly one of them`,
+      });
+      return;
+    }
+    if (entry.email !== undefined && entry.type === 'group') {
+      ctx.addIssue({ code: 'custom', message: '"email" names a user, so "type" cannot be "group"' });
+    }
+    if (entry.group !== undefined && entry.type === 'user') {
+      ctx.addIssue({ code: 'custom', message: '"group" names a group, so "type" cannot be "user"' });
+    }
+  });
 export type ShareEntryInput = z.infer<typeof ShareEntryInput>;
 
+/** How an entry names its member: by DocSpace id, by a user's email or by a group's name. */
+export type ShareRef = 'id' | 'email' | 'name';
+
 export interface ShareTarget {
+  /** The DocSpace id, or for `by: 'email'` the email and for `by: 'name'` the group name. */
   id: string;
   type: 'user' | 'group';
   access: AccessRole;
+  /** Unset: `id`. Emails and names are looked up before the share call. */
+  by?: ShareRef;
 }
 
 /** A parsed `ROOM_SHARE` entry with its position in the list, for messages. */
@@ -30,13 +61,23 @@ export interface ShareEntry extends ShareTarget {
   index: number;
 }
 
-/** Reads `ROOM_SHARE`: JSON, ids, role names and duplicates. Roles are checked per room type apart. */
+/** How an entry is shown in messages: `user 6b1a…`, `user ana@example.com`, `group "Support"`. */
+export function describeTarget(t: ShareTarget): string {
+  return t.by === 'name' ? `group "${t.id}"` : `${t.type} ${t.id}`;
+}
+
+/** Reads `ROOM_SHARE`: JSON, ids, emails, group names, role names and duplicates. Roles are checked per room type apart. */
 export function parseShareEntries(raw: string): { entries: ShareEntry[]; problems: string[] } {
   let json: unknown;
   try {
     json = JSON.parse(raw);
   } catch {
-    return { entries: [], problems: ['must be a JSON list like [{"id":"<uuid>","role":"ContentCreator"}]'] };
+    return {
+      entries: [],
+      problems: [
+        'must be a JSON list like [{"id":"<uuid>","role":"ContentCreator"},{"email":"ana@example.com","role":"Editing"}]',
+      ],
+    };
   }
   const parsed = z.array(ShareEntryInput).safeParse(json);
   if (!parsed.success) {
@@ -50,13 +91,20 @@ export function parseShareEntries(raw: string): { entries: ShareEntry[]; problem
   const problems: string[] = [];
   const seen = new Set<string>();
   parsed.data.forEach((entry, index) => {
-    if (seen.has(entry.id.toLowerCase())) {
-      problems.push(`entry ${index}: ${entry.id} is listed twice`);
+    const target: Omit<ShareTarget, 'access'> =
+      entry.email !== undefined
+        ? { id: entry.email, type: 'user', by: 'email' }
+        : entry.group !== undefined
+          ? { id: entry.group, type: 'group', by: 'name' }
+          : { id: entry.id as string, type: entry.type ?? 'user' };
+    const key = `${target.by ?? 'id'}:${target.id.toLowerCase()}`;
+    if (seen.has(key)) {
+      problems.push(`entry ${index}: ${target.id} is listed twice`);
       return;
     }
-    seen.add(entry.id.toLowerCase());
+    seen.add(key);
     try {
-      entries.push({ index, id: entry.id, type: entry.type, access: parseAccessRole(entry.role) });
+      entries.push({ index, ...target, access: parseAccessRole(entry.role) });
     } catch (err) {
       problems.push(`entry ${index}: ${(err as Error).message}`);
     }
@@ -90,7 +138,7 @@ export function parseShareTargets(raw: string, roomType: RoomType): { targets: S
   const { entries, problems } = parseShareEntries(raw);
   const all = [...problems, ...roleProblems(entries, roomType)];
   return {
-    targets: all.length > 0 ? [] : entries.map(({ id, type, access }) => ({ id, type, access })),
+    targets: all.length > 0 ? [] : entries.map(({ index: _, ...target }) => target),
     problems: all,
   };
 }

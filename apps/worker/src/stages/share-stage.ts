@@ -3,7 +3,20 @@ import { z } from 'zod';
 import { StageError } from '../pipeline/stage-error';
 import { defineStage, skipped } from './context';
 import { roomOf } from './room-stage';
-import { compareShare } from './share-plan';
+import { compareShare, describeTarget } from './share-plan';
+import { ShareResolver, ShareTargetError } from './share-resolver';
+
+/** One resolver per DocSpace client: the ids it learnt are that portal's. */
+const resolvers = new WeakMap<object, ShareResolver>();
+
+function resolverFor(docspace: object): ShareResolver {
+  let resolver = resolvers.get(docspace);
+  if (!resolver) {
+    resolver = new ShareResolver();
+    resolvers.set(docspace, resolver);
+  }
+  return resolver;
+}
 
 export const LedgerShare = z.object({
   /** What DocSpace confirmed: subject id → access number. */
@@ -15,7 +28,8 @@ export const LedgerShare = z.object({
 export type LedgerShare = z.infer<typeof LedgerShare>;
 
 /**
- * The share: one `invitations` call for the configured users and groups. Setting access is
+ * The share: one `invitations` call for the configured users and groups, after any named by email
+ * or group name are looked up (remembered for a while, see `ShareResolver`). Setting access is
  * idempotent, so a retry simply sends it again. DocSpace drops subjects it will not share with
  * without an error; the answer is compared with the request so a dropped member is reported.
  */
@@ -26,19 +40,32 @@ export const shareStage = defineStage({
   lane: 'docspace',
   async run(ctx) {
     const room = roomOf(ctx, 'share');
-    const targets = ctx.settings.share;
-    if (targets.length === 0) return skipped('ROOM_SHARE is not set');
+    const configured = ctx.settings.share;
+    if (configured.length === 0) return skipped('ROOM_SHARE is not set');
     if (room.archived) return skipped(`room ${room.id} is archived, and DocSpace does not invite into archived rooms`);
     // ROOM_SHARE was checked against ROOM_TYPE at start-up; a room found by its tag may be older
     // than the current ROOM_TYPE, so check against the room's own type before calling.
-    for (const t of targets) {
+    for (const t of configured) {
       if (!rolesFor(room.roomType, t.type).includes(t.access)) {
         throw new StageError('share', {
           code: 'ROLE_NOT_ALLOWED',
           retryable: false,
-          message: `a ${t.type} cannot be ${accessRoleName(t.access)} in room ${room.id}, a ${roomTypeName(room.roomType)} room (${t.id}); fix ROOM_SHARE or ROOM_TYPE`,
+          message: `a ${t.type} cannot be ${accessRoleName(t.access)} in room ${room.id}, a ${roomTypeName(room.roomType)} room (${describeTarget(t)}); fix ROOM_SHARE or ROOM_TYPE`,
         });
       }
+    }
+    let targets: typeof configured;
+    try {
+      targets = await resolverFor(ctx.docspace).resolve(ctx.docspace, configured);
+    } catch (err) {
+      if (!(err instanceof ShareTargetError)) throw err;
+      // Not retried: the member stays unknown until ROOM_SHARE (or DocSpace) changes; then
+      // `pnpm ticket repair` finishes the ticket.
+      throw new StageError('share', {
+        code: err.reason === 'ambiguous' ? 'SHARE_TARGET_AMBIGUOUS' : 'SHARE_TARGET_UNKNOWN',
+        retryable: false,
+        message: `${err.message}; fix ROOM_SHARE (or the routing rule's share), then repair the ticket`,
+      });
     }
     const answer = await ctx.docspace.setRoomAccess(
       room.id,

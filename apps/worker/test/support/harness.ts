@@ -246,3 +246,12 @@ export async function roomsOf(
   const byTitle = rooms[0] ? await reader.findRoomsByTitle(rooms[0].title) : [];
   return { rooms, folders, byTitle };
 }
+
+/** Who DocSpace says is in a room, read through its own API: subject id → access. */
+export async function membersOf(docspace: DocspaceSimulator, roomId: number): Promise<Record<string, number>> {
+  const res = await fetch(`${docspace.baseUrl}/api/2.0/files/rooms/${roomId}/share`, {
+    headers: { authorization: `Bearer ${docspace.apiKey}` },
+  });
+  const body = (await res.json()) as { response: Array<{ access: number; sharedTo: { id: string } }> };
+  return Object.fromEntries(body.response.map((m) => [m.sharedTo.id, m.access]));
+}
