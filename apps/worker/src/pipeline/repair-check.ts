@@ -1,6 +1,7 @@
 import type { Logger, TicketEvent } from '@ticket-rooms/core';
+import { isVendorError } from '@ticket-rooms/core';
 import { type DocspaceClient, DocspaceError, type Room } from '@ticket-rooms/docspace-client';
-import type { Job } from 'bullmq';
+import { type Job, UnrecoverableError } from 'bullmq';
 import type { Ledger } from '../ledger/ledger';
 import type { Pipeline } from './pipelines';
 
@@ -31,7 +32,7 @@ export async function checkRoomForRepair(
   try {
     current = await deps.docspace.getRoom(room.id);
   } catch (err) {
-    if (!(err instanceof DocspaceError && err.code === 'NOT_FOUND')) throw err;
+    if (!(err instanceof DocspaceError && err.code === 'NOT_FOUND')) throw classified(err, room.id);
   }
   // Archived as the ledger says (its ticket is solved, say) or active as it says: as it should be.
   if (current && current.archived === room.archived) {
@@ -39,10 +40,21 @@ export async function checkRoomForRepair(
     await job.log(`repair: room ${room.id} is in DocSpace and ${state}; nothing to repair`);
     return;
   }
-  if (current?.archived) await deps.docspace.unarchiveRoom(room.id);
+  if (current?.archived)
+    await deps.docspace.unarchiveRoom(room.id).catch((err: unknown) => Promise.reject(classified(err, room.id)));
   // The stages of the room and of what lives in it, the room stage first.
   await deps.ledger.forget(event, pipeline);
   const what = current ? `was archived; unarchived it` : 'is gone from DocSpace';
   await job.log(`repair: room ${room.id} ${what}; its room, folders, share, link and note are redone`);
   deps.logger.info({ jobId: job.id, roomId: room.id }, `repair: room ${room.id} ${what}`);
+}
+
+/**
+ * A DocSpace error of the check, as the job should take it: one that retrying cannot mend (a
+ * key DocSpace refuses, a room the key may not see) fails the repair at once, saying so; an
+ * outage or a 429 is thrown as it is, for the job's retries.
+ */
+function classified(err: unknown, roomId: number): unknown {
+  if (!isVendorError(err) || err.retryable) return err;
+  return new UnrecoverableError(`repair: could not check room ${roomId} in DocSpace: ${err.message}`);
 }
