@@ -134,7 +134,7 @@ export function planStack(env: Env, stored: Readonly<Record<string, string>>, ra
   //    every room type.
   let roomShare: StackPlan['roomShare'] = isSet(env, 'ROOM_SHARE') ? 'configured' : 'none';
   if (docspace.embedded && roomShare === 'none') {
-    overrides.ROOM_SHARE = JSON.stringify([{ id: SIM_GROUPS.support.id, type: 'group', role: 'ContentCreator' }]);
+    overrides.ROOM_SHARE = JSON.stringify([{ group: SIM_GROUPS.support.name, role: 'ContentCreator' }]);
     roomShare = 'simulated-group';
   }
 
