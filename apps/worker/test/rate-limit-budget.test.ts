@@ -55,7 +55,10 @@ describe('the DocSpace rate limit against a portal budget', () => {
     );
     try {
       const statuses = await Promise.all(
-        Array.from({ length: 30 }, async (_, i) => (await (vendors[i % 2]?.fetch(self, get) ?? Promise.reject())).status),
+        Array.from(
+          { length: 30 },
+          async (_, i) => (await (vendors[i % 2]?.fetch(self, get) ?? Promise.reject())).status,
+        ),
       );
       // A 429 (a bunch of calls delayed on a loaded machine) is sent again by the fetch itself.
       expect(statuses.every((s) => s === 200)).toBe(true);
