@@ -121,26 +121,39 @@ describe('the shared DocSpace rate limit', () => {
       expect(await one.reserve()).toEqual({ waitMs: 20, epoch: 1 });
     });
 
-    it('climbs back to the rate answered at the last cut within seconds, then probes slowly', async () => {
-      const { clock, one } = pair({ initialPerSecond: 100, margin: 0.8, growth: 0.01, recovery: 1 });
+    it('probes slowly after a cut that measured the rate, and climbs back within seconds after one that could not', async () => {
+      const { clock, one } = pair({ initialPerSecond: 100, margin: 0.8, maxCut: 0.9, growth: 0.01, recovery: 1 });
+      // Slow start ends: 100 a second answered, cut to 80.
       for (let i = 0; i < 5; i++) {
         answer(one, 10);
         await one.reserve();
         clock.now += 100;
       }
       await one.refused(await one.reserve());
-      // 100 a second answered: cut to 80, with its ceiling at 100.
       expect((await one.state())?.perSecond).toBeCloseTo(80, 3);
-      // A second of queued callers at about that rate closes most of the gap ...
-      for (let i = 0; i < 90; i++) await one.reserve();
+      // 80 a second answered, the rate the schedule allowed: cut to 64, and only `growth` after.
+      for (let i = 0; i < 5; i++) {
+        answer(one, 8);
+        await one.reserve();
+        clock.now += 100;
+      }
+      await one.refused(await one.reserve());
+      expect((await one.state())?.perSecond).toBeCloseTo(64, 3);
+      for (let i = 0; i < 100; i++) await one.reserve();
+      expect((await one.state())?.perSecond).toBeCloseTo(65, 1);
+      // A stall: a tenth of that answered. Cut by maxCut only, then most of the gap back in a
+      // second of queued callers (about 58 of them).
+      clock.now += 2_000;
+      answer(one, 3);
+      await one.reserve();
+      clock.now += 100;
+      await one.refused(await one.reserve());
+      const cut = (await one.state())?.perSecond ?? 0;
+      expect(cut).toBeCloseTo(65 * 0.9, 0);
+      for (let i = 0; i < 58; i++) await one.reserve();
       const recovered = (await one.state())?.perSecond ?? 0;
-      expect(recovered).toBeGreaterThan(90);
-      expect(recovered).toBeLessThan(100);
-      // ... and past the ceiling each queued caller adds only `growth`.
-      for (let i = 0; i < 400; i++) await one.reserve();
-      const above = (await one.state())?.perSecond ?? 0;
-      expect(above).toBeGreaterThan(100);
-      expect(above).toBeLessThan(105);
+      expect(recovered).toBeGreaterThan(cut + 3);
+      expect(recovered).toBeLessThan(66);
     });
 
     it('wakes a caller asleep on a slot a cut cancelled, and books it again at the new rate', async () => {

@@ -24,11 +24,13 @@ local bin = math.floor(now / ${BIN_MS})
  * With the rate unknown the schedule learns it. Each reservation brings the calls its process
  * saw answered (not 429) since its last one, counted per 100 ms. The rate grows only while
  * callers queue for it (an idle limiter learns nothing): by `slowStartGrowth` per reservation
- * until the first 429, then by `growth`. A 429 cuts the rate once per epoch to `margin` times the
- * rate answered in the last half second: once the portal's bucket is empty that is the portal's
- * own rate, so one cut lands just under it however far slow start overshot. That answered rate
- * becomes the ceiling: below it the rate closes `recovery` of the gap a second (a 429 from a
- * bunch of calls rather than from the rate costs little), above it the rate probes by `growth`.
+ * until the first 429, then by `growth`, doubled for every two seconds without a cut. A 429 cuts the rate once per epoch. When the calls
+ * answered in the last half second kept up with the schedule (and always at the end of slow
+ * start), the rate is set to `margin` times that answered rate: with the portal's bucket empty
+ * that is the portal's own rate, so one cut lands just under it however far slow start
+ * overshot. When under three quarters of what the schedule allowed were answered, the calls were
+ * not sent (a stall, or too few jobs) and the refusal came from a bunch of them, not from the rate: the
+ * rate is cut by `maxCut` only, and closes `recovery` of the gap back to where it was a second.
  * With the rate known, growth and cut are off and a 429 only holds the schedule.
  *
  * Either way a cut restarts the schedule `holdSlots` slots from now: slots booked ahead at the
@@ -39,7 +41,7 @@ const RESERVE_SCRIPT = `${NOW}
 local initial, maxRate, slowStart, growth = tonumber(ARGV[2]), tonumber(ARGV[3]), tonumber(ARGV[4]), tonumber(ARGV[5])
 local recovery, answered = tonumber(ARGV[6]), tonumber(ARGV[7])
 local stampField, countField = 't' .. (bin % ${RING}), 'n' .. (bin % ${RING})
-local s = redis.call('HMGET', KEYS[1], 'rate', 'tat', 'epoch', 'learnt', 'ceiling', stampField)
+local s = redis.call('HMGET', KEYS[1], 'rate', 'tat', 'epoch', 'learnt', 'ceiling', stampField, 'cutAt')
 local rate = tonumber(s[1]) or initial
 local tat = tonumber(s[2]) or 0
 local epoch = tonumber(s[3]) or 0
@@ -53,7 +55,10 @@ if queued then
   else
     local ceiling = tonumber(s[5]) or rate
     if rate < ceiling then rate = rate + recovery * (ceiling - rate) / rate end
-    rate = rate + growth
+    -- The probe doubles every two seconds without a cut: careful just after one, quick to find
+    -- a budget that has grown (or one a stall made it undershoot).
+    local since = now - (tonumber(s[7]) or now)
+    rate = rate + math.min(slowStart, growth * 2 ^ (since / 2000))
   end
   if rate > maxRate then rate = maxRate end
 end
@@ -77,6 +82,7 @@ for i = 1, ${WINDOW} do
   fields[#fields + 1] = 't' .. ((bin - i) % ${RING})
   fields[#fields + 1] = 'n' .. ((bin - i) % ${RING})
 end
+fields[#fields + 1] = 'learnt'
 local s = redis.call('HMGET', KEYS[1], unpack(fields))
 local current = tonumber(s[2]) or 0
 if s[1] == false or current ~= epoch then return {0, current} end
@@ -86,10 +92,25 @@ for i = 1, ${WINDOW} do
 end
 local rate = tonumber(s[1])
 local measured = answered * 1000 / (${WINDOW} * ${BIN_MS})
-local cut = math.max(minRate, rate * minCut, math.min(rate * maxCut, measured * margin))
-local ceiling = math.max(cut, math.min(rate, measured))
+local cut, ceiling
+if s[#fields] and measured < rate * 0.75 then
+  -- Fewer calls answered than the schedule allowed: they were not sent (a stall, or too few jobs),
+  -- so the refusal came from a bunch of them, not from the rate. A small cut, and back soon.
+  cut = math.max(minRate, rate * maxCut)
+  ceiling = rate
+else
+  if not s[#fields] then
+    -- The end of slow start: the rate was still climbing in the half second measured, so its
+    -- last fifth says better what the portal answers now (too high costs a 429 and a second cut;
+    -- too low, a slow climb).
+    local last = tonumber(s[1 + 2 * 1]) == bin - 1 and (tonumber(s[2 + 2 * 1]) or 0) or 0
+    measured = math.max(measured, last * 1000 / ${BIN_MS})
+  end
+  cut = math.max(minRate, rate * minCut, math.min(rate * maxCut, measured * margin))
+  ceiling = cut
+end
 redis.call('HSET', KEYS[1], 'rate', string.format('%.4f', cut), 'epoch', epoch + 1, 'learnt', 1,
-  'tat', string.format('%.3f', now + hold * 1000 / cut), 'ceiling', string.format('%.4f', ceiling))
+  'tat', string.format('%.3f', now + hold * 1000 / cut), 'ceiling', string.format('%.4f', ceiling), 'cutAt', now)
 return {1, epoch + 1}
 `;
 
@@ -105,9 +126,12 @@ export interface RateOptions {
   maxPerSecond?: number;
   /** Requests a second added per reservation that had to queue, before the first 429 ... */
   slowStartGrowth?: number;
-  /** ... and after it (0.01: about 1 % a second while the queue is full). */
+  /**
+   * ... and after it (0.01: about 1 % a second while the queue is full), doubled for every two
+   * seconds since the last cut (at most `slowStartGrowth`).
+   */
   growth?: number;
-  /** Share of the gap to the ceiling the rate closes a second while below it. */
+  /** Share of the gap the rate closes a second after a cut that came from a bunch of calls. */
   recovery?: number;
   /** A cut sets the rate to this times the rate answered in the last half second ... */
   margin?: number;
@@ -150,9 +174,6 @@ export interface RateState {
   epoch: number;
   learnt: boolean;
 }
-
-/** How often a caller whose slot was cancelled books again before it goes anyway. */
-const MAX_REBOOKINGS = 3;
 
 /** A request rate shared by every process that uses the same Redis key, learnt unless given. */
 export class SharedRateLimiter {
@@ -224,12 +245,13 @@ export class SharedRateLimiter {
 
   /** Resolves when this caller may send its request, with the permit to report its answer with. */
   async acquire(): Promise<RatePermit> {
-    for (let booking = 0; ; booking++) {
+    for (;;) {
       // The wait is counted from when the slot was asked for, so a slow reply is not added to it.
       const asked = performance.now();
       const permit = await this.reserve();
-      const cancelled = await this.sleep(asked + permit.waitMs, permit.epoch);
-      if (!cancelled || booking >= MAX_REBOOKINGS) return permit;
+      // A cut moved the schedule back to now: a caller that kept its cancelled slot would go
+      // beside the callers booked after the cut, over the rate. Each cut wakes a caller once.
+      if (!(await this.sleep(asked + permit.waitMs, permit.epoch))) return permit;
     }
   }
 
