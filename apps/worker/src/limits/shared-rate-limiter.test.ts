@@ -167,5 +167,18 @@ describe('the shared DocSpace rate limit', () => {
       const permit = await waiting;
       expect(permit.epoch).toBe(1);
     });
+
+    it('wakes a caller again at every cut, so it never keeps a cancelled slot beside the callers booked after one', async () => {
+      const { one } = pair({ initialPerSecond: 1, minPerSecond: 1, slowStartGrowth: 0 });
+      let permit = await one.reserve();
+      // A second away on the limiter's clock, which stands still: only a cut can wake it early.
+      const waiting = one.acquire();
+      for (let cuts = 1; cuts <= 5; cuts++) {
+        expect(await one.refused(permit)).toBe(true);
+        if (cuts < 5) permit = await one.reserve();
+      }
+      // Woken by each of the five cuts, it holds a slot of the last epoch.
+      expect((await waiting).epoch).toBe(5);
+    });
   });
 });

@@ -24,13 +24,14 @@ local bin = math.floor(now / ${BIN_MS})
  * With the rate unknown the schedule learns it. Each reservation brings the calls its process
  * saw answered (not 429) since its last one, counted per 100 ms. The rate grows only while
  * callers queue for it (an idle limiter learns nothing): by `slowStartGrowth` per reservation
- * until the first 429, then by `growth`, doubled for every two seconds without a cut. A 429 cuts the rate once per epoch. When the calls
- * answered in the last half second kept up with the schedule (and always at the end of slow
- * start), the rate is set to `margin` times that answered rate: with the portal's bucket empty
- * that is the portal's own rate, so one cut lands just under it however far slow start
- * overshot. When under three quarters of what the schedule allowed were answered, the calls were
- * not sent (a stall, or too few jobs) and the refusal came from a bunch of them, not from the rate: the
- * rate is cut by `maxCut` only, and closes `recovery` of the gap back to where it was a second.
+ * until the first 429, then by `growth`, doubled for every two seconds without a cut. A 429 cuts
+ * the rate once per epoch. When the calls answered in the last half second kept up with the
+ * schedule (and always at the end of slow start), the rate is set to `margin` times that
+ * answered rate: with the portal's bucket empty that is the portal's own rate, so one cut lands
+ * just under it however far slow start overshot. When under three quarters of what the schedule
+ * allowed were answered, the calls were not sent (a stall, or too few jobs) and the refusal came
+ * from a bunch of them, not from the rate: the rate is cut by `maxCut` only, and closes
+ * `recovery` of the gap a second back to where it was before the stall.
  * With the rate known, growth and cut are off and a 429 only holds the schedule.
  *
  * Either way a cut restarts the schedule `holdSlots` slots from now: slots booked ahead at the
@@ -82,6 +83,7 @@ for i = 1, ${WINDOW} do
   fields[#fields + 1] = 't' .. ((bin - i) % ${RING})
   fields[#fields + 1] = 'n' .. ((bin - i) % ${RING})
 end
+fields[#fields + 1] = 'ceiling'
 fields[#fields + 1] = 'learnt'
 local s = redis.call('HMGET', KEYS[1], unpack(fields))
 local current = tonumber(s[2]) or 0
@@ -96,8 +98,10 @@ local cut, ceiling
 if s[#fields] and measured < rate * 0.75 then
   -- Fewer calls answered than the schedule allowed: they were not sent (a stall, or too few jobs),
   -- so the refusal came from a bunch of them, not from the rate. A small cut, and back soon.
+  -- The 429s of one stall come in a row, each under the epoch the last one began: the rate
+  -- goes back to where it was before the first of them, not before the last.
   cut = math.max(minRate, rate * maxCut)
-  ceiling = rate
+  ceiling = math.max(rate, tonumber(s[#fields - 1]) or 0)
 else
   if not s[#fields] then
     -- The end of slow start: the rate was still climbing in the half second measured, so its
