@@ -58,8 +58,9 @@ if queued then
     if rate < ceiling then rate = rate + recovery * (ceiling - rate) / rate end
     -- The probe doubles every two seconds without a cut: careful just after one, quick to find
     -- a budget that has grown (or one a stall made it undershoot).
+    -- (The exponent is capped: hours without a cut would make it infinite, and 0 * inf NaN.)
     local since = now - (tonumber(s[7]) or now)
-    rate = rate + math.min(slowStart, growth * 2 ^ (since / 2000))
+    rate = rate + math.min(slowStart, growth * 2 ^ math.min(since / 2000, 30))
   end
   if rate > maxRate then rate = maxRate end
 end
