@@ -75,6 +75,8 @@ const { values: args } = parseArgs({
     'docspace-budget': { type: 'string', default: '0' },
     'docspace-burst': { type: 'string', default: '10' },
     'worker-rate-limit': { type: 'string', default: '0' },
+    // Samples DocSpace's answers and the worker's learnt rate every 250 ms, reported per second.
+    timeline: { type: 'boolean', default: false },
     json: { type: 'boolean', default: false },
   },
 });
@@ -188,6 +190,59 @@ async function simStats(url: string): Promise<number> {
 async function simStatuses(url: string): Promise<{ total: number; byStatus: Record<string, number> }> {
   const res = await fetch(`${url}/__sim/stats`);
   return (await res.json()) as { total: number; byStatus: Record<string, number> };
+}
+
+interface TimelineSecond {
+  /** Seconds since the first delivery. */
+  s: number;
+  answered: number;
+  refused: number;
+  /** The adaptive limiter's rate at the end of the second, when it has one. */
+  rate?: number;
+}
+
+/**
+ * Polls the DocSpace simulator's counts and the adaptive limiter's state every 250 ms, so a run
+ * shows when its 429s came and what the rate was then; `stop` folds the samples into seconds.
+ */
+function sampleTimeline(docspaceUrl: string, redis: RedisClient, limiterKey: string) {
+  const samples: Array<{ at: number; total: number; refused: number; rate?: number }> = [];
+  let running = true;
+  const loop = (async () => {
+    while (running) {
+      const [stats, rate] = await Promise.all([simStatuses(docspaceUrl), redis.hget(limiterKey, 'rate')]);
+      samples.push({
+        at: Date.now(),
+        total: stats.total,
+        refused: stats.byStatus['429'] ?? 0,
+        ...(rate === null ? {} : { rate: Number(rate) }),
+      });
+      await new Promise((r) => setTimeout(r, 250));
+    }
+  })();
+  return {
+    async stop(started: number): Promise<TimelineSecond[]> {
+      running = false;
+      await loop;
+      const seconds: TimelineSecond[] = [];
+      let prev = { total: 0, refused: 0 };
+      for (const sample of samples) {
+        const s = Math.floor((sample.at - started) / 1000);
+        if (s < 0) {
+          prev = sample;
+          continue;
+        }
+        const row = seconds[s] ?? { s, answered: 0, refused: 0 };
+        const refused = sample.refused - prev.refused;
+        row.answered += sample.total - prev.total - refused;
+        row.refused += refused;
+        if (sample.rate !== undefined) row.rate = Math.round(sample.rate);
+        seconds[s] = row;
+        prev = sample;
+      }
+      return [...seconds].map((row, s) => row ?? { s, answered: 0, refused: 0 });
+    },
+  };
 }
 
 async function inBatches<T>(items: readonly T[], size: number, fn: (item: T) => Promise<void>): Promise<void> {
@@ -386,6 +441,10 @@ async function runBench(): Promise<boolean> {
     redis: redisCpu(),
   };
 
+  const timeline = args.timeline
+    ? sampleTimeline(sims.urls.docspace, client, `${prefix}:docspace-adaptive-rate`)
+    : undefined;
+
   // 5. Send.
   const runId = Date.now() % 1_000_000;
   const sent: Ticket[] = [];
@@ -429,6 +488,7 @@ async function runBench(): Promise<boolean> {
     await done;
   }
   polling = false;
+  const perSecond = await timeline?.stop(started);
   clearTimeout(timeout);
   worker.off('exit', onWorkerExit);
   const cpu = {
@@ -568,7 +628,7 @@ async function runBench(): Promise<boolean> {
   const width = Math.max(...rows.map(([k]) => k.length));
   if (args.json) {
     process.stdout.write(
-      `${JSON.stringify({ docspacePerSecond, refused, docspaceCalls, tickets: sent.length, throughput, docspacePerTicket, cpu })}\n`,
+      `${JSON.stringify({ docspacePerSecond, refused, docspaceCalls, tickets: sent.length, throughput, docspacePerTicket, cpu, timeline: perSecond })}\n`,
     );
   }
   process.stdout.write(`\nPipeline benchmark\n${rows.map(([k, v]) => `  ${k.padEnd(width)}  ${v}`).join('\n')}\n`);

@@ -1,11 +1,12 @@
 // Rate budget benchmark (not a test): `pnpm exec tsx bench/rate-budget.ts [--rates 50,200]
-//   [--burst 10] [--seconds 25] [--concurrency 50] [--latency 20]`
+//   [--burst 10] [--seconds 25] [--concurrency 50] [--latency 20] [--timeline]`
 //
 // For each budget N, the DocSpace simulator answers 429 with Retry-After beyond N requests a
 // second (a token bucket of --burst), and the pipeline benchmark runs a backlog of about
 // --seconds worth of DocSpace calls through the worker twice: with DOCSPACE_RATE_LIMIT=N (the
 // budget known) and without it (the worker learns it from the 429s). Prints DocSpace calls
-// answered per second against N, and the share of calls answered 429.
+// answered per second against N, and the share of calls answered 429; with --timeline, each
+// run's calls answered and refused per second and the learnt rate, to see where 429s come from.
 import { spawnSync } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -19,6 +20,7 @@ const { values: args } = parseArgs({
     seconds: { type: 'string', default: '25' },
     concurrency: { type: 'string', default: '50' },
     latency: { type: 'string', default: '20' },
+    timeline: { type: 'boolean', default: false },
   },
 });
 
@@ -47,6 +49,7 @@ for (const n of String(args.rates).split(',').map(Number)) {
         String(args.burst),
         '--worker-rate-limit',
         known ? String(n) : '0',
+        ...(args.timeline ? ['--timeline'] : []),
       ],
       { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] },
     );
@@ -55,7 +58,17 @@ for (const n of String(args.rates).split(',').map(Number)) {
       process.stderr.write(res.stdout);
       throw new Error(`the pipeline run for N=${n} exited with ${res.status}`);
     }
-    const r = JSON.parse(line) as { docspacePerSecond: number; refused: number; docspaceCalls: number };
+    const r = JSON.parse(line) as {
+      docspacePerSecond: number;
+      refused: number;
+      docspaceCalls: number;
+      timeline?: Array<{ s: number; answered: number; refused: number; rate?: number }>;
+    };
+    if (r.timeline) {
+      // One line per run: answered/refused each second, and the learnt rate where there is one.
+      const cells = r.timeline.map((t) => `${t.answered}/${t.refused}${t.rate === undefined ? '' : `@${t.rate}`}`);
+      process.stdout.write(`N=${n} ${known ? 'known' : 'learnt'} per second (answered/429@rate): ${cells.join(' ')}\n`);
+    }
     rows.push(
       [
         String(n),

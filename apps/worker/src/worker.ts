@@ -25,8 +25,7 @@ import { createRoomFileProcessor } from './findings/room-file-processor';
 import { createAttachmentReaders, createHelpdeskWriters } from './helpdesks';
 import type { JobKeys } from './ledger/bullmq-trail';
 import { Ledger } from './ledger/ledger';
-import { AdaptiveRateLimiter } from './limits/adaptive-rate-limiter';
-import { SharedRateLimiter } from './limits/shared-rate-limiter';
+import { knownRate, SharedRateLimiter } from './limits/shared-rate-limiter';
 import { createVendorFetch, type RequestLimiter, type VendorFetch } from './limits/vendor-fetch';
 import { WorkerMetrics } from './metrics/metrics';
 import { type MetricsServer, startMetricsServer } from './metrics/server';
@@ -111,12 +110,16 @@ export async function startWorker(
 
   // 1. Vendor clients, each under a fetch that counts its calls (and, for DocSpace, waits for
   //    the rate shared by every worker on this Redis: one key for every shard, one budget). The
-  //    rate is the configured one, or else learnt from DocSpace's 429s, so that the pause a 429
-  //    costs the whole rooms queue stays rare.
+  //    rate is the configured one, or else learnt from DocSpace's 429s; a refused call is sent
+  //    again by the fetch, so a 429 costs the call a wait, not the rooms queue a pause.
   const limiter: RequestLimiter =
     config.docspace.rateLimitPerSecond === undefined
-      ? new AdaptiveRateLimiter(redis, `${config.queuePrefix}:docspace-adaptive-rate`)
-      : new SharedRateLimiter(redis, `${config.queuePrefix}:docspace-rate`, config.docspace.rateLimitPerSecond);
+      ? new SharedRateLimiter(redis, `${config.queuePrefix}:docspace-adaptive-rate`)
+      : new SharedRateLimiter(
+          redis,
+          `${config.queuePrefix}:docspace-rate-schedule`,
+          knownRate(config.docspace.rateLimitPerSecond),
+        );
   const fetches: VendorFetch[] = [];
   const vendorFetch = (vendor: string, connectTimeoutMs: number | undefined, withLimiter?: RequestLimiter) => {
     const f = createVendorFetch({

@@ -101,15 +101,21 @@ export class Faults {
     return rate !== undefined && rate > 0 && this.random() < rate;
   }
 
+  /**
+   * Takes a token of the request budget, when there is one, as the request arrives: a portal
+   * counts requests at its door, before any work (or the simulated latency) on them. False when
+   * the request is over the budget.
+   */
+  admit(url?: string): boolean {
+    if (!this.bucket || (this.config.only !== undefined && !(url ?? '').startsWith(this.config.only))) return true;
+    const waitMs = this.bucket.take();
+    if (waitMs === 0) return true;
+    this.budgetRetryAfter = Math.max(1, Math.ceil(waitMs / 1000));
+    return false;
+  }
+
   /** Decides what happens to a request before it reaches its handler. */
-  beforeHandler(url?: string): Exclude<FaultKind, 'dropAfterCommit'> | undefined {
-    if (this.bucket && (this.config.only === undefined || (url ?? '').startsWith(this.config.only))) {
-      const waitMs = this.bucket.take();
-      if (waitMs > 0) {
-        this.budgetRetryAfter = Math.max(1, Math.ceil(waitMs / 1000));
-        return 'overBudget';
-      }
-    }
+  beforeHandler(url?: string): Exclude<FaultKind, 'dropAfterCommit' | 'overBudget'> | undefined {
     if (!this.applies(url)) return undefined;
     if (this.rateLimitUntil > Date.now()) return 'rateLimit';
     if (this.roll(this.config.rateLimitRate)) return this.counted('rateLimit');
@@ -185,8 +191,9 @@ export function installFaults(app: FastifyInstance, faults: Faults, stats: Reque
   app.addHook('onRequest', async (req: FastifyRequest, reply: FastifyReply) => {
     if (isControlRoute(req)) return;
     stats.count(req.method, req.routeOptions.url ?? 'unmatched');
+    const admitted = faults.admit(req.url);
     if (faults.latencyMs > 0) await new Promise((r) => setTimeout(r, faults.latencyMs));
-    const fault = faults.beforeHandler(req.url);
+    const fault = admitted ? faults.beforeHandler(req.url) : 'overBudget';
     if (fault === undefined) return;
     faults.injected[fault] += 1;
     if (fault === 'rateLimit') {
