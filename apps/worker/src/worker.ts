@@ -25,6 +25,7 @@ import { createRoomFileProcessor } from './findings/room-file-processor';
 import { createAttachmentReaders, createHelpdeskWriters } from './helpdesks';
 import type { JobKeys } from './ledger/bullmq-trail';
 import { Ledger } from './ledger/ledger';
+import { RedisEpoch } from './ledger/redis-epoch';
 import { AdaptiveRateLimiter } from './limits/adaptive-rate-limiter';
 import { SharedRateLimiter } from './limits/shared-rate-limiter';
 import { createVendorFetch, type RequestLimiter, type VendorFetch } from './limits/vendor-fetch';
@@ -102,6 +103,7 @@ export async function startWorker(
   });
   redis.on('error', (err: Error) => logger.warn({ err: err.message }, 'redis connection error; reconnecting'));
   watchRedis(redis, { logger, name: 'worker', onEvent: (event) => metrics.redisEvents.inc({ event }) });
+  const epoch = new RedisEpoch(redis);
   // Every shard of the current layout, then the former layouts' (their jobs must still finish).
   const prefixes = allPrefixes(
     shardLayout(config.queuePrefix, config.queueShards ?? 1, config.queueShardsPrevious ?? [], {
@@ -179,6 +181,7 @@ export async function startWorker(
     stopping: () => stopping,
     lockDurationMs: config.lockDurationMs,
     onChange: (change: string) => metrics.roomChanges.inc({ change }),
+    redisEpoch: () => epoch.get(),
   } satisfies Partial<RunnerDeps>;
   const ownQueues: Queue[] = [];
   // Each prefix's notes queues and findings record: a room file's ticket may be under any prefix.

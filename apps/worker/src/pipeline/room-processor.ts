@@ -95,7 +95,14 @@ export function createRoomProcessor(deps: RoomProcessorDeps) {
       const queueName = deps.queueOf(run.next.lane, event.source) as NotesQueueName;
       // A repair's note is its own job: the creation's note job may still be retained, completed.
       const jobId = event.kind === 'ticket.repair' ? `note-${job.id}` : noteJobId(key);
-      const data: NoteJobData = { key, event, room: { id: room.id, title: room.title, url: link.url } };
+      // A room this run created has no note yet: said with the Redis epoch it was made in.
+      const madeIn = run.ran.has('room') && room.origin === 'created' ? deps.redisEpoch?.() : undefined;
+      const data: NoteJobData = {
+        key,
+        event,
+        room: { id: room.id, title: room.title, url: link.url },
+        ...(madeIn === undefined ? {} : { roomMadeIn: madeIn }),
+      };
       await Promise.all([
         deps.notesQueues[queueName].add(NOTE_JOB_NAME, data, { ...roomJobOptions(), jobId }),
         job.log(`${run.next.name}: note queued on ${queueName} as ${jobId}`),

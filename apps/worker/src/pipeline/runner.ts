@@ -37,6 +37,8 @@ export interface RunnerDeps extends FailureContext {
   ticketLocks?: TicketLocks;
   /** Counts what the reconciling stages changed (archived, unarchived, renamed). */
   onChange?(change: string): void;
+  /** The Redis server's run id now (see `RedisEpoch`); `undefined` where unknown. */
+  redisEpoch?(): string | undefined;
 }
 
 /** What the job shows in Bull Board as its progress: step `step` of `of` of its pipeline. */
@@ -54,6 +56,8 @@ export interface LaneRun {
   next: StageDefinition | undefined;
   /** Why the pipeline stopped early for this job (nothing to act on yet). */
   halted?: string;
+  /** The stages this job ran (rather than found done in the ledger). */
+  ran: ReadonlySet<string>;
 }
 
 /** How long a job whose ticket is busy waits before it looks again, jittered so waiters spread out. */
@@ -171,7 +175,7 @@ async function runStages(
     // no room to reconcile either.
     const skip = entry.route?.skip ? skipReason(entry.route) : undefined;
     if (skip !== undefined && stage.reconcile) continue;
-    if (!here && skip === undefined) return { key, entry, next: stage };
+    if (!here && skip === undefined) return { key, entry, next: stage, ran: ranThisRun };
     if (deps.stopping()) {
       // Shutdown: the stage in hand is checkpointed; hand the job back without using an attempt.
       await job.log(`${stage.name}: worker shutting down; job handed back before this stage`);
@@ -221,7 +225,7 @@ async function runStages(
     if (outcome.state === 'halt') {
       await Promise.all([progressWritten, job.log(`${stage.name}: ${outcome.reason}`)]);
       log.info({ stage: stage.name }, `${stage.name}: ${outcome.reason}`);
-      return { key, entry, next: undefined, halted: outcome.reason };
+      return { key, entry, next: undefined, halted: outcome.reason, ran: ranThisRun };
     }
     ranThisRun.add(stage.name);
     // 4. The checkpoint, the operator's log line and the next stage's progress: one script.
@@ -263,5 +267,5 @@ async function runStages(
       log.warn({ stage: stage.name, ...details }, `${stage.name}: ${outcome.warning}`);
     }
   }
-  return { key, entry, next: undefined };
+  return { key, entry, next: undefined, ran: ranThisRun };
 }

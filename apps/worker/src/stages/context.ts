@@ -78,6 +78,8 @@ export interface HandoffRoom {
   id: number;
   title: string;
   url: string;
+  /** No attempt before this one can have posted the room's note (see `note-processor.ts`). */
+  fresh?: boolean;
 }
 
 export interface StageContext {
