@@ -374,7 +374,12 @@ export async function startWorker(
 
 /** BullMQ's key names for a job of `queue`, as its own scripts use them. */
 function jobKeysOf(queue: Queue): (jobId: string) => JobKeys {
-  return (jobId) => ({ job: queue.toKey(jobId), events: queue.keys.events as string, meta: queue.keys.meta as string });
+  return (jobId) => ({
+    job: queue.toKey(jobId),
+    events: queue.keys.events as string,
+    meta: queue.keys.meta as string,
+    stalled: queue.keys.stalled as string,
+  });
 }
 
 function stageOf(job: Job): StageName | 'unknown' {

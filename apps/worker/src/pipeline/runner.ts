@@ -165,6 +165,31 @@ async function runStages(
   //    stage: the stages before it were the handing lane's, and the handoff carries what they made.
   let progressWritten: Promise<unknown> | undefined;
   let reached = run.handoff === undefined;
+  // DocSpace calls made so far in this job, and what the last checkpoint said about the job's
+  // lock at that count: while nothing was called since, that check stands for a create.
+  let calls = 0;
+  const docspace = countingCalls(deps.docspace, () => {
+    calls += 1;
+  });
+  let lock: { owned: boolean; atCall: number } | undefined;
+  // Results of stages that called nobody, not written yet: they go out with the next checkpoint
+  // (a crash before it only runs them again).
+  const pending: Array<{ update: LedgerUpdate; log: string }> = [];
+  const flush = async (): Promise<void> => {
+    if (pending.length === 0) return;
+    const batch = pending.splice(0);
+    await deps.ledger.checkpoint(
+      event,
+      batch.map((p) => p.update),
+      {
+        keys: deps.jobKeys(job.id as string),
+        jobId: job.id as string,
+        log: batch.map((p) => p.log),
+        ...(job.opts.keepLogs === undefined ? {} : { keepLogs: job.opts.keepLogs }),
+      },
+      pipeline,
+    );
+  };
   for (const stage of pipeline as readonly StageDefinition[]) {
     const queue = deps.queueOf(stage.lane, event.source);
     const here = queue === undefined || queue === run.queue;
@@ -175,7 +200,10 @@ async function runStages(
     // no room to reconcile either.
     const skip = entry.route?.skip ? skipReason(entry.route) : undefined;
     if (skip !== undefined && stage.reconcile) continue;
-    if (!here && skip === undefined) return { key, entry, next: stage, ran: ranThisRun };
+    if (!here && skip === undefined) {
+      await flush();
+      return { key, entry, next: stage, ran: ranThisRun };
+    }
     if (deps.stopping()) {
       // Shutdown: the stage in hand is checkpointed; hand the job back without using an attempt.
       await job.log(`${stage.name}: worker shutting down; job handed back before this stage`);
@@ -183,6 +211,7 @@ async function runStages(
       throw new DelayedError();
     }
     const started = performance.now();
+    const calledBefore = calls;
     let ownershipChecked = false;
     const current = entry;
     const ctx: StageContext = {
@@ -191,7 +220,7 @@ async function runStages(
       desired: current.desired,
       resultOf: (s) => (current as Record<string, unknown>)[s.field] as never,
       ranThisRun: (s) => ranThisRun.has(s.name),
-      docspace: deps.docspace,
+      docspace,
       settings: deps.routing.settingsFor(current.route?.rule),
       routing: deps.routing,
       helpdesk,
@@ -201,6 +230,11 @@ async function runStages(
         // would need the event loop blocked for a whole lock duration in between.
         if (token === undefined || ownershipChecked) return;
         ownershipChecked = true;
+        // The checkpoint just before checked the lock, and nothing was called since.
+        if (lock !== undefined && lock.atCall === calls) {
+          if (!lock.owned) throw new Error(`worker lost the lock of job ${job.id}; another worker takes it from here`);
+          return;
+        }
         // Renewing the lock fails when we no longer own the job: then another worker may be
         // running it, and creating now could make a duplicate.
         const owned = await job.extendLock(token, deps.lockDurationMs);
@@ -208,8 +242,9 @@ async function runStages(
       },
     };
     // Shown in Bull Board while the stage runs; written alongside the stage's first call rather
-    // than before it, which saves a round trip. A reconciling stage in step shows nothing.
-    if (!stage.reconcile) progressWritten ??= job.updateProgress(progressOf(pipeline, stage, entry));
+    // than before it, which saves a round trip. A reconciling stage in step shows nothing, and a
+    // local stage is over before anyone could look.
+    if (!stage.reconcile && !stage.local) progressWritten ??= job.updateProgress(progressOf(pipeline, stage, entry));
     let outcome: StageOutcome<unknown>;
     try {
       outcome = skip === undefined ? await stage.run(ctx) : skipped(skip);
@@ -223,7 +258,7 @@ async function runStages(
       continue;
     }
     if (outcome.state === 'halt') {
-      await Promise.all([progressWritten, job.log(`${stage.name}: ${outcome.reason}`)]);
+      await Promise.all([progressWritten, job.log(`${stage.name}: ${outcome.reason}`), flush()]);
       log.info({ stage: stage.name }, `${stage.name}: ${outcome.reason}`);
       return { key, entry, next: undefined, halted: outcome.reason, ran: ranThisRun };
     }
@@ -239,22 +274,37 @@ async function runStages(
     );
     const progress = following === undefined ? undefined : progressOf(pipeline, following, next);
     const summary = outcome.state === 'done' ? outcome.summary : `skipped: ${outcome.reason}`;
-    await Promise.all([
-      progressWritten,
-      deps.ledger.write(
-        event,
-        update,
-        {
-          keys: deps.jobKeys(job.id as string),
-          jobId: job.id as string,
-          log: `${stage.name}: ${summary}`,
-          ...(job.opts.keepLogs === undefined ? {} : { keepLogs: job.opts.keepLogs }),
-          ...(progress === undefined ? {} : { progress }),
-        },
-        pipeline,
-      ),
-    ]);
+    const line = `${stage.name}: ${summary}`;
+    if (outcome.local && calledBefore === calls && following !== undefined) {
+      // Called nobody, and a checkpoint follows in this job: it goes out with that one.
+      pending.push({ update, log: line });
+    } else {
+      const batch = pending.splice(0);
+      const written = await Promise.all([
+        progressWritten,
+        deps.ledger.checkpoint(
+          event,
+          [...batch.map((p) => p.update), update],
+          {
+            keys: deps.jobKeys(job.id as string),
+            jobId: job.id as string,
+            log: [...batch.map((p) => p.log), line],
+            ...(job.opts.keepLogs === undefined ? {} : { keepLogs: job.opts.keepLogs }),
+            ...(progress === undefined ? {} : { progress }),
+            // A stage follows here and may create something: the lock is checked on the way.
+            ...(token === undefined || following === undefined
+              ? {}
+              : { lock: { token, durationMs: deps.lockDurationMs } }),
+          },
+          pipeline,
+        ),
+      ]);
+      const owned = written[1].owned;
+      lock = owned === undefined ? undefined : { owned, atCall: calls };
+    }
     if (progress !== undefined) job.progress = progress;
+    // The next stage's progress went out with this checkpoint.
+    progressWritten ??= Promise.resolve();
     entry = next;
     deps.metrics.stageDuration.observe(
       { stage: stage.name, result: outcome.state },
@@ -267,5 +317,20 @@ async function runStages(
       log.warn({ stage: stage.name, ...details }, `${stage.name}: ${outcome.warning}`);
     }
   }
+  await flush();
   return { key, entry, next: undefined, ran: ranThisRun };
+}
+
+/** The port with every method call counted (before it is made). */
+function countingCalls<T extends object>(port: T, onCall: () => void): T {
+  return new Proxy(port, {
+    get(target, name, receiver) {
+      const value: unknown = Reflect.get(target, name, receiver);
+      if (typeof value !== 'function') return value;
+      return (...args: unknown[]) => {
+        onCall();
+        return (value as (...a: unknown[]) => unknown).apply(target, args);
+      };
+    },
+  });
 }

@@ -57,6 +57,7 @@ export const linkStage = defineStage({
         result: link,
         summary: `not shared by link (${why}); portal URL ${link.url}`,
         details: { roomId: room.id, url: link.url, kind: link.kind, sharedByLink: false, reason: why },
+        local: true,
       };
     }
     // 1. The portal's own link, or ours from an earlier attempt that crashed before its checkpoint.
