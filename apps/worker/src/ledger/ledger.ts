@@ -52,8 +52,15 @@ ${trailLua(2, 9)}
 return {state, owned}
 `;
 
+/** The job's trail alone (progress, log, lock), for a stage's start: KEYS and ARGV as `trailLua` reads them. */
+const TRAIL_SCRIPT = `
+${trailLua(1, 1)}
+return owned
+`;
+
 type LedgerRedis = RedisClient & {
   ticketRoomsLedgerWrite(numKeys: number, ...keysAndArgs: string[]): Promise<[string, number]>;
+  ticketRoomsJobTrail(numKeys: number, ...keysAndArgs: string[]): Promise<number>;
 };
 
 /**
@@ -73,6 +80,7 @@ export class Ledger {
   ) {
     if (!('ticketRoomsLedgerWrite' in redis)) {
       redis.defineCommand('ticketRoomsLedgerWrite', { lua: WRITE_SCRIPT });
+      redis.defineCommand('ticketRoomsJobTrail', { lua: TRAIL_SCRIPT });
     }
     prepareDesiredState(redis);
     this.redis = redis as LedgerRedis;
@@ -167,6 +175,16 @@ export class Ledger {
       ...scope,
     );
     return { state: state as TicketState, owned: owned === -1 ? undefined : owned === 1 };
+  }
+
+  /**
+   * Writes a job's trail without touching the ledger (a stage's progress as it starts), and says
+   * whether the job's lock is still this worker's when the trail asks.
+   */
+  async trail(trail: CheckpointTrail): Promise<boolean | undefined> {
+    const keys = trailKeys(trail);
+    const owned = await this.redis.ticketRoomsJobTrail(keys.length, ...keys, ...trailArgs(trail));
+    return owned === -1 ? undefined : owned === 1;
   }
 
   /**

@@ -171,6 +171,15 @@ async function runStages(
   const docspace = countingCalls(deps.docspace, () => {
     calls += 1;
   });
+  const countedHelpdesk =
+    helpdesk?.writer === undefined
+      ? helpdesk
+      : {
+          ...helpdesk,
+          writer: countingCalls(helpdesk.writer, () => {
+            calls += 1;
+          }),
+        };
   let lock: { owned: boolean; atCall: number } | undefined;
   // Results of stages that called nobody, not written yet: they go out with the next checkpoint
   // (a crash before it only runs them again).
@@ -223,14 +232,16 @@ async function runStages(
       docspace,
       settings: deps.routing.settingsFor(current.route?.rule),
       routing: deps.routing,
-      helpdesk,
+      helpdesk: countedHelpdesk,
       handoff: run.handoff,
       beforeCreate: async () => {
         // Once per stage, right before its first create: a lock lost later in the same stage
         // would need the event loop blocked for a whole lock duration in between.
         if (token === undefined || ownershipChecked) return;
         ownershipChecked = true;
-        // The checkpoint just before checked the lock, and nothing was called since.
+        // The checkpoint just before, or this stage's progress, checked the lock, and nothing
+        // was called since.
+        await progressWritten;
         if (lock !== undefined && lock.atCall === calls) {
           if (!lock.owned) throw new Error(`worker lost the lock of job ${job.id}; another worker takes it from here`);
           return;
@@ -244,7 +255,22 @@ async function runStages(
     // Shown in Bull Board while the stage runs; written alongside the stage's first call rather
     // than before it, which saves a round trip. A reconciling stage in step shows nothing, and a
     // local stage is over before anyone could look.
-    if (!stage.reconcile && !stage.local) progressWritten ??= job.updateProgress(progressOf(pipeline, stage, entry));
+    if (!stage.reconcile && !stage.local && progressWritten === undefined) {
+      const progress = progressOf(pipeline, stage, entry);
+      const atCall = calls;
+      progressWritten = deps.ledger
+        .trail({
+          keys: deps.jobKeys(job.id as string),
+          jobId: job.id as string,
+          progress,
+          // As the stage may create something first thing, the lock is checked on the way.
+          ...(token === undefined ? {} : { lock: { token, durationMs: deps.lockDurationMs } }),
+        })
+        .then((owned) => {
+          job.progress = progress;
+          if (owned !== undefined) lock = { owned, atCall };
+        });
+    }
     let outcome: StageOutcome<unknown>;
     try {
       outcome = skip === undefined ? await stage.run(ctx) : skipped(skip);
