@@ -45,6 +45,7 @@ import { buildDelivery, startSimulators } from '@ticket-rooms/simulators';
 import { LocalCluster } from '@ticket-rooms/testkit';
 import { type Job, Queue } from 'bullmq';
 import { pino } from 'pino';
+import { WORKER_NODE_FLAGS } from '../apps/worker/test/support/child-worker';
 import { bundleApp } from '../scripts/bundle-app';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -447,7 +448,8 @@ async function runPipeline(sims: Sims, plan: Plan, warmup: Plan, concurrency: nu
   // 3. The worker, in its own process: the production bundle, as its Docker image runs it.
   await bundleApp(join(ROOT, 'apps/worker'));
   const worker = spawnNode(
-    ['--enable-source-maps', 'apps/worker/dist/main.mjs'],
+    // With the image's V8 flags too (apps/worker/Dockerfile): its young generation is small.
+    ['--enable-source-maps', ...WORKER_NODE_FLAGS, 'apps/worker/dist/main.mjs'],
     {
       ...vendorEnv(sims, concurrency),
       REDIS_URL: redisUrl,
