@@ -13,6 +13,7 @@ import {
   createDocspaceClient,
   LinkType,
   type Room,
+  RoomType,
   roomTypeCanShare,
   sanitizeTitle,
 } from '@ticket-rooms/docspace-client';
@@ -97,7 +98,9 @@ async function openRoom(event: { source: Source; tenant: string; ticketId: strin
   // 4. The link: an external one where the room type has them, else the room's portal URL.
   let url = docspace.roomPortalUrl(target.id, { archived: target.archived });
   if (!target.archived && roomTypeCanShare(target.roomType) && allowsExternalLinks(target.roomType)) {
-    const links = await docspace.listRoomLinks(target.id, { type: LinkType.External });
+    // A custom room made just now has no links: DocSpace makes one only for public and form rooms.
+    const bare = made !== undefined && target.roomType === RoomType.Custom;
+    const links = bare ? [] : await docspace.listRoomLinks(target.id, { type: LinkType.External });
     const live = links.find((l) => !l.expired && (l.primary || l.title === 'Ticket Rooms'));
     const link =
       live ??
