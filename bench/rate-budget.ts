@@ -37,6 +37,11 @@ for (const n of String(args.rates).split(',').map(Number)) {
         'tsx',
         join(here, 'pipeline.ts'),
         '--json',
+        // The pipeline alone, from a cold start: learning the budget is what is measured.
+        '--mode',
+        'pipeline',
+        '--warmup',
+        '0',
         '--tickets',
         String(tickets),
         '--concurrency',
@@ -59,7 +64,7 @@ for (const n of String(args.rates).split(',').map(Number)) {
       throw new Error(`the pipeline run for N=${n} exited with ${res.status}`);
     }
     const r = JSON.parse(line) as {
-      docspacePerSecond: number;
+      roomsPhasePerSecond: number;
       refused: number;
       docspaceCalls: number;
       timeline?: Array<{ s: number; answered: number; refused: number; rate?: number }>;
@@ -74,8 +79,8 @@ for (const n of String(args.rates).split(',').map(Number)) {
         String(n),
         known ? `DOCSPACE_RATE_LIMIT=${n}` : 'unset (learnt)',
         String(tickets),
-        r.docspacePerSecond.toFixed(1),
-        (r.docspacePerSecond / n).toFixed(3),
+        r.roomsPhasePerSecond.toFixed(1),
+        (r.roomsPhasePerSecond / n).toFixed(3),
         `${((r.refused / r.docspaceCalls) * 100).toFixed(2)} % (${r.refused} of ${r.docspaceCalls})`,
         res.status === 0 ? 'all rooms and notes right' : 'rooms or notes wrong',
       ].join(' | '),

@@ -25,6 +25,7 @@ import { createRoomFileProcessor } from './findings/room-file-processor';
 import { createAttachmentReaders, createHelpdeskWriters } from './helpdesks';
 import type { JobKeys } from './ledger/bullmq-trail';
 import { Ledger } from './ledger/ledger';
+import { RedisEpoch } from './ledger/redis-epoch';
 import { knownRate, SharedRateLimiter } from './limits/shared-rate-limiter';
 import { createVendorFetch, type RequestLimiter, type VendorFetch } from './limits/vendor-fetch';
 import { WorkerMetrics } from './metrics/metrics';
@@ -101,6 +102,7 @@ export async function startWorker(
   });
   redis.on('error', (err: Error) => logger.warn({ err: err.message }, 'redis connection error; reconnecting'));
   watchRedis(redis, { logger, name: 'worker', onEvent: (event) => metrics.redisEvents.inc({ event }) });
+  const epoch = new RedisEpoch(redis);
   // Every shard of the current layout, then the former layouts' (their jobs must still finish).
   const prefixes = allPrefixes(
     shardLayout(config.queuePrefix, config.queueShards ?? 1, config.queueShardsPrevious ?? [], {
@@ -182,6 +184,7 @@ export async function startWorker(
     stopping: () => stopping,
     lockDurationMs: config.lockDurationMs,
     onChange: (change: string) => metrics.roomChanges.inc({ change }),
+    redisEpoch: () => epoch.get(),
   } satisfies Partial<RunnerDeps>;
   const ownQueues: Queue[] = [];
   // Each prefix's notes queues and findings record: a room file's ticket may be under any prefix.
@@ -374,7 +377,12 @@ export async function startWorker(
 
 /** BullMQ's key names for a job of `queue`, as its own scripts use them. */
 function jobKeysOf(queue: Queue): (jobId: string) => JobKeys {
-  return (jobId) => ({ job: queue.toKey(jobId), events: queue.keys.events as string, meta: queue.keys.meta as string });
+  return (jobId) => ({
+    job: queue.toKey(jobId),
+    events: queue.keys.events as string,
+    meta: queue.keys.meta as string,
+    stalled: queue.keys.stalled as string,
+  });
 }
 
 function stageOf(job: Job): StageName | 'unknown' {

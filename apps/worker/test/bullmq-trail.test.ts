@@ -1,5 +1,5 @@
 import { testPrefix, testRedisUrl } from '@ticket-rooms/testkit';
-import { Queue } from 'bullmq';
+import { Queue, Worker } from 'bullmq';
 import { Redis } from 'ioredis';
 import { afterAll, describe, expect, it } from 'vitest';
 import { Ledger } from '../src/ledger/ledger';
@@ -56,6 +56,48 @@ describe("the checkpoint's job trail, read through BullMQ", () => {
       expect(await redis.exists(keys.job, `${keys.job}:logs`)).toBe(0);
       expect((await ledger.read(t))?.stages.link).toBe('done');
     } finally {
+      await queue.close();
+    }
+  });
+
+  it("checks and renews the job's lock with the checkpoint, as BullMQ's extendLock does", async () => {
+    const prefix = testPrefix('ledger');
+    const ledger = new Ledger(redis, prefix);
+    const queue = new Queue('trail-lock', { connection: redis, prefix });
+    const worker = new Worker('trail-lock', null, { connection: { url: testRedisUrl() }, prefix, autorun: false });
+    try {
+      await queue.add('room', { n: 1 }, { jobId: 'trail-2' });
+      const job = await worker.getNextJob('owners-token');
+      if (!job) throw new Error('no job to take');
+      const keys = {
+        job: queue.toKey('trail-2'),
+        events: queue.keys.events as string,
+        meta: queue.keys.meta as string,
+        stalled: queue.keys.stalled as string,
+      };
+      const t = ticket('5');
+      const write = (token: string) =>
+        ledger.checkpoint(t, [{ stage: { name: 'room', state: 'done' } }], {
+          keys,
+          jobId: 'trail-2',
+          log: ['route: rule default', 'room: done'],
+          lock: { token, durationMs: 60_000 },
+        });
+      expect(await write('owners-token')).toEqual({ state: 'in-progress', owned: true });
+      // Renewed for the duration given, well past the worker's own (30 s by default).
+      expect(await redis.pttl(`${keys.job}:lock`)).toBeGreaterThan(30_000);
+      expect(await write('a-stale-token')).toEqual({ state: 'in-progress', owned: false });
+      // BullMQ agrees on who owns the job, and the stage lines are one log entry each.
+      expect(await job.extendLock('a-stale-token', 1_000)).toBe(0);
+      expect(await job.extendLock('owners-token', 1_000)).toBe(1);
+      expect((await queue.getJobLogs('trail-2')).logs).toEqual([
+        'route: rule default',
+        'room: done',
+        'route: rule default',
+        'room: done',
+      ]);
+    } finally {
+      await worker.close();
       await queue.close();
     }
   });

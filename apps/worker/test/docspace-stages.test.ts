@@ -167,8 +167,15 @@ describe('nested folders, sharing and external links', () => {
       }),
     );
     const event = ticketEvent('generic');
+    const linkListings = () =>
+      Object.entries(docspace.stats.toJSON().byRoute)
+        .filter(([route]) => route.startsWith('GET ') && route.endsWith('/links'))
+        .reduce((n, [, count]) => n + count, 0);
+    const listedBefore = linkListings();
     await pipeline.add(event);
     await pipeline.finished(event);
+    // The room was made by this job, so there were no links to look through.
+    expect(linkListings() - listedBefore).toBe(0);
 
     const reader = pipeline.reader(docspace);
     const { rooms, folders } = await roomsOf(reader, event);

@@ -1,5 +1,5 @@
 import { ticketKey } from '@ticket-rooms/core';
-import { noteMarker } from '@ticket-rooms/helpdesk';
+import { createJiraWriter, noteMarker, renderRoomNote } from '@ticket-rooms/helpdesk';
 import type { DocspaceSimulator } from '@ticket-rooms/simulators';
 import { Job } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -51,6 +51,44 @@ describe('the helpdesk stage', () => {
     expect(entry?.note?.id).toBe(notes[0]?.id);
     // After a lost answer the note was already there: found, not posted again.
     if (fault === 'commit-then-drop') expect(entry?.note?.alreadyPresent).toBe(true);
+  });
+
+  /** How often the Jira simulator was asked for a request's comments: the note stage's read-back. */
+  const jiraReadBacks = () =>
+    helpdesks.jira.stats.toJSON().byRoute['GET /rest/servicedeskapi/request/:key/comment'] ?? 0;
+
+  it('posts the note of a room it has just made without reading the ticket back first', async () => {
+    const event = ticketEvent('jira');
+    const before = jiraReadBacks();
+    await pipeline.add(event);
+    await pipeline.noteFinished(event);
+    // Counted before the test reads the notes itself, through the same route.
+    expect(jiraReadBacks() - before).toBe(0);
+    expect(await oneNote(helpdesks, event)).toHaveLength(1);
+    expect((await pipeline.ledgerOf(event))?.note?.alreadyPresent).toBe(false);
+  });
+
+  it('reads the ticket back when the room was made before Redis last restarted, and finds the note there', async () => {
+    // A note posted by a start of this job that a Redis restart forgot (its start count with it).
+    const event = ticketEvent('jira');
+    const room = { id: 9_100, title: 'Ticket room', url: 'https://r/9100' };
+    const env = helpdesks.env();
+    const writer = createJiraWriter({
+      baseUrl: env.JIRA_URL as string,
+      email: env.JIRA_EMAIL as string,
+      apiToken: env.JIRA_API_TOKEN as string,
+    });
+    await writer.addNote(
+      event.ticketId,
+      renderRoomNote({ roomTitle: room.title, url: room.url, key: ticketKey(event) }),
+    );
+    await writer.close();
+    const before = jiraReadBacks();
+    const job = await pipeline.addNote(event, room, 'run-id-of-a-redis-server-before-a-restart');
+    await job.waitUntilFinished(pipeline.noteEvents['notes-jira'], 30_000);
+    expect(jiraReadBacks() - before).toBe(1);
+    expect(await oneNote(helpdesks, event)).toHaveLength(1);
+    expect((await pipeline.ledgerOf(event))?.note?.alreadyPresent).toBe(true);
   });
 
   it('keeps posting notes while DocSpace answers every request with 429', async () => {

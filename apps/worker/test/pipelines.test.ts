@@ -2,16 +2,51 @@ import { NOTE_JOB_NAME, QUEUE_NAMES, roomJobOptions, ticketKey } from '@ticket-r
 import { createZendeskWriter } from '@ticket-rooms/helpdesk';
 import type { DocspaceSimulator } from '@ticket-rooms/simulators';
 import { testRedisUrl } from '@ticket-rooms/testkit';
-import { Job, Worker } from 'bullmq';
+import { Job, type Queue, Worker } from 'bullmq';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WorkerMetrics } from '../src/metrics/metrics';
 import { createNoteProcessor } from '../src/pipeline/note-processor';
 import { DEFAULT_RETRY_POLICY } from '../src/pipeline/retry-policy';
+import { createRoomProcessor } from '../src/pipeline/room-processor';
+import type { RunnerDeps } from '../src/pipeline/runner';
 import { routingOf } from '../src/routing/routing';
-import type { DocspacePort } from '../src/stages/context';
+import type { DocspacePort, RoomSettings } from '../src/stages/context';
 import { Pipeline, roomsOf, startDocspace, ticketEvent } from './support/harness';
 import { type Helpdesks, notesOn, startHelpdesks } from './support/helpdesks';
+
+const SETTINGS: RoomSettings = {
+  type: 2,
+  titleTemplate: '{subject}',
+  folders: [],
+  share: [],
+  options: {},
+  lifecycle: { archiveOn: new Set(), rename: false, onDeleted: 'keep', createOnUpdate: false },
+};
+
+/** What a lane's processor needs, for calling it by hand on a job another worker object holds. */
+function laneDeps(pipeline: Pipeline, queue: Queue, over: Partial<RunnerDeps> & Pick<RunnerDeps, 'queueOf'>) {
+  return {
+    queue: queue.name,
+    ledger: pipeline.ledger,
+    metrics: new WorkerMetrics({ defaultMetrics: false }),
+    logger: pino({ level: 'silent' }),
+    policy: DEFAULT_RETRY_POLICY,
+    rateLimit: async () => {},
+    docspace: {} as DocspacePort,
+    routing: routingOf(SETTINGS),
+    helpdeskOf: () => undefined,
+    stopping: () => false,
+    lockDurationMs: 5_000,
+    jobKeys: (id: string) => ({
+      job: queue.toKey(id),
+      events: queue.keys.events as string,
+      meta: queue.keys.meta as string,
+      stalled: queue.keys.stalled as string,
+    }),
+    ...over,
+  } satisfies RunnerDeps;
+}
 
 describe('pipelines by job kind, over a typed ledger', () => {
   let docspace: DocspaceSimulator;
@@ -103,32 +138,12 @@ describe('the note stage without its lock', () => {
       email: env.ZENDESK_EMAIL as string,
       apiToken: env.ZENDESK_API_TOKEN as string,
     });
-    const process = createNoteProcessor({
-      queue,
-      ledger: pipeline.ledger,
-      metrics: new WorkerMetrics({ defaultMetrics: false }),
-      logger: pino({ level: 'silent' }),
-      policy: DEFAULT_RETRY_POLICY,
-      rateLimit: async () => {},
-      docspace: {} as DocspacePort,
-      routing: routingOf({
-        type: 2,
-        titleTemplate: '{subject}',
-        folders: [],
-        share: [],
-        options: {},
-        lifecycle: { archiveOn: new Set(), rename: false, onDeleted: 'keep', createOnUpdate: false },
+    const process = createNoteProcessor(
+      laneDeps(pipeline, pipeline.notes[queue], {
+        helpdeskOf: () => ({ vendor: 'zendesk', writer, variables: [] }),
+        queueOf: (lane) => (lane === 'docspace' ? QUEUE_NAMES.rooms : queue),
       }),
-      helpdeskOf: () => ({ vendor: 'zendesk', writer, variables: [] }),
-      queueOf: (lane) => (lane === 'docspace' ? QUEUE_NAMES.rooms : queue),
-      stopping: () => false,
-      lockDurationMs: 5_000,
-      jobKeys: (id) => ({
-        job: pipeline.notes[queue].toKey(id),
-        events: pipeline.notes[queue].keys.events as string,
-        meta: pipeline.notes[queue].keys.meta as string,
-      }),
-    });
+    );
     await pipeline.notes[queue].add(
       NOTE_JOB_NAME,
       { key: ticketKey(event), event, room: { id: 1, title: 'Room', url: 'https://portal.test/r/1' } },
@@ -151,6 +166,61 @@ describe('the note stage without its lock', () => {
     } finally {
       await owner.close();
       await writer.close();
+    }
+  });
+});
+
+describe('the room lane losing its lock between two stages', () => {
+  let docspace: DocspaceSimulator;
+  let pipeline: Pipeline;
+
+  beforeAll(async () => {
+    docspace = await startDocspace();
+    pipeline = await new Pipeline('room-lock').ready();
+  });
+  afterAll(async () => {
+    await pipeline.close();
+    await docspace.close();
+  });
+
+  it('creates no folder once another worker holds the job, though the room was made under its lock', async () => {
+    const event = ticketEvent('generic');
+    const queue = pipeline.rooms;
+    const client = pipeline.reader(docspace);
+    const jobId = ticketKey(event);
+    // Right after DocSpace made the room, another worker takes the job over (its lock changes hands).
+    const port: DocspacePort = Object.assign(Object.create(client) as DocspacePort, {
+      createRoom: async (input: Parameters<DocspacePort['createRoom']>[0]) => {
+        const room = await client.createRoom(input);
+        await pipeline.redis.set(`${queue.toKey(jobId)}:lock`, 'another-workers-token', 'PX', 5_000);
+        return room;
+      },
+    });
+    const process = createRoomProcessor({
+      ...laneDeps(pipeline, queue, {
+        docspace: port,
+        queueOf: (lane) => (lane === 'docspace' ? QUEUE_NAMES.rooms : undefined),
+      }),
+      routing: routingOf({ ...SETTINGS, folders: [{ path: 'Logs', title: 'Logs', parent: undefined }] }),
+      notesQueues: pipeline.notes,
+    });
+    await pipeline.add(event);
+    const owner = new Worker(QUEUE_NAMES.rooms, null, {
+      connection: { url: testRedisUrl() },
+      prefix: pipeline.prefix,
+      autorun: false,
+    });
+    try {
+      const job = await owner.getNextJob('the-first-owners-token');
+      if (!job) throw new Error('no room job to take');
+      await expect(process(job, 'the-first-owners-token')).rejects.toThrow(/lost the lock of job/);
+      // The room exists (it was made under the lock), and nothing was made in it after the lock was gone.
+      const { rooms, folders } = await roomsOf(client, event);
+      expect(rooms).toHaveLength(1);
+      expect(folders).toEqual([]);
+      expect((await pipeline.ledgerOf(event))?.room?.origin).toBe('created');
+    } finally {
+      await owner.close();
     }
   });
 });

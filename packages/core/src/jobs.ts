@@ -58,6 +58,12 @@ export const NoteJobData = z.object({
   key: z.string(),
   event: TicketEvent,
   room: z.object({ id: z.number(), title: z.string(), url: z.string() }),
+  /**
+   * Set when the room job that queued this note created the room itself, in the same run: the
+   * Redis server's run id at the time. While Redis still runs as that server (nothing it held was
+   * lost since), the note job's first start cannot follow an earlier attempt that posted.
+   */
+  roomMadeIn: z.string().optional(),
 });
 export type NoteJobData = z.infer<typeof NoteJobData>;
 export const NOTE_JOB_NAME = 'note.post';

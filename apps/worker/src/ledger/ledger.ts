@@ -8,7 +8,7 @@ import {
   ticketKey,
 } from '@ticket-rooms/core';
 import type { Pipeline } from '../pipeline/pipelines';
-import { type CheckpointTrail, trailArgs, trailKeys, trailLua } from './bullmq-trail';
+import { type CheckpointTrail, TRAIL_ARGS, trailArgs, trailKeys, trailLua } from './bullmq-trail';
 import { decodeEntry, encodeUpdate, FIELDS, reasonField, stageField } from './codec';
 import { DEFAULT_SCOPE, type LedgerEntry, type LedgerUpdate, type TicketState } from './entry';
 
@@ -21,23 +21,25 @@ export type { CheckpointTrail } from './bullmq-trail';
  * on the first write. Given a job's keys too (KEYS[2..5]), the same script writes the job's log
  * line and progress (see `bullmq-trail.ts`).
  *
- * ARGV: key, source, tenant, ticketId, createdAt, #set, #del, #scope, then the trail's four
- * (jobId, log, keepLogs, progress), then the fields to set (name, value, …), the fields to
- * delete, and the stage-state fields of the pipeline that decides the ticket's state (`?` before
- * a reconciling stage's: it counts only once it has acted).
+ * ARGV: key, source, tenant, ticketId, createdAt, #set, #del, #scope, then the trail's six
+ * (jobId, log lines, keepLogs, progress, lock token, lock duration), then the fields to set
+ * (name, value, …), the fields to delete, and the stage-state fields of the pipeline that decides
+ * the ticket's state (`?` before a reconciling stage's: it counts only once it has acted).
+ * Returns the state and whether the job's lock is still ours (see `trailLua`).
  */
 const WRITE_SCRIPT = `
 local k = KEYS[1]
+local F = ${9 + TRAIL_ARGS}
 if redis.call('HSETNX', k, '${FIELDS.key}', ARGV[1]) == 1 then
   redis.call('HSET', k, '${FIELDS.source}', ARGV[2], '${FIELDS.tenant}', ARGV[3], '${FIELDS.ticketId}', ARGV[4], '${FIELDS.createdAt}', ARGV[5])
 end
 local nset = tonumber(ARGV[6])
 local ndel = tonumber(ARGV[7])
 local nscope = tonumber(ARGV[8])
-if nset > 0 then redis.call('HSET', k, unpack(ARGV, 13, 12 + nset)) end
-if ndel > 0 then redis.call('HDEL', k, unpack(ARGV, 13 + nset, 12 + nset + ndel)) end
+if nset > 0 then redis.call('HSET', k, unpack(ARGV, F, F - 1 + nset)) end
+if ndel > 0 then redis.call('HDEL', k, unpack(ARGV, F + nset, F - 1 + nset + ndel)) end
 local state = 'done'
-for i = 13 + nset + ndel, 12 + nset + ndel + nscope do
+for i = F + nset + ndel, F - 1 + nset + ndel + nscope do
   local field = ARGV[i]
   local optional = string.sub(field, 1, 1) == '?'
   if optional then field = string.sub(field, 2) end
@@ -47,11 +49,18 @@ for i = 13 + nset + ndel, 12 + nset + ndel + nscope do
 end
 redis.call('HSET', k, '${FIELDS.state}', state)
 ${trailLua(2, 9)}
-return state
+return {state, owned}
+`;
+
+/** The job's trail alone (progress, log, lock), for a stage's start: KEYS and ARGV as `trailLua` reads them. */
+const TRAIL_SCRIPT = `
+${trailLua(1, 1)}
+return owned
 `;
 
 type LedgerRedis = RedisClient & {
-  ticketRoomsLedgerWrite(numKeys: number, ...keysAndArgs: string[]): Promise<string>;
+  ticketRoomsLedgerWrite(numKeys: number, ...keysAndArgs: string[]): Promise<[string, number]>;
+  ticketRoomsJobTrail(numKeys: number, ...keysAndArgs: string[]): Promise<number>;
 };
 
 /**
@@ -71,6 +80,7 @@ export class Ledger {
   ) {
     if (!('ticketRoomsLedgerWrite' in redis)) {
       redis.defineCommand('ticketRoomsLedgerWrite', { lua: WRITE_SCRIPT });
+      redis.defineCommand('ticketRoomsJobTrail', { lua: TRAIL_SCRIPT });
     }
     prepareDesiredState(redis);
     this.redis = redis as LedgerRedis;
@@ -118,11 +128,37 @@ export class Ledger {
     trail?: CheckpointTrail,
     pipeline: Pipeline = DEFAULT_SCOPE,
   ): Promise<TicketState> {
+    return (await this.checkpoint(ref, [update], trail, pipeline)).state;
+  }
+
+  /**
+   * Applies the results of one or more stages in one script, with the job's trail; `owned` is
+   * whether the job's lock was still this worker's (and is renewed), when the trail asks.
+   */
+  async checkpoint(
+    ref: TicketRef,
+    updates: readonly LedgerUpdate[],
+    trail?: CheckpointTrail,
+    pipeline: Pipeline = DEFAULT_SCOPE,
+  ): Promise<{ state: TicketState; owned: boolean | undefined }> {
     const now = this.now();
-    const { set, del } = encodeUpdate(update, now);
+    // Field by field, a later update wins over an earlier one (null: delete the field).
+    const fields = new Map<string, string | null>();
+    for (const update of updates) {
+      const encoded = encodeUpdate(update, now);
+      for (let i = 0; i < encoded.set.length; i += 2)
+        fields.set(encoded.set[i] as string, encoded.set[i + 1] as string);
+      for (const field of encoded.del) fields.set(field, null);
+    }
+    const set: string[] = [];
+    const del: string[] = [];
+    for (const [field, value] of fields) {
+      if (value === null) del.push(field);
+      else set.push(field, value);
+    }
     const scope = pipeline.map((s) => `${s.reconcile ? '?' : ''}${stageField(s.name)}`);
     const keys = trail ? [this.keyOf(ref), ...trailKeys(trail)] : [this.keyOf(ref)];
-    const state = await this.redis.ticketRoomsLedgerWrite(
+    const [state, owned] = await this.redis.ticketRoomsLedgerWrite(
       keys.length,
       ...keys,
       this.ticketKeyOf(ref),
@@ -138,7 +174,17 @@ export class Ledger {
       ...del,
       ...scope,
     );
-    return state as TicketState;
+    return { state: state as TicketState, owned: owned === -1 ? undefined : owned === 1 };
+  }
+
+  /**
+   * Writes a job's trail without touching the ledger (a stage's progress as it starts), and says
+   * whether the job's lock is still this worker's when the trail asks.
+   */
+  async trail(trail: CheckpointTrail): Promise<boolean | undefined> {
+    const keys = trailKeys(trail);
+    const owned = await this.redis.ticketRoomsJobTrail(keys.length, ...keys, ...trailArgs(trail));
+    return owned === -1 ? undefined : owned === 1;
   }
 
   /**

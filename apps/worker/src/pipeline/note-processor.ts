@@ -18,11 +18,19 @@ export function createNoteProcessor(deps: RunnerDeps) {
   return async function processNoteJob(job: Job, token?: string): Promise<NoteJobResult> {
     const parsed = NoteJobData.safeParse(job.data);
     if (!parsed.success) throw new UnrecoverableError(`invalid job data: ${describeIssues(parsed.error)}`);
-    const { event, room } = parsed.data;
+    const { event, room, roomMadeIn } = parsed.data;
     const pipeline = pipelineOf(event.kind);
     if (!pipeline) throw new UnrecoverableError(`no pipeline for job kind "${event.kind}" in this worker`);
+    // No note can be on the ticket yet when the room job that queued this one made the room, Redis
+    // has run as the same server since (so the job's start count is whole), and this is the job's
+    // first start: then nothing needs reading back before the post.
+    const fresh =
+      roomMadeIn !== undefined &&
+      roomMadeIn === deps.redisEpoch?.() &&
+      job.attemptsStarted <= 1 &&
+      job.attemptsMade === 0;
     const run = await runLane(
-      { job, token, lane: 'helpdesk', queue: deps.queue, pipeline, event, handoff: room },
+      { job, token, lane: 'helpdesk', queue: deps.queue, pipeline, event, handoff: { ...room, fresh } },
       deps,
     );
     const note = run.entry.note;

@@ -89,27 +89,36 @@ export function createRoomProcessor(deps: RoomProcessorDeps) {
     if (!room || !link) throw new Error('the ledger lacks the room or link after the DocSpace stages');
 
     // 3. Hand the rest to the vendor's notes queue; the same job id for every run, so a second
-    //    room run cannot queue a second note.
+    //    room run cannot queue a second note. 4. The attachments, on their own queue: the link
+    //    does not wait for them. Both go out together: neither depends on the other.
+    const handoffs: Array<Promise<unknown>> = [];
     let note: { jobId: string } | { skipped: string };
     if (run.next) {
       const queueName = deps.queueOf(run.next.lane, event.source) as NotesQueueName;
       // A repair's note is its own job: the creation's note job may still be retained, completed.
       const jobId = event.kind === 'ticket.repair' ? `note-${job.id}` : noteJobId(key);
-      const data: NoteJobData = { key, event, room: { id: room.id, title: room.title, url: link.url } };
-      await Promise.all([
+      // A room this run created has no note yet: said with the Redis epoch it was made in.
+      const madeIn = run.ran.has('room') && room.origin === 'created' ? deps.redisEpoch?.() : undefined;
+      const data: NoteJobData = {
+        key,
+        event,
+        room: { id: room.id, title: room.title, url: link.url },
+        ...(madeIn === undefined ? {} : { roomMadeIn: madeIn }),
+      };
+      handoffs.push(
         deps.notesQueues[queueName].add(NOTE_JOB_NAME, data, { ...roomJobOptions(), jobId }),
         job.log(`${run.next.name}: note queued on ${queueName} as ${jobId}`),
-      ]);
+      );
       note = { jobId };
     } else {
       note = { skipped: skippedNote(entry) };
     }
-    // 4. The attachments, on their own queue: the link does not wait for them.
     if (deps.attachments?.copies(event.source)) {
       const data: AttachmentSyncJobData = { key, event };
       const jobId = attachmentSyncJobId(key, event);
-      await deps.attachments.queue.add(ATTACHMENT_SYNC_JOB_NAME, data, { ...roomJobOptions(), jobId });
+      handoffs.push(deps.attachments.queue.add(ATTACHMENT_SYNC_JOB_NAME, data, { ...roomJobOptions(), jobId }));
     }
+    await Promise.all(handoffs);
     // One line per ticket at info with every id; the per-stage lines are at debug and in the job log.
     deps.logger.info(
       {

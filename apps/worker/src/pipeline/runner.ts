@@ -37,6 +37,8 @@ export interface RunnerDeps extends FailureContext {
   ticketLocks?: TicketLocks;
   /** Counts what the reconciling stages changed (archived, unarchived, renamed). */
   onChange?(change: string): void;
+  /** The Redis server's run id now (see `RedisEpoch`); `undefined` where unknown. */
+  redisEpoch?(): string | undefined;
 }
 
 /** What the job shows in Bull Board as its progress: step `step` of `of` of its pipeline. */
@@ -54,6 +56,8 @@ export interface LaneRun {
   next: StageDefinition | undefined;
   /** Why the pipeline stopped early for this job (nothing to act on yet). */
   halted?: string;
+  /** The stages this job ran (rather than found done in the ledger). */
+  ran: ReadonlySet<string>;
 }
 
 /** How long a job whose ticket is busy waits before it looks again, jittered so waiters spread out. */
@@ -161,6 +165,40 @@ async function runStages(
   //    stage: the stages before it were the handing lane's, and the handoff carries what they made.
   let progressWritten: Promise<unknown> | undefined;
   let reached = run.handoff === undefined;
+  // DocSpace calls made so far in this job, and what the last checkpoint said about the job's
+  // lock at that count: while nothing was called since, that check stands for a create.
+  let calls = 0;
+  const docspace = countingCalls(deps.docspace, () => {
+    calls += 1;
+  });
+  const countedHelpdesk =
+    helpdesk?.writer === undefined
+      ? helpdesk
+      : {
+          ...helpdesk,
+          writer: countingCalls(helpdesk.writer, () => {
+            calls += 1;
+          }),
+        };
+  let lock: { owned: boolean; atCall: number } | undefined;
+  // Results of stages that called nobody, not written yet: they go out with the next checkpoint
+  // (a crash before it only runs them again).
+  const pending: Array<{ update: LedgerUpdate; log: string }> = [];
+  const flush = async (): Promise<void> => {
+    if (pending.length === 0) return;
+    const batch = pending.splice(0);
+    await deps.ledger.checkpoint(
+      event,
+      batch.map((p) => p.update),
+      {
+        keys: deps.jobKeys(job.id as string),
+        jobId: job.id as string,
+        log: batch.map((p) => p.log),
+        ...(job.opts.keepLogs === undefined ? {} : { keepLogs: job.opts.keepLogs }),
+      },
+      pipeline,
+    );
+  };
   for (const stage of pipeline as readonly StageDefinition[]) {
     const queue = deps.queueOf(stage.lane, event.source);
     const here = queue === undefined || queue === run.queue;
@@ -171,7 +209,10 @@ async function runStages(
     // no room to reconcile either.
     const skip = entry.route?.skip ? skipReason(entry.route) : undefined;
     if (skip !== undefined && stage.reconcile) continue;
-    if (!here && skip === undefined) return { key, entry, next: stage };
+    if (!here && skip === undefined) {
+      await flush();
+      return { key, entry, next: stage, ran: ranThisRun };
+    }
     if (deps.stopping()) {
       // Shutdown: the stage in hand is checkpointed; hand the job back without using an attempt.
       await job.log(`${stage.name}: worker shutting down; job handed back before this stage`);
@@ -179,6 +220,7 @@ async function runStages(
       throw new DelayedError();
     }
     const started = performance.now();
+    const calledBefore = calls;
     let ownershipChecked = false;
     const current = entry;
     const ctx: StageContext = {
@@ -187,16 +229,23 @@ async function runStages(
       desired: current.desired,
       resultOf: (s) => (current as Record<string, unknown>)[s.field] as never,
       ranThisRun: (s) => ranThisRun.has(s.name),
-      docspace: deps.docspace,
+      docspace,
       settings: deps.routing.settingsFor(current.route?.rule),
       routing: deps.routing,
-      helpdesk,
+      helpdesk: countedHelpdesk,
       handoff: run.handoff,
       beforeCreate: async () => {
         // Once per stage, right before its first create: a lock lost later in the same stage
         // would need the event loop blocked for a whole lock duration in between.
         if (token === undefined || ownershipChecked) return;
         ownershipChecked = true;
+        // The checkpoint just before, or this stage's progress, checked the lock, and nothing
+        // was called since.
+        await progressWritten;
+        if (lock !== undefined && lock.atCall === calls) {
+          if (!lock.owned) throw new Error(`worker lost the lock of job ${job.id}; another worker takes it from here`);
+          return;
+        }
         // Renewing the lock fails when we no longer own the job: then another worker may be
         // running it, and creating now could make a duplicate.
         const owned = await job.extendLock(token, deps.lockDurationMs);
@@ -204,8 +253,24 @@ async function runStages(
       },
     };
     // Shown in Bull Board while the stage runs; written alongside the stage's first call rather
-    // than before it, which saves a round trip. A reconciling stage in step shows nothing.
-    if (!stage.reconcile) progressWritten ??= job.updateProgress(progressOf(pipeline, stage, entry));
+    // than before it, which saves a round trip. A reconciling stage in step shows nothing, and a
+    // local stage is over before anyone could look.
+    if (!stage.reconcile && !stage.local && progressWritten === undefined) {
+      const progress = progressOf(pipeline, stage, entry);
+      const atCall = calls;
+      progressWritten = deps.ledger
+        .trail({
+          keys: deps.jobKeys(job.id as string),
+          jobId: job.id as string,
+          progress,
+          // As the stage may create something first thing, the lock is checked on the way.
+          ...(token === undefined ? {} : { lock: { token, durationMs: deps.lockDurationMs } }),
+        })
+        .then((owned) => {
+          job.progress = progress;
+          if (owned !== undefined) lock = { owned, atCall };
+        });
+    }
     let outcome: StageOutcome<unknown>;
     try {
       outcome = skip === undefined ? await stage.run(ctx) : skipped(skip);
@@ -219,9 +284,9 @@ async function runStages(
       continue;
     }
     if (outcome.state === 'halt') {
-      await Promise.all([progressWritten, job.log(`${stage.name}: ${outcome.reason}`)]);
+      await Promise.all([progressWritten, job.log(`${stage.name}: ${outcome.reason}`), flush()]);
       log.info({ stage: stage.name }, `${stage.name}: ${outcome.reason}`);
-      return { key, entry, next: undefined, halted: outcome.reason };
+      return { key, entry, next: undefined, halted: outcome.reason, ran: ranThisRun };
     }
     ranThisRun.add(stage.name);
     // 4. The checkpoint, the operator's log line and the next stage's progress: one script.
@@ -235,22 +300,37 @@ async function runStages(
     );
     const progress = following === undefined ? undefined : progressOf(pipeline, following, next);
     const summary = outcome.state === 'done' ? outcome.summary : `skipped: ${outcome.reason}`;
-    await Promise.all([
-      progressWritten,
-      deps.ledger.write(
-        event,
-        update,
-        {
-          keys: deps.jobKeys(job.id as string),
-          jobId: job.id as string,
-          log: `${stage.name}: ${summary}`,
-          ...(job.opts.keepLogs === undefined ? {} : { keepLogs: job.opts.keepLogs }),
-          ...(progress === undefined ? {} : { progress }),
-        },
-        pipeline,
-      ),
-    ]);
+    const line = `${stage.name}: ${summary}`;
+    if (outcome.local && calledBefore === calls && following !== undefined) {
+      // Called nobody, and a checkpoint follows in this job: it goes out with that one.
+      pending.push({ update, log: line });
+    } else {
+      const batch = pending.splice(0);
+      const written = await Promise.all([
+        progressWritten,
+        deps.ledger.checkpoint(
+          event,
+          [...batch.map((p) => p.update), update],
+          {
+            keys: deps.jobKeys(job.id as string),
+            jobId: job.id as string,
+            log: [...batch.map((p) => p.log), line],
+            ...(job.opts.keepLogs === undefined ? {} : { keepLogs: job.opts.keepLogs }),
+            ...(progress === undefined ? {} : { progress }),
+            // A stage follows here and may create something: the lock is checked on the way.
+            ...(token === undefined || following === undefined
+              ? {}
+              : { lock: { token, durationMs: deps.lockDurationMs } }),
+          },
+          pipeline,
+        ),
+      ]);
+      const owned = written[1].owned;
+      lock = owned === undefined ? undefined : { owned, atCall: calls };
+    }
     if (progress !== undefined) job.progress = progress;
+    // The next stage's progress went out with this checkpoint.
+    progressWritten ??= Promise.resolve();
     entry = next;
     deps.metrics.stageDuration.observe(
       { stage: stage.name, result: outcome.state },
@@ -263,5 +343,20 @@ async function runStages(
       log.warn({ stage: stage.name, ...details }, `${stage.name}: ${outcome.warning}`);
     }
   }
-  return { key, entry, next: undefined };
+  await flush();
+  return { key, entry, next: undefined, ran: ranThisRun };
+}
+
+/** The port with every method call counted (before it is made). */
+function countingCalls<T extends object>(port: T, onCall: () => void): T {
+  return new Proxy(port, {
+    get(target, name, receiver) {
+      const value: unknown = Reflect.get(target, name, receiver);
+      if (typeof value !== 'function') return value;
+      return (...args: unknown[]) => {
+        onCall();
+        return (value as (...a: unknown[]) => unknown).apply(target, args);
+      };
+    },
+  });
 }

@@ -80,6 +80,8 @@ export interface HandoffRoom {
   id: number;
   title: string;
   url: string;
+  /** No attempt before this one can have posted the room's note (see `note-processor.ts`). */
+  fresh?: boolean;
 }
 
 export interface StageContext {
@@ -119,8 +121,10 @@ export type StageOutcome<R> =
       warning?: string;
       /** What the stage changed in other stages' records (a renamed or archived room). */
       also?: Readonly<Record<string, unknown>>;
+      /** Decided without calling anyone: its checkpoint may go out with the next stage's. */
+      local?: boolean;
     }
-  | { state: 'skipped'; reason: string; result?: R; details?: Record<string, unknown> }
+  | { state: 'skipped'; reason: string; result?: R; details?: Record<string, unknown>; local?: boolean }
   /** A reconciling stage found the room as the ticket wants it: nothing written, nothing logged. */
   | { state: 'in-sync'; warning?: string }
   /** The pipeline stops here for this job (nothing to act on yet); nothing is recorded for the stage. */
@@ -145,6 +149,11 @@ export interface StageDefinition<N extends string = string, F extends string = s
    * desired state with the room; it counts towards the ticket's state only once it has acted.
    */
   readonly reconcile?: boolean;
+  /**
+   * Calls nobody (it decides from the event and the settings alone): its checkpoint follows at
+   * once and carries the next stage's progress, so it writes no progress of its own.
+   */
+  readonly local?: boolean;
   run(ctx: StageContext): Promise<StageOutcome<R>>;
 }
 
@@ -155,7 +164,7 @@ export function defineStage<const N extends string, const F extends string, R>(
   return stage;
 }
 
-/** A skipped outcome: the reason is the job log line too. */
+/** A skipped outcome, decided before calling anyone: the reason is the job log line too. */
 export function skipped(reason: string): StageOutcome<never> {
-  return { state: 'skipped', reason };
+  return { state: 'skipped', reason, local: true };
 }

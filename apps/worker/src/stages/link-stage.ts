@@ -3,12 +3,13 @@ import {
   allowsExternalLinks,
   LinkType,
   type RoomLink,
+  RoomType,
   roomTypeCanShare,
   roomTypeName,
 } from '@ticket-rooms/docspace-client';
 import { z } from 'zod';
 import { defineStage } from './context';
-import { roomOf } from './room-stage';
+import { roomOf, roomStage } from './room-stage';
 
 export const LedgerLink = z.object({
   url: z.string(),
@@ -57,10 +58,14 @@ export const linkStage = defineStage({
         result: link,
         summary: `not shared by link (${why}); portal URL ${link.url}`,
         details: { roomId: room.id, url: link.url, kind: link.kind, sharedByLink: false, reason: why },
+        local: true,
       };
     }
     // 1. The portal's own link, or ours from an earlier attempt that crashed before its checkpoint.
-    let chosen = pickLink(await ctx.docspace.listRoomLinks(room.id, { type: LinkType.External }));
+    //    A custom room made in this very run has none: DocSpace gives only public and form-filling
+    //    rooms a link when it makes them, and no earlier attempt had this room.
+    const bare = ctx.ranThisRun(roomStage) && room.origin === 'created' && room.roomType === RoomType.Custom;
+    let chosen = bare ? undefined : pickLink(await ctx.docspace.listRoomLinks(room.id, { type: LinkType.External }));
     let origin = 'existing';
     // 2. None: make one. Read access; form-filling rooms always have their primary link already.
     if (!chosen) {

@@ -24,7 +24,8 @@ function noteRoom(ctx: StageContext): HandoffRoom {
 /**
  * The note: the room's link as an internal note on the ticket. The writer reads the ticket back
  * before posting, so a retry after a lost answer finds the note instead of posting a second one;
- * the ledger skips the stage entirely once the note id is recorded.
+ * the ledger skips the stage entirely once the note id is recorded. Only a first attempt for a
+ * room made just before it (`fresh`) posts without reading back: no note can be there yet.
  */
 export const noteStage = defineStage({
   name: 'helpdesk',
@@ -44,9 +45,11 @@ export const noteStage = defineStage({
     }
     const room = noteRoom(ctx);
     const note = renderRoomNote({ roomTitle: room.title, url: room.url, key: ctx.key });
-    // Reading the ticket back and posting are one call: check ownership before both.
+    // Reading the ticket back and posting are one step: check ownership before both.
     await ctx.beforeCreate();
-    const posted = await helpdesk.writer.ensureNote(ctx.event.ticketId, note);
+    const posted = room.fresh
+      ? { ...(await helpdesk.writer.addNote(ctx.event.ticketId, note)), alreadyPresent: false }
+      : await helpdesk.writer.ensureNote(ctx.event.ticketId, note);
     const where = `${ctx.event.source} ticket ${ctx.event.ticketId}`;
     return {
       state: 'done',

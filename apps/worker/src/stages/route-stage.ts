@@ -19,6 +19,7 @@ export const routeStage = defineStage({
   field: 'route',
   result: LedgerRoute,
   lane: 'docspace',
+  local: true,
   async run(ctx) {
     const rule = ctx.routing.pick(ctx.event);
     const route: LedgerRoute = { rule: rule.name, skip: rule.settings.skip === true };

@@ -197,12 +197,17 @@ export class Pipeline {
     return job.waitUntilFinished(this.noteEvents[name], ttlMs);
   }
 
-  /** Adds a note job directly, as the rooms worker would have. */
-  async addNote(event: TicketEvent, room: { id: number; title: string; url: string }): Promise<Job> {
+  /** Adds a note job directly, as the rooms worker would have (`roomMadeIn`: it made the room then). */
+  async addNote(
+    event: TicketEvent,
+    room: { id: number; title: string; url: string },
+    roomMadeIn?: string,
+  ): Promise<Job> {
     const name = notesQueueFor(event.source);
     if (!name) throw new Error(`${event.source} tickets have no notes queue`);
     const key = ticketKey(event);
-    return this.notes[name].add(NOTE_JOB_NAME, { key, event, room }, { ...roomJobOptions(), jobId: noteJobId(key) });
+    const data = { key, event, room, ...(roomMadeIn === undefined ? {} : { roomMadeIn }) };
+    return this.notes[name].add(NOTE_JOB_NAME, data, { ...roomJobOptions(), jobId: noteJobId(key) });
   }
 
   async ledgerOf(event: TicketEvent): Promise<LedgerEntry | undefined> {
