@@ -15,6 +15,7 @@ import type {
 } from '../stages/context';
 import { skipped } from '../stages/context';
 import { skipReason } from '../stages/route-stage';
+import { shareResolverFor } from '../stages/share-resolver';
 import type { Pipeline } from './pipelines';
 import { stepOf } from './pipelines';
 import { type FailureContext, failStage } from './queue-behaviour';
@@ -230,6 +231,7 @@ async function runStages(
       resultOf: (s) => (current as Record<string, unknown>)[s.field] as never,
       ranThisRun: (s) => ranThisRun.has(s.name),
       docspace,
+      shareResolver: shareResolverFor(deps.docspace),
       settings: deps.routing.settingsFor(current.route?.rule),
       routing: deps.routing,
       helpdesk: countedHelpdesk,

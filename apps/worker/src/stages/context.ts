@@ -4,6 +4,7 @@ import type { NoteWriter } from '@ticket-rooms/helpdesk';
 import type { z } from 'zod';
 import type { FolderNode } from './folder-plan';
 import type { ShareTarget } from './share-plan';
+import type { ShareResolver } from './share-resolver';
 
 /** The part of the DocSpace client the stages use. */
 export type DocspacePort = Pick<
@@ -95,6 +96,8 @@ export interface StageContext {
   /** The stage finished earlier in this same run (so, for example, a room made now is known to be empty). */
   ranThisRun(stage: StageDefinition): boolean;
   docspace: DocspacePort;
+  /** Turns `ROOM_SHARE` emails and group names into ids, remembering them across jobs. */
+  shareResolver: ShareResolver;
   /** The settings of the routing rule recorded for the ticket (the default's before the route stage). */
   settings: RoomSettings;
   routing: RoutingPort;

@@ -88,3 +88,16 @@ export class ShareResolver {
     return out;
   }
 }
+
+/** One resolver per DocSpace client: the ids it learnt are that portal's. */
+const resolvers = new WeakMap<object, ShareResolver>();
+
+/** The resolver of `docspace` (the worker's client itself, not a per-job wrapper around it). */
+export function shareResolverFor(docspace: object): ShareResolver {
+  let resolver = resolvers.get(docspace);
+  if (!resolver) {
+    resolver = new ShareResolver();
+    resolvers.set(docspace, resolver);
+  }
+  return resolver;
+}

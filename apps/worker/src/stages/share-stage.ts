@@ -4,19 +4,7 @@ import { StageError } from '../pipeline/stage-error';
 import { defineStage, skipped } from './context';
 import { roomOf } from './room-stage';
 import { compareShare, describeTarget } from './share-plan';
-import { ShareResolver, ShareTargetError } from './share-resolver';
-
-/** One resolver per DocSpace client: the ids it learnt are that portal's. */
-const resolvers = new WeakMap<object, ShareResolver>();
-
-function resolverFor(docspace: object): ShareResolver {
-  let resolver = resolvers.get(docspace);
-  if (!resolver) {
-    resolver = new ShareResolver();
-    resolvers.set(docspace, resolver);
-  }
-  return resolver;
-}
+import { ShareTargetError } from './share-resolver';
 
 export const LedgerShare = z.object({
   /** What DocSpace confirmed: subject id → access number. */
@@ -56,7 +44,7 @@ export const shareStage = defineStage({
     }
     let targets: typeof configured;
     try {
-      targets = await resolverFor(ctx.docspace).resolve(ctx.docspace, configured);
+      targets = await ctx.shareResolver.resolve(ctx.docspace, configured);
     } catch (err) {
       if (!(err instanceof ShareTargetError)) throw err;
       // Not retried: the member stays unknown until ROOM_SHARE (or DocSpace) changes; then
