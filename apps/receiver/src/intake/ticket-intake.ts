@@ -12,6 +12,7 @@ import type { Queue } from 'bullmq';
 import { ReceiverError } from '../http/errors';
 import { claimAndAdd } from './claim-and-add';
 import { withDeadline } from './deadline';
+import { writeBatcher } from './write-batch';
 
 /**
  * Redis key of the "this delivery was seen" marker that makes duplicates detectable for weeks,
@@ -62,6 +63,7 @@ export function createTicketIntake(opts: TicketIntakeOptions): TicketIntake {
   const { redis, rooms, prefix, dedupeWindowSeconds, timeoutMs } = opts;
   prepareDesiredState(redis);
   const add = claimAndAdd(redis, rooms);
+  const batchWrites = writeBatcher(redis);
 
   const run = async (event: TicketEvent): Promise<IntakeResult> => {
     const spec = jobSpecOf(event.kind);
@@ -70,6 +72,7 @@ export function createTicketIntake(opts: TicketIntakeOptions): TicketIntake {
     //    changes is folded into one state before the first of their jobs runs. Idempotent: a
     //    redelivery, or a retry after a 503, records nothing new. Sent ahead of the claim on the
     //    same connection, so Redis runs it first, without waiting a round trip for it.
+    batchWrites();
     const recorded = event.changed?.length ? recordDesired(redis, prefix, event) : undefined;
     // 1. Claim the delivery and, unless it was settled before, add its job: exactly one of any
     //    number of racing deliveries sees 'new'. A seen delivery is settled if its job is in
