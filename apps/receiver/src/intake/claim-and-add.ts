@@ -44,7 +44,8 @@ return {claim, add()}
 const COMMAND = 'ticketRoomsClaimAndAdd';
 
 type ClaimingRedis = RedisClient & {
-  [COMMAND](numKeys: number, ...keysAndArgs: Array<string | Buffer>): Promise<[Claim, string | number]>;
+  /** The key count, the keys, then the arguments, in one array (ioredis sends it flattened). */
+  [COMMAND](numKeysKeysAndArgs: Array<string | number | Buffer>): Promise<[Claim, string | number]>;
 };
 
 /** The part of a Redis client `job.addJob` uses: BullMQ hands it the script name and its keys and arguments. */
@@ -83,16 +84,14 @@ export function claimAndAdd(redis: RedisClient, rooms: Queue<RoomJobData>): Clai
           // room-job options; a change that adds one must extend this script first.
           throw new Error(`The receiver adds jobs with ${addStandardJob.name} only, not ${command}.`);
         }
-        const bullKeys = args.slice(0, addStandardJob.keys);
-        const bullArgs = args.slice(addStandardJob.keys);
-        const keys = [...bullKeys, marker.key, ...settledBy];
-        const [found, result] = await client[COMMAND](
-          keys.length,
-          ...keys,
-          ...bullArgs,
-          marker.value,
-          String(marker.ttlSeconds),
-        );
+        // BullMQ's keys, ours, BullMQ's arguments, ours.
+        const keyCount = addStandardJob.keys + 1 + settledBy.length;
+        const argv: Array<string | number | Buffer> = [keyCount];
+        for (let i = 0; i < addStandardJob.keys; i++) argv.push(args[i] as string | Buffer);
+        argv.push(marker.key, ...settledBy);
+        for (let i = addStandardJob.keys; i < args.length; i++) argv.push(args[i] as string | Buffer);
+        argv.push(marker.value, marker.ttlSeconds);
+        const [found, result] = await client[COMMAND](argv);
         claim = found;
         return found === 'duplicate' ? jobId : result;
       },

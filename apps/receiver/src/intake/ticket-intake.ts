@@ -67,7 +67,8 @@ export function createTicketIntake(opts: TicketIntakeOptions): TicketIntake {
 
   const run = async (event: TicketEvent): Promise<IntakeResult> => {
     const spec = jobSpecOf(event.kind);
-    const jobId = spec.jobId(event);
+    const key = ticketKey(event);
+    const jobId = spec.jobId(event, key);
     // 0. What the ticket says now goes to its ledger first (newer news only), so a burst of
     //    changes is folded into one state before the first of their jobs runs. Idempotent: a
     //    redelivery, or a retry after a 503, records nothing new. Sent ahead of the claim on the
@@ -78,9 +79,7 @@ export function createTicketIntake(opts: TicketIntakeOptions): TicketIntake {
     //    number of racing deliveries sees 'new'. A seen delivery is settled if its job is in
     //    Redis, or (for kinds the ledger settles) the ticket's ledger, which the worker keeps for
     //    as long as the room exists.
-    const settledBy = spec.ledgerSettlesIt
-      ? [rooms.toKey(jobId), ledgerKey(prefix, ticketKey(event))]
-      : [rooms.toKey(jobId)];
+    const settledBy = spec.ledgerSettlesIt ? [rooms.toKey(jobId), ledgerKey(prefix, key)] : [rooms.toKey(jobId)];
     const claimed = add(
       { name: event.kind, data: { event }, opts: spec.options(), jobId },
       { key: seenKey(prefix, jobId), value: event.deliveryId, ttlSeconds: dedupeWindowSeconds },
