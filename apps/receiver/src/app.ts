@@ -75,8 +75,10 @@ export function buildApp(deps: ReceiverDeps): FastifyInstance {
 
   const app = Fastify({
     loggerInstance: logger as FastifyBaseLogger,
-    // One line per delivery comes from the response hook below, not from Fastify's request logging.
+    // One line per delivery comes from the response hook below, not from Fastify's request logging,
+    // and it names its request itself: no child logger is built for every request.
     logController: new LogController({ disableRequestLogging: true }),
+    childLoggerFactory: (base) => base,
     // While draining we answer 503 ourselves, in our error shape.
     return503OnClosing: false,
     bodyLimit: config.bodyLimitBytes,
@@ -147,6 +149,10 @@ export function buildApp(deps: ReceiverDeps): FastifyInstance {
   });
 
   // 4. One log line per delivery (and per failed request), with the metrics that go with it.
+  //    Lines below 500 hold only fields composed here (no headers, no bodies, no errors), so they
+  //    skip the redaction pass, which otherwise runs over every field of every line; lines that
+  //    carry an error keep it.
+  const lines = logger.child({}, { redact: [] });
   app.addHook('onResponse', (req, reply, done) => {
     logOutcome(req, reply.statusCode, Math.round(reply.elapsedTime * 100) / 100);
     done();
@@ -160,15 +166,15 @@ export function buildApp(deps: ReceiverDeps): FastifyInstance {
         record.outcome ?? (status === 503 ? 'unavailable' : status >= 500 ? 'failed' : 'rejected');
       metrics.delivery(record.source, outcome);
       if (outcome === 'duplicate') metrics.duplicate(record.source);
-      const line = { ...record, outcome, status, code: failure?.code, durationMs };
-      if (status >= 500) req.log.error({ ...line, err: failure?.err }, `delivery ${outcome}`);
-      else req.log.info(line, `delivery ${outcome}`);
+      const line = { reqId: req.id, ...record, outcome, status, code: failure?.code, durationMs };
+      if (status >= 500) logger.error({ ...line, err: failure?.err }, `delivery ${outcome}`);
+      else lines.info(line, `delivery ${outcome}`);
       return;
     }
     if (status >= 400) {
-      const line = { method: req.method, url: pathOf(req.url), status, code: failure?.code, durationMs };
-      if (status >= 500) req.log.error({ ...line, err: failure?.err }, 'request failed');
-      else req.log.info(line, 'request refused');
+      const line = { reqId: req.id, method: req.method, url: pathOf(req.url), status, code: failure?.code, durationMs };
+      if (status >= 500) logger.error({ ...line, err: failure?.err }, 'request failed');
+      else lines.info(line, 'request refused');
     }
   }
 

@@ -14,7 +14,8 @@ try {
   process.exit(1);
 }
 
-const logger = createReceiverLogger({ name: 'receiver', level: config.logLevel, buffered: true });
+// Under load thousands of lines a second: written in batches, each line within 100 ms.
+const logger = createReceiverLogger({ name: 'receiver', level: config.logLevel, buffered: true, flushEveryMs: 100 });
 const receiver = await startReceiver(config, { logger }).catch((err: unknown) => {
   logger.fatal({ err }, 'receiver could not start');
   exitAfterFlush(logger, 1);

@@ -1,4 +1,12 @@
-import { createRedis, jobSpecOf, QUEUE_NAMES, type Source, ticketKey } from '@ticket-rooms/core';
+import {
+  createRedis,
+  desiredField,
+  jobSpecOf,
+  ledgerKey,
+  QUEUE_NAMES,
+  type Source,
+  ticketKey,
+} from '@ticket-rooms/core';
 import { testRedisUrl } from '@ticket-rooms/testkit';
 import { Worker } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -160,6 +168,27 @@ describe('a ticket’s later events', () => {
     const jobs = await rcv.rooms.getJobs(['waiting', 'active', 'delayed', 'completed']);
     expect(jobs.filter((j) => j.data.event.ticketId === ticketId)).toHaveLength(2);
   });
+
+  it.each(sources)(
+    '%s: an update records what the ticket says now in its ledger, an older one changes nothing',
+    async (source) => {
+      const ticketId = source === 'jira' ? `SD-${++n}` : `${source}-want-${++n}`;
+      const change = (status: string, occurredAt: string, deliveryId: string) =>
+        send(signedDelivery(source, { ticketId, subject: 'x', kind: 'status', status, occurredAt, deliveryId }));
+      const wanted = async () => {
+        const key = ledgerKey(rcv.prefix, ticketKey({ source, tenant: tenantOf[source], ticketId }));
+        const raw = await rcv.redis.hget(key, desiredField('status'));
+        return raw === null ? undefined : (JSON.parse(raw) as { value: string; at: string });
+      };
+
+      expect((await change('solved', '2026-12-01T10:05:00Z', `want-${n}-new`)).status).toBe(202);
+      expect(await wanted()).toMatchObject({ value: 'solved', at: '2026-12-01T10:05:00.000Z' });
+      // Sent later but changed earlier: accepted and queued, but the ledger keeps the newer value.
+      const older = await change('open', '2026-12-01T10:00:00Z', `want-${n}-old`);
+      expect(older.json).toMatchObject({ status: 'accepted', duplicate: false });
+      expect(await wanted()).toMatchObject({ value: 'solved' });
+    },
+  );
 
   it('acknowledges an update that changes nothing we follow without enqueuing it', async () => {
     const res = await send(

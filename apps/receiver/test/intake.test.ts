@@ -4,6 +4,7 @@ import { testPrefix, testRedisUrl } from '@ticket-rooms/testkit';
 import { Queue, Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { claimAndAdd } from '../src/intake/claim-and-add';
 import { createTicketIntake, seenKey, type TicketIntake } from '../src/intake/ticket-intake';
 
 // The intake alone, against the run's real Redis: what makes "one ticket = one job" true.
@@ -105,5 +106,20 @@ describe('ticket intake', () => {
     const c = await intake.accept({ ...ticket('1'), source: 'jira' });
     expect([a, b, c].every((r) => !r.duplicate)).toBe(true);
     expect(new Set([a.jobId, b.jobId, c.jobId]).size).toBe(3);
+  });
+});
+
+describe('claim and add', () => {
+  it('refuses job options that BullMQ adds with another script, before writing anything', async () => {
+    const add = claimAndAdd(redis, rooms);
+    const event = ticket('delayed');
+    const key = ticketKey(event);
+    const marker = { key: seenKey(prefix, key), value: event.deliveryId, ttlSeconds: DAY };
+
+    await expect(
+      add({ name: event.kind, data: { event }, opts: { delay: 60_000 }, jobId: key }, marker, [rooms.toKey(key)]),
+    ).rejects.toThrow(/addStandardJob only, not addDelayedJob/);
+    expect(await redis.exists(marker.key)).toBe(0);
+    expect(await rooms.getJob(key)).toBeUndefined();
   });
 });

@@ -79,6 +79,8 @@ describe('logs', () => {
     });
     expect(accepted?.jobId).toEqual(expect.stringMatching(/^zendesk-22129848-log-zendesk-/));
     expect(typeof accepted?.durationMs).toBe('number');
+    // The request's id, so a line can be matched with what the sender or a proxy logged.
+    expect(accepted?.reqId).toEqual(expect.any(String));
   });
 
   it('log refusals at info with their code, not as errors', () => {

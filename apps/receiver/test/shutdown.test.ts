@@ -80,12 +80,12 @@ describe('graceful shutdown', () => {
     });
     expect(warm.status).toBe(202);
 
-    // 2. Hold the next delivery inside Redis: writes are paused, so its SET waits.
+    // 2. Hold the next delivery inside Redis: writes are paused, so its claim (a script) waits.
     await admin.call('CLIENT', 'PAUSE', '10000', 'WRITE');
     const socket = connect(port, '127.0.0.1');
     const responses = readAll(socket);
     socket.write(rawRequest('in-flight', port));
-    await until(async () => /name=ticket-rooms-receiver .*flags=b.*cmd=set /.test(await clientList()));
+    await until(async () => /name=ticket-rooms-receiver .*flags=b.*cmd=evalsha /.test(await clientList()));
 
     // 3. Shut down; a second request arrives on the same connection while draining.
     const closed = receiver.close();

@@ -137,9 +137,10 @@ export interface JobSpec {
   /**
    * The job id of a delivery, which is also what its dedupe marker is keyed by: what makes a
    * delivery unique for its kind. A creation is unique per ticket (one room, however often it is
-   * sent); later kinds are unique per vendor event.
+   * sent); later kinds are unique per vendor event. `key` is the event's `ticketKey`, for a
+   * caller that already has it (it costs a hash).
    */
-  jobId(event: TicketEvent): string;
+  jobId(event: TicketEvent, key?: string): string;
   /**
    * Whether a ledger entry for the ticket shows this delivery was already handled after its
    * marker's job is gone: true for a creation (the ledger exists once its room does).
@@ -157,7 +158,7 @@ export interface JobSpec {
 export const JOB_CATALOGUE = {
   'ticket.created': {
     queue: QUEUE_NAMES.rooms,
-    jobId: (event) => ticketKey(event),
+    jobId: (event, key = ticketKey(event)) => key,
     ledgerSettlesIt: true,
     options: roomJobOptions,
   },
@@ -184,8 +185,8 @@ export function jobSpecOf(kind: EventKind): JobSpec {
 function updateSpec(tag: string): JobSpec {
   return {
     queue: QUEUE_NAMES.rooms,
-    jobId: (event) =>
-      `${ticketKey(event)}-${tag}-${createHash('sha256').update(event.deliveryId).digest('hex').slice(0, 16)}`,
+    jobId: (event, key = ticketKey(event)) =>
+      `${key}-${tag}-${createHash('sha256').update(event.deliveryId).digest('hex').slice(0, 16)}`,
     ledgerSettlesIt: false,
     options: roomJobOptions,
   };

@@ -10,7 +10,9 @@ import {
 } from '@ticket-rooms/core';
 import type { Queue } from 'bullmq';
 import { ReceiverError } from '../http/errors';
+import { claimAndAdd } from './claim-and-add';
 import { withDeadline } from './deadline';
+import { writeBatcher } from './write-batch';
 
 /**
  * Redis key of the "this delivery was seen" marker that makes duplicates detectable for weeks,
@@ -52,44 +54,39 @@ export interface TicketIntake {
  * the job's name is the kind, and its id is what makes a delivery of that kind unique.
  *
  * The job id alone dedupes only while the job is retained, so an atomic marker
- * (`SET … NX EX`) remembers each delivery for the dedupe window. The marker is written before the
- * job, so a crash between the two leaves a marker without a job; the next delivery of that ticket
- * notices and enqueues it. `queue.add` with the ticket key as job id is itself idempotent, so two
- * deliveries racing through that repair still make one job.
+ * (`SET … NX EX`) remembers each delivery for the dedupe window. Marker and job are written by one
+ * script (`claimAndAdd`), in one round trip; a marker without its job (written by an earlier
+ * version, which wrote the two apart, or whose job an operator removed) is noticed by the next
+ * delivery of that ticket, which enqueues it.
  */
 export function createTicketIntake(opts: TicketIntakeOptions): TicketIntake {
   const { redis, rooms, prefix, dedupeWindowSeconds, timeoutMs } = opts;
   prepareDesiredState(redis);
-
-  const enqueue = async (jobId: string, event: TicketEvent): Promise<void> => {
-    await rooms.add(event.kind, { event }, { ...jobSpecOf(event.kind).options(), jobId });
-  };
+  const add = claimAndAdd(redis, rooms);
+  const batchWrites = writeBatcher(redis);
 
   const run = async (event: TicketEvent): Promise<IntakeResult> => {
     const spec = jobSpecOf(event.kind);
-    const jobId = spec.jobId(event);
+    const key = ticketKey(event);
+    const jobId = spec.jobId(event, key);
     // 0. What the ticket says now goes to its ledger first (newer news only), so a burst of
     //    changes is folded into one state before the first of their jobs runs. Idempotent: a
-    //    redelivery, or a retry after a 503, records nothing new.
-    if (event.changed?.length) await recordDesired(redis, prefix, event);
-    // 1. Claim the delivery: exactly one, however many race, sees 'OK'.
-    const claimed = await redis.set(seenKey(prefix, jobId), event.deliveryId, 'EX', dedupeWindowSeconds, 'NX');
-    if (claimed === 'OK') {
-      // 2. First sight: the job must exist before we answer 202.
-      await enqueue(jobId, event);
-      return { jobId, duplicate: false, repaired: false };
-    }
-    // 3. Seen before: the delivery is safe if its job is in Redis, or (for kinds the ledger
-    //    settles) the ticket's ledger, which the worker keeps for as long as the room exists.
-    //    One EXISTS counts both (same hash tag).
-    const keys = spec.ledgerSettlesIt
-      ? [rooms.toKey(jobId), ledgerKey(prefix, ticketKey(event))]
-      : [rooms.toKey(jobId)];
-    const present = (await redis.exists(...keys)) > 0;
-    if (present) return { jobId, duplicate: true, repaired: false };
-    // 4. Seen but neither exists: the delivery that claimed it never enqueued. Do it now.
-    await enqueue(jobId, event);
-    return { jobId, duplicate: true, repaired: true };
+    //    redelivery, or a retry after a 503, records nothing new. Sent ahead of the claim on the
+    //    same connection, so Redis runs it first, without waiting a round trip for it.
+    batchWrites();
+    const recorded = event.changed?.length ? recordDesired(redis, prefix, event) : undefined;
+    // 1. Claim the delivery and, unless it was settled before, add its job: exactly one of any
+    //    number of racing deliveries sees 'new'. A seen delivery is settled if its job is in
+    //    Redis, or (for kinds the ledger settles) the ticket's ledger, which the worker keeps for
+    //    as long as the room exists.
+    const settledBy = spec.ledgerSettlesIt ? [rooms.toKey(jobId), ledgerKey(prefix, key)] : [rooms.toKey(jobId)];
+    const claimed = add(
+      { name: event.kind, data: { event }, opts: spec.options(), jobId },
+      { key: seenKey(prefix, jobId), value: event.deliveryId, ttlSeconds: dedupeWindowSeconds },
+      settledBy,
+    );
+    const [claim] = await Promise.all([claimed, recorded]);
+    return { jobId, duplicate: claim !== 'new', repaired: claim === 'repaired' };
   };
 
   return {

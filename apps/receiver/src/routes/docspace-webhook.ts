@@ -98,7 +98,10 @@ export const docspaceWebhookRoute: FastifyPluginAsync<DocspaceWebhookOptions> = 
     const jobId = roomFileJobId(event.id);
     const job = await queue.add(ROOM_FILE_JOB_NAME, data, { ...roomFileJobOptions(), jobId });
     const duplicate = job.data.receivedAt !== receivedAt;
-    req.log.info({ eventId: event.id, fileId: payload.id, jobId, duplicate }, 'docspace delivery accepted');
+    req.log.info(
+      { reqId: req.id, eventId: event.id, fileId: payload.id, jobId, duplicate },
+      'docspace delivery accepted',
+    );
     return reply.code(202).send({ status: 'accepted', jobId, duplicate });
   });
 };

@@ -1,7 +1,7 @@
 import type { TrackedField } from '@ticket-rooms/core';
 import { parseBasicAuth, safeEqualsAny } from '@ticket-rooms/core';
 import { header } from '../inbound/headers';
-import { bodyText, isJsonObject, parseJsonObject, parsePayload } from '../inbound/json-body';
+import { bodyText, isJsonObject, parseJsonText, parsePayload } from '../inbound/json-body';
 import {
   derivedDeliveryId,
   type FieldNames,
@@ -107,9 +107,10 @@ export function parseFreshdeskDelivery(req: InboundRequest, config: InboundConfi
   }
 
   // 3. The body: our template read by position, else JSON (edited templates, the wrapped layout).
-  let source = readTemplate(bodyText(req.rawBody));
+  const text = bodyText(req.rawBody);
+  let source = readTemplate(text);
   if (source === undefined) {
-    const body = parseJsonObject(req.rawBody);
+    const body = parseJsonText(text);
     if (isRejection(body)) return body;
     source = isJsonObject(body.freshdesk_webhook) ? fromWrappedLayout(body.freshdesk_webhook) : body;
   }

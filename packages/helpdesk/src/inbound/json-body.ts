@@ -16,7 +16,11 @@ export function bodyText(raw: Buffer): string {
 
 /** Parses the body as a JSON object. Runs only after the delivery was found authentic. */
 export function parseJsonObject(raw: Buffer): JsonObject | Rejection {
-  const text = bodyText(raw);
+  return parseJsonText(bodyText(raw));
+}
+
+/** `parseJsonObject` for a body already read as text (`bodyText`), so it is not decoded twice. */
+export function parseJsonText(text: string): JsonObject | Rejection {
   if (text.trim() === '') return reject('JSON_INVALID', 'The body is empty; a JSON object was expected.');
   let value: unknown;
   try {

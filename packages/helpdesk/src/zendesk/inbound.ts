@@ -1,5 +1,5 @@
 import { header } from '../inbound/headers';
-import { bodyText, isJsonObject, parseJsonObject, parsePayload } from '../inbound/json-body';
+import { bodyText, isJsonObject, parseJsonText, parsePayload } from '../inbound/json-body';
 import { derivedDeliveryId, type FieldNames, finishEvent, isoTime, normalizeStatus } from '../inbound/normalize';
 import { ignored, isRejection, reject } from '../inbound/outcome';
 import { templateReader } from '../inbound/template';
@@ -21,7 +21,6 @@ import {
   ZENDESK_TRIGGER_UPDATE_BODY_TEMPLATE,
   ZENDESK_UPDATE_EVENTS,
   ZendeskCommentEvent,
-  ZendeskEventEnvelope,
   ZendeskTicketCreatedEvent,
   ZendeskTicketUpdateEvent,
   ZendeskTriggerBody,
@@ -98,12 +97,23 @@ export function parseZendeskDelivery(req: InboundRequest, config: InboundConfig[
   // 4. The body: our trigger template read by position, else JSON (event webhooks, edited templates).
   const invocationId = header(req, ZENDESK_INVOCATION_HEADER);
   const accountHeader = header(req, ZENDESK_ACCOUNT_HEADER);
-  const fromTemplate = readTriggerTemplate(bodyText(req.rawBody));
+  const text = bodyText(req.rawBody);
+  const fromTemplate = readTriggerTemplate(text);
   if (fromTemplate) return fromTriggerBody(fromTemplate, accountHeader, invocationId);
-  const body = parseJsonObject(req.rawBody);
+  const body = parseJsonText(text);
   if (isRejection(body)) return body;
   if (typeof body.type === 'string') return fromEventBody(body, accountHeader, invocationId);
   return fromTriggerBody(body, accountHeader, invocationId);
+}
+
+/**
+ * What tells an event-subscribed delivery apart for dedupe: its `id`, text or a number, trimmed;
+ * `undefined` when absent, blank or of another type. Read directly: the body is parsed in full
+ * by its type's schema right after.
+ */
+function envelopeId(body: Record<string, unknown>): string | undefined {
+  const id = body.id;
+  return typeof id === 'string' || typeof id === 'number' ? String(id).trim() || undefined : undefined;
 }
 
 function fromEventBody(
@@ -111,8 +121,7 @@ function fromEventBody(
   accountHeader: string | undefined,
   invocationId: string | undefined,
 ): InboundOutcome {
-  const envelope = ZendeskEventEnvelope.safeParse(body);
-  const eventId = envelope.success ? envelope.data.id?.trim() || undefined : undefined;
+  const eventId = envelopeId(body);
   const type = String(body.type);
   if (type === ZENDESK_ATTACHMENT_LINKED || type === ZENDESK_COMMENT_ADDED) {
     return fromAttachmentEvent(type, body, accountHeader, eventId ?? invocationId);

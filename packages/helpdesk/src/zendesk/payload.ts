@@ -82,13 +82,6 @@ export const ZendeskTicketUpdateEvent = z.object({
 });
 export type ZendeskTicketUpdateEvent = z.infer<typeof ZendeskTicketUpdateEvent>;
 
-/** What tells an event-subscribed delivery apart: its `type`, and its `id` for dedupe. */
-export const ZendeskEventEnvelope = z.object({
-  type: z.string(),
-  id: OptionalText,
-});
-export type ZendeskEventEnvelope = z.infer<typeof ZendeskEventEnvelope>;
-
 /**
  * `zen:event-type:ticket.created`. Ids arrive as strings (the API's own ticket object uses
  * numbers, so both are accepted); unknown fields are dropped, as Zendesk may add more.
