@@ -29,6 +29,20 @@ describe('the shared DocSpace rate limit', () => {
     for (let i = 0; i < n; i++) limiter.answered();
   }
 
+  it('takes a new schedule when the old one expired after a cut, instead of waking its callers for ever', async () => {
+    const { key, one } = pair(knownRate(100));
+    const first = await one.reserve();
+    expect(await one.refused(first)).toBe(true);
+    expect((await one.reserve()).epoch).toBe(1);
+    // Ten quiet minutes (or a Redis that lost it): the key is gone, and the epoch starts at 0.
+    await a.del(key);
+    const permit = await Promise.race([
+      one.acquire(),
+      new Promise<'stuck'>((r) => setTimeout(() => r('stuck'), 2_000)),
+    ]);
+    expect(permit).toEqual({ waitMs: 0, epoch: 0 });
+  });
+
   describe('with the rate known', () => {
     it('gives every process its slot on one schedule at that rate', async () => {
       const { one, two } = pair(knownRate(50));

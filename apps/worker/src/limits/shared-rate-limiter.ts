@@ -223,9 +223,18 @@ export class SharedRateLimiter {
     return this.clock ? this.clock().toFixed(3) : '';
   }
 
-  /** Any reply may bring news of a cut; callers asleep on older slots then book again at once. */
+  /**
+   * Any reply may bring news of a cut; callers asleep on older slots then book again at once. An
+   * epoch lower than the last one heard means the schedule itself is new (its key expired after
+   * ten quiet minutes, or Redis lost it): it is taken as it is. Replies on one connection come in
+   * the order Redis ran them, and Redis only ever raises the epoch of a schedule it keeps.
+   */
   private heard(epoch: number): void {
-    if (epoch <= this.epoch) return;
+    if (epoch < this.epoch) {
+      this.epoch = epoch;
+      return;
+    }
+    if (epoch === this.epoch) return;
     this.epoch = epoch;
     for (const sleeper of this.sleepers) {
       if (sleeper.epoch < epoch) sleeper.wake();
