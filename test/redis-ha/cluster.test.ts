@@ -10,7 +10,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ChildWorker } from '../../apps/worker/test/support/child-worker';
 import { startDocspace } from '../../apps/worker/test/support/harness';
 import { type Helpdesks, startHelpdesks } from '../../apps/worker/test/support/helpdesks';
-import { deliverUntilAccepted, inParallel, startTestReceiver, waitForRoomsAndNotes, workerEnv } from './support';
+import {
+  closeWithin,
+  deliverUntilAccepted,
+  inParallel,
+  startTestReceiver,
+  waitForRoomsAndNotes,
+  workerEnv,
+} from './support';
 
 const unavailable = topologyUnavailable('cluster');
 if (unavailable) process.stdout.write(`Redis Cluster test skipped: ${unavailable}.\n`);
@@ -49,7 +56,7 @@ describe.skipIf(unavailable !== undefined)('Redis Cluster with QUEUE_SHARDS=3 on
   afterAll(async () => {
     // The Redis processes are stopped whatever else fails to close: they would outlive the run.
     try {
-      await Promise.allSettled([
+      await closeWithin(10_000, [
         ...children.map((c) => c.kill()),
         receiver?.close(),
         docspace?.close(),

@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FAST_RETRIES, startDocspace } from '../../apps/worker/test/support/harness';
 import { type Helpdesks, startHelpdesks } from '../../apps/worker/test/support/helpdesks';
 import {
+  closeWithin,
   deliverUntilAccepted,
   inParallel,
   type SendOutcome,
@@ -66,7 +67,7 @@ describe.skipIf(unavailable !== undefined)(
     afterAll(async () => {
       // The Redis processes are stopped whatever else fails to close: they would outlive the run.
       try {
-        await Promise.allSettled([worker?.close(), receiver?.close(), docspace?.close(), helpdesks?.close()]);
+        await closeWithin(10_000, [worker?.close(), receiver?.close(), docspace?.close(), helpdesks?.close()]);
       } finally {
         await group?.stop();
         if (dir) rmSync(dir, { recursive: true, force: true });

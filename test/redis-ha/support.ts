@@ -162,3 +162,13 @@ export async function inParallel<T, R>(
 export function silentLogger(): Logger {
   return createLogger({ name: 'test', level: 'silent' });
 }
+
+/**
+ * Closes each part, giving up on any that takes over `ms`, so a teardown always goes on to stop
+ * the Redis processes, which would otherwise outlive the run.
+ */
+export async function closeWithin(ms: number, closes: ReadonlyArray<Promise<unknown> | undefined>): Promise<void> {
+  await Promise.allSettled(
+    closes.map((c) => (c ? Promise.race([c, new Promise((r) => setTimeout(r, ms).unref())]) : undefined)),
+  );
+}

@@ -67,12 +67,17 @@ export class ShareResolver {
 
   async resolve(docspace: ShareLookupPort, targets: readonly ShareTarget[]): Promise<ShareTarget[]> {
     const out: ShareTarget[] = [];
+    const push = (target: ShareTarget) => {
+      // Two entries that turn out to name one member (an id and an email, say): the first wins.
+      if (!out.some((t) => t.id.toLowerCase() === target.id.toLowerCase())) out.push(target);
+    };
     for (const target of targets) {
       if (target.by === undefined || target.by === 'id') {
-        out.push(target);
+        push(target);
         continue;
       }
-      const key = `${target.by}:${target.id.toLowerCase()}`;
+      // Emails are matched ignoring case by DocSpace; group names first by their exact case.
+      const key = target.by === 'email' ? `email:${target.id.toLowerCase()}` : `name:${target.id}`;
       const cached = this.known.get(key);
       let id = cached && cached.until > this.now() ? cached.id : undefined;
       if (id === undefined) {
@@ -83,7 +88,7 @@ export class ShareResolver {
         id = lookup.id;
         this.known.set(key, { id, until: this.now() + REMEMBER_MS });
       }
-      out.push({ id, type: target.type, access: target.access });
+      push({ id, type: target.type, access: target.access });
     }
     return out;
   }
