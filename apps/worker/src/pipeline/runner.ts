@@ -181,7 +181,7 @@ async function runStages(
             calls += 1;
           }),
         };
-  let lock: { owned: boolean; atCall: number } | undefined;
+  let lock: { owned: boolean; atCall: number; at: number } | undefined;
   // Results of stages that called nobody, not written yet: they go out with the next checkpoint
   // (a crash before it only runs them again).
   const pending: Array<{ update: LedgerUpdate; log: string }> = [];
@@ -244,7 +244,10 @@ async function runStages(
         // The checkpoint just before, or this stage's progress, checked the lock, and nothing
         // was called since.
         await progressWritten;
-        if (lock !== undefined && lock.atCall === calls) {
+        // A check stands while nothing was called since and it is younger than half a lock
+        // duration (BullMQ renews the lock that often): an event loop held up longer than that
+        // between the check and the create gets a fresh check.
+        if (lock !== undefined && lock.atCall === calls && performance.now() - lock.at < deps.lockDurationMs / 2) {
           if (!lock.owned) throw new Error(`worker lost the lock of job ${job.id}; another worker takes it from here`);
           return;
         }
@@ -260,6 +263,7 @@ async function runStages(
     if (!stage.reconcile && !stage.local && progressWritten === undefined) {
       const progress = progressOf(pipeline, stage, entry);
       const atCall = calls;
+      const sentAt = performance.now();
       progressWritten = deps.ledger
         .trail({
           keys: deps.jobKeys(job.id as string),
@@ -270,7 +274,7 @@ async function runStages(
         })
         .then((owned) => {
           job.progress = progress;
-          if (owned !== undefined) lock = { owned, atCall };
+          if (owned !== undefined) lock = { owned, atCall, at: sentAt };
         });
     }
     let outcome: StageOutcome<unknown>;
@@ -308,6 +312,7 @@ async function runStages(
       pending.push({ update, log: line });
     } else {
       const batch = pending.splice(0);
+      const sentAt = performance.now();
       const written = await Promise.all([
         progressWritten,
         deps.ledger.checkpoint(
@@ -328,7 +333,7 @@ async function runStages(
         ),
       ]);
       const owned = written[1].owned;
-      lock = owned === undefined ? undefined : { owned, atCall: calls };
+      lock = owned === undefined ? undefined : { owned, atCall: calls, at: sentAt };
     }
     if (progress !== undefined) job.progress = progress;
     // The next stage's progress went out with this checkpoint.
