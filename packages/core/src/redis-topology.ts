@@ -197,9 +197,13 @@ export function createRedisClient(t: RedisTopology, opts: RedisConnectionOptions
       ...(tls ? { enableTLSForSentinelMode: true, sentinelTLS: {} } : {}),
       retryStrategy: retry,
       sentinelRetryStrategy: retry,
-      // Subscribe to the sentinels' +switch-master: the client drops its connection the moment a
-      // failover is announced, instead of learning it from a write that times out.
-      failoverDetector: true,
+      // No `failoverDetector`. ioredis's detector drops the connection when the sentinels announce
+      // +switch-master; if that lands while the client is reconnecting (the old primary died a
+      // moment before) and is asking a sentinel for the primary, the aborted attempt ends the
+      // client for good ("Connection is closed." on every command after). A failover test saw
+      // exactly that. The client learns of a failover without it: a dead primary's sockets
+      // close, a demoted one answers READONLY (above), and the sentinels kill the clients of the
+      // nodes they reconfigure.
       enableAutoPipelining: opts.autoPipelining ?? false,
     });
   }
