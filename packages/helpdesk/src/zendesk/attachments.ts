@@ -7,8 +7,8 @@ import {
   readerTransport,
   type TicketAttachment,
 } from '../attachments/reader';
-import { callVendor, invalidResponse, MAX_PAGES } from '../notes/writer';
-import { zendeskErrorMessage } from './writer';
+import { callVendor, invalidResponse } from '../notes/writer';
+import { commentsPageOf, zendeskComments, zendeskErrorMessage } from './writer';
 
 const Id = z.union([z.number(), z.string()]).transform(String);
 const Attachment = z.object({
@@ -19,10 +19,7 @@ const Attachment = z.object({
   content_url: z.string().optional(),
   deleted: z.boolean().optional(),
 });
-const CommentsPage = z.object({
-  comments: z.array(z.object({ attachments: z.array(Attachment).default([]) })),
-  meta: z.object({ has_more: z.boolean(), after_cursor: z.string().nullish() }).nullish(),
-});
+const CommentsPage = commentsPageOf(z.object({ attachments: z.array(Attachment).default([]) }));
 const AttachmentShow = z.object({ attachment: Attachment });
 
 /** Zendesk: attachments hang off comments; `content_url` (agent credentials) redirects to signed storage. */
@@ -36,18 +33,8 @@ export function createZendeskAttachmentReader(
     vendor: 'zendesk',
     async list(ticketId) {
       const out: TicketAttachment[] = [];
-      let after: string | undefined;
-      for (let page = 0; page < MAX_PAGES; page += 1) {
-        const req: HttpRequest = {
-          method: 'GET',
-          path: `/api/v2/tickets/${encodeURIComponent(ticketId)}/comments.json`,
-          query: { 'page[size]': 100, 'page[after]': after },
-        };
-        const res = await callVendor(http.transport, req, zendeskErrorMessage);
-        const parsed = CommentsPage.safeParse(res.json);
-        if (!parsed.success)
-          throw invalidResponse(http.transport, req, 'a body that is not a page of comments', parsed.error);
-        for (const c of parsed.data.comments) {
+      for await (const comments of zendeskComments(http.transport, ticketId, CommentsPage)) {
+        for (const c of comments) {
           for (const a of c.attachments) {
             if (a.deleted) continue;
             out.push({
@@ -58,9 +45,6 @@ export function createZendeskAttachmentReader(
             });
           }
         }
-        const meta = parsed.data.meta;
-        if (!meta?.has_more || !meta.after_cursor) break;
-        after = meta.after_cursor;
       }
       return out;
     },

@@ -1,4 +1,10 @@
-import { basicAuthHeader, createHttpTransport, type FetchLike, type HttpRequest } from '@ticket-rooms/core';
+import {
+  basicAuthHeader,
+  createHttpTransport,
+  type FetchLike,
+  type HttpRequest,
+  type HttpTransport,
+} from '@ticket-rooms/core';
 import { z } from 'zod';
 import { carriesMarker, type NoteWriter } from '../notes/note';
 import { asRecord, callVendor, firstText, invalidResponse, MAX_PAGES, noteWriter } from '../notes/writer';
@@ -16,17 +22,51 @@ export interface ZendeskWriterOptions {
 const Id = z.union([z.number(), z.string()]).transform(String);
 
 /** `GET /api/v2/tickets/{id}/comments` with cursor pagination. */
-const ZendeskCommentsPage = z.object({
-  comments: z.array(
-    z.object({
-      id: Id,
-      body: z.string().nullish(),
-      html_body: z.string().nullish(),
-      plain_body: z.string().nullish(),
-    }),
-  ),
-  meta: z.object({ has_more: z.boolean(), after_cursor: z.string().nullish() }).nullish(),
-});
+/** A page of `GET /api/v2/tickets/{id}/comments.json` (cursor paging), with comments of the given shape. */
+export function commentsPageOf<C extends z.ZodType>(comment: C) {
+  return z.object({
+    comments: z.array(comment),
+    meta: z.object({ has_more: z.boolean(), after_cursor: z.string().nullish() }).nullish(),
+  });
+}
+
+const ZendeskCommentsPage = commentsPageOf(
+  z.object({
+    id: Id,
+    body: z.string().nullish(),
+    html_body: z.string().nullish(),
+    plain_body: z.string().nullish(),
+  }),
+);
+
+/**
+ * A ticket's comments, page by page (100 a page, at most `MAX_PAGES`), each page checked against
+ * `page`: for the note's read-back and the attachment listing alike.
+ */
+export async function* zendeskComments<C>(
+  transport: HttpTransport,
+  ticketId: string,
+  page: z.ZodType<{
+    comments: C[];
+    meta?: { has_more: boolean; after_cursor?: string | null | undefined } | null | undefined;
+  }>,
+): AsyncGenerator<C[]> {
+  let after: string | undefined;
+  for (let n = 0; n < MAX_PAGES; n += 1) {
+    const req: HttpRequest = {
+      method: 'GET',
+      path: `/api/v2/tickets/${encodeURIComponent(ticketId)}/comments.json`,
+      query: { 'page[size]': 100, 'page[after]': after },
+    };
+    const res = await callVendor(transport, req, zendeskErrorMessage);
+    const parsed = page.safeParse(res.json);
+    if (!parsed.success) throw invalidResponse(transport, req, 'a body that is not a page of comments', parsed.error);
+    yield parsed.data.comments;
+    const meta = parsed.data.meta;
+    if (!meta?.has_more || !meta.after_cursor) return;
+    after = meta.after_cursor;
+  }
+}
 
 /** `PUT /api/v2/tickets/{id}` answers `{ticket, audit}`; the new comment is one of the audit's events. */
 const ZendeskTicketUpdate = z.object({
@@ -63,21 +103,9 @@ export function createZendeskWriter(opts: ZendeskWriterOptions): NoteWriter {
   });
 
   async function findNote(ticketId: string, marker: string) {
-    let after: string | undefined;
-    for (let page = 0; page < MAX_PAGES; page += 1) {
-      const req: HttpRequest = {
-        method: 'GET',
-        path: `/api/v2/tickets/${encodeURIComponent(ticketId)}/comments.json`,
-        query: { 'page[size]': 100, 'page[after]': after },
-      };
-      const res = await callVendor(transport, req, zendeskErrorMessage);
-      const parsed = ZendeskCommentsPage.safeParse(res.json);
-      if (!parsed.success) throw invalidResponse(transport, req, 'a body that is not a page of comments', parsed.error);
-      const hit = parsed.data.comments.find((c) => carriesMarker(marker, c.plain_body, c.body, c.html_body));
+    for await (const comments of zendeskComments(transport, ticketId, ZendeskCommentsPage)) {
+      const hit = comments.find((c) => carriesMarker(marker, c.plain_body, c.body, c.html_body));
       if (hit) return { noteId: hit.id };
-      const meta = parsed.data.meta;
-      if (!meta?.has_more || !meta.after_cursor) return undefined;
-      after = meta.after_cursor;
     }
     return undefined;
   }
